@@ -1,0 +1,25 @@
+// Shared command behaviour: --json results, and typed errors turned into one clean sentence and an exit code.
+import { Command, Errors } from '@oclif/core';
+import { PortsentinelError } from './errors.js';
+
+export abstract class BaseCommand<T> extends Command {
+  static override enableJsonFlag = true;
+
+  abstract override run(): Promise<T>;
+
+  protected override async catch(
+    err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } },
+  ): Promise<unknown> {
+    if (err instanceof PortsentinelError) {
+      this.logToStderr(`portsentinel: ${err.message}`);
+      this.exit(err.exitCode);
+    }
+    // oclif's own parse errors (unknown flag, missing argument) are usage errors: exit 2, message without stack.
+    if (err instanceof Errors.CLIError && !(err instanceof Errors.ExitError)) {
+      const exit = err.oclif?.exit;
+      this.logToStderr(`portsentinel: ${err.message.split('\n')[0]}`);
+      this.exit(exit === undefined || exit === 1 || exit === 2 ? 2 : exit);
+    }
+    return super.catch(err);
+  }
+}

@@ -1,0 +1,57 @@
+// The effective configuration the rest of portsentinel works from, after parsing and defaults.
+// Key names, types, ranges and defaults live in schemas/config.schema.json; this is its typed face.
+import type { Prefix } from '../net/address.js';
+
+export type TcpMode = 'tcp' | 'stcp' | 'atcp';
+export type UdpMode = 'udp' | 'sudp' | 'audp';
+export type Mode = TcpMode | UdpMode;
+export type BlockSetting = 0 | 1 | 2;
+export type BanBackendName = 'auto' | 'nftables' | 'route' | 'command';
+
+export interface PortSentryConfig {
+  /** Expanded port lists (ranges already expanded, duplicates removed, ascending). */
+  tcpPorts: number[];
+  udpPorts: number[];
+  /** Advanced modes watch ports below this number (1..65535). */
+  advancedPortsTcp: number;
+  advancedPortsUdp: number;
+  advancedExcludeTcp: number[];
+  advancedExcludeUdp: number[];
+  ignoreFile?: string;
+  historyFile?: string;
+  blockedFile?: string;
+  resolveHost: boolean;
+  blockTcp: BlockSetting;
+  blockUdp: BlockSetting;
+  /** Raw templates with $TARGET$ / $PORT$ / $MODE$ macros, as written in the file. */
+  killRoute?: string;
+  killHostsDeny?: string;
+  killRunCmd?: string;
+  killRunCmdFirst: boolean;
+  scanTrigger: number;
+  portBanner?: string;
+
+  // portsentinel's own keys
+  tcpMode: TcpMode;
+  udpMode: UdpMode;
+  banBackend: BanBackendName;
+  /** Default ban duration in seconds; 0 = permanent. */
+  banTimeout: number;
+  /** Netfilter hooks of the base chain(s): input always, forward optionally. */
+  nftHooks: Array<'input' | 'forward'>;
+  nftPriority: number;
+  /** Seconds before a KILL_* command is killed. */
+  commandTimeout: number;
+  /** Cap on new bans per minute (decoy-flood guard); 0 = no cap. */
+  maxBansPerMinute: number;
+  /** File KILL_HOSTS_DENY lines are appended to. */
+  hostsDenyFile: string;
+}
+
+export interface IgnoreEntry {
+  prefix: Prefix;
+  /** Where it came from, for reports. */
+  file: string;
+  line: number;
+  text: string;
+}

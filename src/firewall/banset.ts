@@ -1,0 +1,46 @@
+// The ban-set contract every backend implements (nftables over netlink, blackhole routes, dry run).
+// Deletes go before adds; batches are split by encoded size inside the backend.
+import type { Family } from '../net/address.js';
+
+export type BackendKind = 'nftables' | 'route' | 'dry-run';
+
+export interface BanEntry {
+  /** Canonical address or prefix text: "192.0.2.66", "2001:db8::/64". */
+  target: string;
+  family: Family;
+  /** Seconds until the kernel drops it; undefined = permanent. */
+  timeout?: number;
+}
+
+export interface KernelBan {
+  target: string;
+  family: Family;
+  /** Seconds left before the kernel expires it (undefined = permanent). */
+  expiresIn?: number;
+  /** The timeout the element was added with, when the kernel reports it. */
+  timeout?: number;
+}
+
+export interface BanSetStatus {
+  kind: BackendKind;
+  /** True when every kernel object the backend needs exists and is shaped as expected. */
+  ready: boolean;
+  /** What is missing or misshapen, in one phrase each (e.g. "set banned6 missing"). */
+  problems: string[];
+}
+
+export interface BanSet {
+  readonly kind: BackendKind;
+  /** Creates or repairs the kernel objects (idempotent; keeps existing elements). */
+  setup(): Promise<void>;
+  /** Removes only portsentinel's own kernel objects. */
+  teardown(): Promise<void>;
+  status(): Promise<BanSetStatus>;
+  /** Adds (or refreshes) bans in as few kernel round trips as possible; all or nothing per call. */
+  add(entries: BanEntry[]): Promise<void>;
+  /** Removes bans; entries that are already gone (expired) are not an error. Returns those actually removed. */
+  remove(targets: string[]): Promise<string[]>;
+  list(): Promise<KernelBan[]>;
+  has(target: string): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,148 @@
+// IPv4/IPv6 address and prefix parsing, canonical text and prefix matching. Pure: no I/O.
+// Addresses are kept as bytes (4 or 16) so IPv4 and IPv6 share one code path; IPv4 also as a uint32 for hot paths.
+import { isIPv4, isIPv6 } from 'node:net';
+
+export type Family = 4 | 6;
+
+export interface Prefix {
+  family: Family;
+  /** Network bytes (host bits zeroed when masked). */
+  bytes: Uint8Array;
+  /** Prefix length: 32/128 for a single address. */
+  length: number;
+}
+
+/** Parses a literal IPv4 or IPv6 address (no prefix, no zone); returns undefined when it is not one. */
+export function parseAddress(text: string): { family: Family; bytes: Uint8Array } | undefined {
+  if (isIPv4(text)) return { family: 4, bytes: Uint8Array.from(text.split('.').map(Number)) };
+  if (isIPv6(text) && !text.includes('%')) return { family: 6, bytes: parseIPv6(text) };
+  return undefined;
+}
+
+function parseIPv6(text: string): Uint8Array {
+  const out = new Uint8Array(16);
+  let head = text;
+  let tail = '';
+  const dbl = text.indexOf('::');
+  if (dbl >= 0) {
+    head = text.slice(0, dbl);
+    tail = text.slice(dbl + 2);
+  }
+  const toWords = (part: string): number[] => {
+    if (part === '') return [];
+    const words: number[] = [];
+    for (const group of part.split(':')) {
+      if (group.includes('.')) {
+        const v4 = group.split('.').map(Number);
+        words.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+      } else words.push(parseInt(group, 16));
+    }
+    return words;
+  };
+  const h = toWords(head);
+  const t = toWords(tail);
+  h.forEach((w, i) => {
+    out[i * 2] = w >> 8;
+    out[i * 2 + 1] = w & 0xff;
+  });
+  t.forEach((w, i) => {
+    const j = 8 - t.length + i;
+    out[j * 2] = w >> 8;
+    out[j * 2 + 1] = w & 0xff;
+  });
+  return out;
+}
+
+/**
+ * Parses `addr` or `addr/len`. With `mask` (the default) host bits are cleared, so 10.0.0.5/8 means 10.0.0.0/8.
+ * Returns a reason string on failure so callers can name the value and what is wrong with it.
+ */
+export function parsePrefix(text: string, mask = true): Prefix | string {
+  const slash = text.indexOf('/');
+  const addrText = slash >= 0 ? text.slice(0, slash) : text;
+  const addr = parseAddress(addrText);
+  if (!addr) return `"${addrText}" is not an IPv4 or IPv6 address`;
+  const max = addr.family === 4 ? 32 : 128;
+  let length = max;
+  if (slash >= 0) {
+    const lenText = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) {
+      return `prefix length "${lenText}" must be a whole number from 0 to ${max}`;
+    }
+    length = Number(lenText);
+  }
+  const bytes = mask ? maskBytes(addr.bytes, length) : addr.bytes;
+  return { family: addr.family, bytes, length };
+}
+
+export function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  for (let i = 0; i < out.length; i++) {
+    const bits = Math.max(0, Math.min(8, length - i * 8));
+    out[i] &= bits === 0 ? 0 : (0xff << (8 - bits)) & 0xff;
+  }
+  return out;
+}
+
+/** True when `bytes` (an address of the same family) lies inside `prefix`. */
+export function prefixContains(prefix: Prefix, family: Family, bytes: Uint8Array): boolean {
+  if (prefix.family !== family) return false;
+  let bits = prefix.length;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const m = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((bytes[i] & m) !== (prefix.bytes[i] & m)) return false;
+  }
+  return true;
+}
+
+/** Canonical text: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run compressed). */
+export function formatAddress(family: Family, bytes: Uint8Array): string {
+  if (family === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((bytes[i] << 8) | bytes[i + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+export function formatPrefix(prefix: Prefix): string {
+  const text = formatAddress(prefix.family, prefix.bytes);
+  return prefix.length === (prefix.family === 4 ? 32 : 128) ? text : `${text}/${prefix.length}`;
+}
+
+/** Canonical form of an address literal, or undefined when it is not one (e.g. "::FFFF:1" → "::ffff:1"). */
+export function canonicalAddress(text: string): string | undefined {
+  const a = parseAddress(text);
+  return a && formatAddress(a.family, a.bytes);
+}
+
+export function ipv4ToUint32(bytes: Uint8Array, offset = 0): number {
+  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+}
+
+export function uint32ToIPv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+}
+
+/** Loopback: 127.0.0.0/8, ::1, and IPv4-mapped loopback. */
+export function isLoopback(family: Family, bytes: Uint8Array): boolean {
+  if (family === 4) return bytes[0] === 127;
+  const allZero = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0);
+  if (allZero(0, 15) && bytes[15] === 1) return true;
+  return allZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff && bytes[12] === 127;
+}

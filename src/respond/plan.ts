@@ -1,0 +1,84 @@
+// The ordered response plan for one detection, exactly as PortSentry 1.2 orders it (notes/portsentry.md):
+// BLOCK=1, KILL_RUN_CMD_FIRST=0: hosts.deny, block, KILL_RUN_CMD; FIRST=1: KILL_RUN_CMD, hosts.deny, block;
+// BLOCK=2: KILL_RUN_CMD only; BLOCK=0: nothing. The block step is the native ban set, or KILL_ROUTE with the
+// `command` backend. Pure: `replay` prints the plan, `watch` executes it.
+import type { BanBackendName, Mode, PortSentryConfig } from '../config/types.js';
+import type { Family } from '../net/address.js';
+import { formatDuration } from '../util/duration.js';
+
+export type Protocol = 'tcp' | 'udp';
+
+export interface Detection {
+  /** Canonical source address (validated IP literal). */
+  address: string;
+  family: Family;
+  port: number;
+  protocol: Protocol;
+  mode: Mode;
+  scanType: string;
+}
+
+export type Action =
+  | { kind: 'hosts-deny'; file: string; line: string; text: string }
+  | { kind: 'ban-set'; backend: 'nftables' | 'route'; target: string; family: Family; timeout?: number; text: string }
+  | { kind: 'kill-route'; command: string; text: string }
+  | { kind: 'run'; command: string; text: string };
+
+export const NFT_TABLE = 'portsentinel';
+
+/** Fills $TARGET$, $PORT$ and $MODE$. Values come from a Detection, i.e. an IP literal, a number and a mode word. */
+export function expandMacros(template: string, d: Detection): string {
+  return template.replaceAll('$TARGET$', d.address).replaceAll('$PORT$', String(d.port)).replaceAll('$MODE$', d.mode);
+}
+
+/** The set a single address lands in (see ARCHITECTURE.md: kernel objects). */
+export function setNameFor(family: Family, isPrefix: boolean): string {
+  return `${isPrefix ? 'bannednet' : 'banned'}${family}`;
+}
+
+function blockStep(
+  config: PortSentryConfig,
+  d: Detection,
+  backend: Exclude<BanBackendName, 'auto'>,
+): Action | undefined {
+  if (backend === 'command') {
+    if (!config.killRoute) return undefined;
+    const command = expandMacros(config.killRoute, d);
+    return { kind: 'kill-route', command, text: `run ${command}` };
+  }
+  const timeout = config.banTimeout > 0 ? config.banTimeout : undefined;
+  const where = backend === 'nftables' ? `to inet ${NFT_TABLE} ${setNameFor(d.family, false)}` : 'as a blackhole route';
+  const text = `ban-set add ${d.address} ${where} ${timeout ? `timeout ${formatDuration(timeout)}` : 'permanent'}`;
+  return { kind: 'ban-set', backend, target: d.address, family: d.family, timeout, text };
+}
+
+/**
+ * The actions for one detection, in execution order. `backend` is the resolved backend (`auto` already
+ * decided: replay assumes nftables unless told otherwise).
+ */
+export function planActions(
+  config: PortSentryConfig,
+  d: Detection,
+  backend: Exclude<BanBackendName, 'auto'>,
+): Action[] {
+  const block = d.protocol === 'tcp' ? config.blockTcp : config.blockUdp;
+  const run: Action | undefined = config.killRunCmd
+    ? { kind: 'run', command: expandMacros(config.killRunCmd, d), text: `run ${expandMacros(config.killRunCmd, d)}` }
+    : undefined;
+  if (block === 0) return [];
+  if (block === 2) return run ? [run] : [];
+  const steps: Action[] = [];
+  if (config.killHostsDeny) {
+    const line = expandMacros(config.killHostsDeny, d);
+    steps.push({
+      kind: 'hosts-deny',
+      file: config.hostsDenyFile,
+      line,
+      text: `append "${line}" to ${config.hostsDenyFile}`,
+    });
+  }
+  const blk = blockStep(config, d, backend);
+  if (blk) steps.push(blk);
+  if (!run) return steps;
+  return config.killRunCmdFirst ? [run, ...steps] : [...steps, run];
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  canonicalAddress,
+  formatPrefix,
+  isLoopback,
+  parseAddress,
+  parsePrefix,
+  prefixContains,
+} from '../../src/net/address.js';
+
+test('parsePrefix masks host bits on both sides (10.0.0.5/8 covers 10/8)', () => {
+  const p = parsePrefix('10.0.0.5/8');
+  assert.ok(typeof p !== 'string');
+  assert.equal(formatPrefix(p), '10.0.0.0/8');
+  assert.ok(prefixContains(p, 4, parseAddress('10.200.1.1')!.bytes));
+  assert.ok(!prefixContains(p, 4, parseAddress('11.0.0.1')!.bytes));
+});
+
+test('parsePrefix names what is wrong', () => {
+  assert.match(parsePrefix('10.0.0.300') as string, /not an IPv4 or IPv6 address/);
+  assert.match(parsePrefix('10.0.0.1/33') as string, /0 to 32/);
+  assert.match(parsePrefix('2001:db8::/129') as string, /0 to 128/);
+});
+
+test('IPv6 canonical form follows RFC 5952', () => {
+  assert.equal(canonicalAddress('2001:0DB8:0:0:0:0:0:10'), '2001:db8::10');
+  assert.equal(canonicalAddress('::1'), '::1');
+  assert.equal(canonicalAddress('::'), '::');
+  assert.equal(canonicalAddress('2001:db8:0:1:0:0:0:1'), '2001:db8:0:1::1');
+  assert.equal(canonicalAddress('::ffff:192.0.2.1'), '::ffff:c000:201');
+  assert.equal(canonicalAddress('fe80::1%eth0'), undefined);
+});
+
+test('IPv6 prefixes match only inside', () => {
+  const p = parsePrefix('2001:db8:1::/48');
+  assert.ok(typeof p !== 'string');
+  assert.ok(prefixContains(p, 6, parseAddress('2001:db8:1:ffff::1')!.bytes));
+  assert.ok(!prefixContains(p, 6, parseAddress('2001:db8:2::1')!.bytes));
+  assert.ok(!prefixContains(p, 4, parseAddress('10.0.0.1')!.bytes));
+});
+
+test('loopback in both families', () => {
+  assert.ok(isLoopback(4, parseAddress('127.1.2.3')!.bytes));
+  assert.ok(isLoopback(6, parseAddress('::1')!.bytes));
+  assert.ok(isLoopback(6, parseAddress('::ffff:127.0.0.1')!.bytes));
+  assert.ok(!isLoopback(4, parseAddress('192.0.2.1')!.bytes));
+});
