@@ -1,0 +1,95 @@
+// Executes a plan's actions strictly in order. Every step runs even when an earlier one failed: a broken
+// KILL_RUN_CMD (or a full disk under hosts.deny) must never stand between a scanner and its ban.
+import type { BanSet } from '../firewall/banset.js';
+import type { Action, Detection } from './plan.js';
+import { appendHostsDenyLine, type HostsDenyOutcome } from './hosts-deny.js';
+import { runShellCommand, type ShellResult } from './shell.js';
+import * as lines from './log-lines.js';
+
+export interface ExecuteContext {
+  /** Needed for `ban-set` actions. */
+  banSet?: BanSet;
+  commandTimeoutMs: number;
+  /** Receives PortSentry-style log lines, in order. */
+  log: (line: string) => void;
+}
+
+export interface ActionOutcome {
+  kind: Action['kind'];
+  text: string;
+  ok: boolean;
+  /** What happened, in a few words ("appended", "exited with status 1", the error message). */
+  detail: string;
+  hostsDeny?: HostsDenyOutcome;
+  shell?: ShellResult;
+  ms: number;
+}
+
+export interface ExecuteResult {
+  outcomes: ActionOutcome[];
+  /** PortSentry's notion of success: some blocking step took effect (a non-zero command status still counts). */
+  blocked: boolean;
+}
+
+export async function executePlan(actions: Action[], d: Detection, ctx: ExecuteContext): Promise<ExecuteResult> {
+  const outcomes: ActionOutcome[] = [];
+  for (const action of actions) outcomes.push(await executeAction(action, d, ctx));
+  const blocked = outcomes.some((o) => o.ok && o.kind !== 'run');
+  return { outcomes, blocked };
+}
+
+async function executeAction(action: Action, d: Detection, ctx: ExecuteContext): Promise<ActionOutcome> {
+  const t0 = performance.now();
+  const done = (o: Omit<ActionOutcome, 'kind' | 'text' | 'ms'>): ActionOutcome => ({
+    kind: action.kind,
+    text: action.text,
+    ms: performance.now() - t0,
+    ...o,
+  });
+  try {
+    switch (action.kind) {
+      case 'hosts-deny': {
+        const r = await appendHostsDenyLine(action.file, action.line);
+        ctx.log(
+          r === 'appended'
+            ? lines.hostsDenyLine(d.address, action.line)
+            : lines.hostsDenyPresentLine(d.address, action.file),
+        );
+        return done({ ok: true, detail: r, hostsDeny: r });
+      }
+      case 'ban-set': {
+        if (!ctx.banSet) throw new Error('no ban set is open');
+        await ctx.banSet.add([{ target: action.target, family: action.family, timeout: action.timeout }]);
+        ctx.log(
+          lines.banSetLine(d.address, action.backend === 'nftables' ? 'the nftables ban set' : 'a blackhole route'),
+        );
+        return done({ ok: true, detail: 'added' });
+      }
+      case 'kill-route':
+      case 'run': {
+        const r = await runShellCommand(action.command, ctx.commandTimeoutMs);
+        const ok = !r.notRun && !r.timedOut && r.error === undefined;
+        if (!r.notRun && r.error === undefined) {
+          ctx.log(
+            action.kind === 'run'
+              ? lines.runLine(d.address, action.command)
+              : lines.routeLine(d.address, action.command),
+          );
+        }
+        if (r.exitCode !== 0) ctx.log(lines.commandResultLine(d.address, r));
+        return done({ ok, detail: describe(r), shell: r });
+      }
+    }
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    ctx.log(lines.stepFailedLine(d.address, action.kind, reason));
+    return done({ ok: false, detail: reason });
+  }
+}
+
+function describe(r: ShellResult): string {
+  if (r.error) return r.error;
+  if (r.timedOut) return 'timed out';
+  if (r.signal) return `killed by ${r.signal}`;
+  return `exit ${r.exitCode}`;
+}

@@ -1,0 +1,87 @@
+// Appends a KILL_HOSTS_DENY line to the hosts.deny file, once. The file is often a bind mount (containers, the lab's
+// private mount namespace) or shared with other writers (PortSentry itself, fail2ban, an admin's editor), so:
+// - no write-to-temp-and-rename: renaming over a bind-mount target fails with EBUSY, and where it does not fail it
+//   swaps the inode so the mount (and anyone holding the file) keeps the old content;
+// - O_APPEND so each write lands at the end even when another process appended since we read;
+// - a lock (in-process queue + an exclusive lock file beside it) around read-check-append so two bans of the same
+//   address racing each other cannot both see "absent" and write the line twice;
+// - fsync so a line that was reported as written survives a crash.
+import { constants, promises as fs } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+
+export type HostsDenyOutcome = 'appended' | 'present';
+
+const queues = new Map<string, Promise<unknown>>();
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 5_000;
+
+/** Appends `line` to `file` unless a line equal to it (ignoring surrounding blanks) is already there. */
+export async function appendHostsDenyLine(file: string, line: string): Promise<HostsDenyOutcome> {
+  const previous = queues.get(file) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => withFileLock(file, () => appendOnce(file, line)));
+  queues.set(file, next);
+  try {
+    return await next;
+  } finally {
+    if (queues.get(file) === next) queues.delete(file);
+  }
+}
+
+async function appendOnce(file: string, line: string): Promise<HostsDenyOutcome> {
+  const wanted = line.trim();
+  const handle = await fs.open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
+  try {
+    const text = await handle.readFile({ encoding: 'utf8' });
+    if (text.split('\n').some((l) => l.trim() === wanted)) return 'present';
+    // A file whose last line lacks its newline would otherwise get our line glued onto it.
+    const prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
+    await handle.write(`${prefix}${wanted}\n`);
+    await handle.sync();
+    return 'appended';
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Holds `<dir>/.<name>.portsentinel.lock` (created exclusively) while `fn` runs. Where the directory cannot take a
+ * lock file (read-only /etc with only the file mounted writable), the in-process queue alone serialises our writers.
+ */
+async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dirname(file), `.${basename(file)}.portsentinel.lock`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let held = false;
+  for (;;) {
+    try {
+      const h = await fs.open(lock, 'wx', 0o600);
+      await h.writeFile(String(process.pid));
+      await h.close();
+      held = true;
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') break;
+      if (await removeIfStale(lock)) continue;
+      // Losing a ban line is worse than a rare duplicate: after waiting this long, write without the lock.
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    if (held) await fs.rm(lock, { force: true });
+  }
+}
+
+/** A lock left behind by a crashed writer must not block hosts.deny forever. */
+async function removeIfStale(lock: string): Promise<boolean> {
+  try {
+    const st = await fs.stat(lock);
+    if (Date.now() - st.mtimeMs < LOCK_STALE_MS) return false;
+    await fs.rm(lock, { force: true });
+    return true;
+  } catch {
+    return true;
+  }
+}
