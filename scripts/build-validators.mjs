@@ -20,6 +20,7 @@ for (const file of readdirSync(schemaDir)
   ajv.addKeyword('x-doc');
   ajv.addKeyword('x-portsentry');
   ajv.addKeyword('x-unit');
+  ajv.addKeyword('x-fix');
   const validate = ajv.compile(schema);
   let code = standaloneCode(ajv, validate);
   const needsRequire = /\brequire\(/.test(code);

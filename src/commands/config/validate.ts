@@ -1,0 +1,37 @@
+// `portsentinel config validate`: checks a portsentry.conf and its ignore file; touches nothing.
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../base-command.js';
+import type { ValidateResult } from '../../config/report.js';
+
+export default class ConfigValidate extends BaseCommand<ValidateResult> {
+  static override summary = 'Check a PortSentry configuration and its ignore file';
+  static override description =
+    'Reads portsentry.conf (1.2 or 2.x dialect) and the ignore file it names, and prints every problem as ' +
+    'file:line:col error|warning KEY message. Exits 1 when there is an error; warnings alone exit 0. ' +
+    'Without --config: /etc/portsentry/portsentry.conf, else the embedded default.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --config ./portsentry.conf --json',
+  ];
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'portsentry.conf to check', helpValue: 'FILE' }),
+  };
+
+  async run(): Promise<ValidateResult> {
+    const { flags } = await this.parse(ConfigValidate);
+    const { loadConfig } = await import('../../config/load.js');
+    const { buildValidateResult, formatValidateLines } = await import('../../config/report.js');
+    const loaded = await loadConfig(flags.config);
+    const result = buildValidateResult(loaded);
+    if (this.jsonEnabled()) {
+      if (!result.valid) {
+        this.logJson(result);
+        this.exit(1);
+      }
+      return result;
+    }
+    for (const line of formatValidateLines(loaded)) this.log(line);
+    if (!result.valid) this.exit(1);
+    return result;
+  }
+}

@@ -1,0 +1,137 @@
+// The I/O shell around the pure parser: reads portsentry.conf (or the embedded default) and its ignore file,
+// and asks the file system which named paths exist. Nothing is written.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { IgnoreEntry, PortSentryConfig } from './types.js';
+import type { ConfigProblem } from './problem.js';
+import { formatProblem, sortProblems } from './problem.js';
+import { parseConfigText, type ConfigParseResult, type Dialect } from './parse.js';
+import { parseIgnoreText } from './ignore.js';
+import { checkFiles } from './files.js';
+import { DEFAULT_CONFIG_FILE_NAME, DEFAULT_CONFIG_TEXT } from './default-config.js';
+import { InputError } from '../errors.js';
+
+export const DEFAULT_CONFIG_PATH = '/etc/portsentry/portsentry.conf';
+/** Larger than any real portsentry.conf or ignore file by far; refuses to slurp a disk image by mistake. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+export interface LoadedConfig {
+  file: string;
+  config: PortSentryConfig;
+  ignore: IgnoreEntry[];
+  problems: ConfigProblem[];
+  embedded: boolean;
+  dialect: Dialect;
+  keys: ConfigParseResult['keys'];
+  values: ConfigParseResult['values'];
+}
+
+/** What the loader needs from the file system; tests pass their own to make results independent of the host. */
+export interface ConfigIo {
+  readFile(path: string): Promise<Uint8Array>;
+  exists(path: string): boolean;
+}
+
+export const nodeIo: ConfigIo = { readFile: (p) => readFile(p), exists: (p) => existsSync(p) };
+
+function readFailure(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `config file "${path}" does not exist; pass an existing portsentry.conf with --config`;
+  if (code === 'EACCES')
+    return `config file "${path}" cannot be read (permission denied); run as a user who can read it`;
+  if (code === 'EISDIR') return `config file "${path}" is a directory; pass the portsentry.conf file inside it`;
+  return `config file "${path}" cannot be read (${code ?? String(err)}); check the path given with --config`;
+}
+
+/** UTF-8 text; bytes that are not UTF-8 become U+FFFD, which the parsers report by line. */
+export function decodeText(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+function tooLarge(file: string, size: number): ConfigProblem {
+  return {
+    severity: 'error',
+    file,
+    line: 1,
+    column: 1,
+    key: null,
+    message: `is ${size} bytes, far too large for a config file; point at portsentry.conf itself`,
+  };
+}
+
+export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<LoadedConfig> {
+  const chosen = path ?? (io.exists(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+  let text = DEFAULT_CONFIG_TEXT;
+  const file = chosen ?? DEFAULT_CONFIG_FILE_NAME;
+  if (chosen !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await io.readFile(chosen);
+    } catch (err) {
+      throw new InputError(readFailure(chosen, err), 'E_CONFIG_READ', err);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      const parsed = parseConfigText('', file);
+      return { file, ...parsed, problems: [tooLarge(file, bytes.length)], ignore: [], embedded: false };
+    }
+    text = decodeText(bytes);
+  }
+
+  const parsed = parseConfigText(text, file);
+  // Relative paths in the config are taken from the config's own directory, not from wherever the command runs.
+  const base = chosen === undefined ? process.cwd() : dirname(resolve(chosen));
+  const resolvePath = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const problems = [...parsed.problems, ...checkFiles(parsed.config, parsed.keys, file, io.exists, resolvePath)];
+
+  let ignore: IgnoreEntry[] = [];
+  const ignorePath = parsed.config.ignoreFile && resolvePath(parsed.config.ignoreFile);
+  if (ignorePath && io.exists(ignorePath)) {
+    try {
+      const bytes = await io.readFile(ignorePath);
+      if (bytes.length > MAX_FILE_BYTES) problems.push(tooLarge(ignorePath, bytes.length));
+      else {
+        const result = parseIgnoreText(decodeText(bytes), ignorePath);
+        ignore = result.entries;
+        problems.push(...result.problems);
+      }
+    } catch (err) {
+      const pos = parsed.keys.IGNORE_FILE ?? { line: 1, column: 1 };
+      problems.push({
+        severity: 'warning',
+        file,
+        line: pos.line,
+        column: pos.column,
+        key: 'IGNORE_FILE',
+        message: `"${ignorePath}" cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); no address is ignored`,
+      });
+    }
+  }
+  return {
+    file,
+    config: parsed.config,
+    ignore,
+    problems: sortProblems(problems),
+    embedded: chosen === undefined,
+    dialect: parsed.dialect,
+    keys: parsed.keys,
+    values: parsed.values,
+  };
+}
+
+/** loadConfig, refusing a config with errors: the first one, and how many more, in one sentence. */
+export async function loadConfigOrThrow(path?: string, io: ConfigIo = nodeIo): Promise<LoadedConfig> {
+  const loaded = await loadConfig(path, io);
+  const errors = loaded.problems.filter((p) => p.severity === 'error');
+  if (errors.length === 0) return loaded;
+  const [first] = errors;
+  const more = errors.length - 1;
+  const suffix = more > 0 ? ` (${more} more error${more === 1 ? '' : 's'}; run "portsentinel config validate")` : '';
+  throw new InputError(
+    `${first.file}:${first.line}:${first.column}: ${first.key ?? '-'} ${first.message}${suffix}`,
+    'E_CONFIG_INVALID',
+  );
+}
+
+export { formatProblem };
