@@ -42,6 +42,11 @@ export interface Packet {
   quotedDstPort: number;
   /** Original length on the wire. */
   wireLength: number;
+  /**
+   * True when the link layer says the capturing host sent the packet (LINUX_SLL/SLL2 packet type OUTGOING, as
+   * `tcpdump -i any` records both directions); false when it cannot tell.
+   */
+  outgoing?: boolean;
 }
 
 /** Counters a capture reader reports at the end. */

@@ -1,0 +1,45 @@
+// What the format readers hand every record to: decodes the frame into the reused Packet, passes decoded packets
+// on, and keeps the counters that become CaptureStats.
+import { Reassembler } from '../ip/reassembler.js';
+import { decodeFrame } from '../link/decode-frame.js';
+import { linkTypeName } from '../link-types.js';
+import { createPacket } from '../packet.js';
+import { DECODED, SHORT, UNDECODED } from '../status.js';
+import type { Packet } from '../types.js';
+
+/** Largest caplen we accept: libpcap's MAXIMUM_SNAPLEN (pcap-int.h), what `tcpdump -s 0` captures. */
+export const MAXIMUM_SNAPLEN = 262144;
+
+export class FrameSink {
+  readonly packet: Packet = createPacket();
+  readonly reassembler = new Reassembler();
+  packets = 0;
+  short = 0;
+  undecoded = 0;
+  nanosecond = false;
+  readonly linkTypes: string[] = [];
+
+  constructor(
+    private readonly onPacket: (p: Packet) => void,
+    readonly source: string,
+  ) {}
+
+  noteLinkType(linkType: number): void {
+    const name = linkTypeName(linkType);
+    if (!this.linkTypes.includes(name)) this.linkTypes.push(name);
+  }
+
+  /** One captured record: `caplen` bytes at `b[o]` of a frame `origlen` long on the wire, captured at `ts` µs. */
+  frame(linkType: number, b: Uint8Array, o: number, caplen: number, origlen: number, ts: number): void {
+    this.packets++;
+    const p = this.packet;
+    p.ts = ts;
+    p.wireLength = origlen;
+    const status = decodeFrame(linkType, b, o, caplen, p, this.reassembler);
+    if (status === DECODED) this.onPacket(p);
+    else if (status === SHORT) {
+      if (caplen < origlen) this.short++;
+      else this.undecoded++;
+    } else if (status === UNDECODED) this.undecoded++;
+  }
+}

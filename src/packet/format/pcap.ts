@@ -1,0 +1,95 @@
+// Classic libpcap files (https://www.tcpdump.org/manpages/pcap-savefile.5.html; IETF draft-ietf-opsawg-pcap):
+// a 24-byte file header, then records of a 16-byte header and the captured bytes. Either byte order, µs or ns.
+import { readU16, readU32 } from '../bytes.js';
+import { damaged, sourceLabel } from './capture-errors.js';
+import { MAXIMUM_SNAPLEN, type FrameSink } from './frame-sink.js';
+import { InputError } from '../../errors.js';
+
+export const TCPDUMP_MAGIC = 0xa1b2c3d4;
+export const NSEC_TCPDUMP_MAGIC = 0xa1b23c4d;
+const FILE_HEADER_LEN = 24;
+const RECORD_HEADER_LEN = 16;
+const PCAP_VERSION_MAJOR = 2;
+/** The upper bits of the link type field carry FCS information (pcap-savefile(5)). */
+const LINKTYPE_MASK = 0x0fffffff;
+
+export class PcapReader {
+  readonly format = 'pcap';
+  headerDone = false;
+  private linkType = 0;
+
+  /** `magic` is the first word read little-endian: it tells byte order and resolution. */
+  constructor(
+    private readonly sink: FrameSink,
+    magic: number,
+    private readonly le = magic === TCPDUMP_MAGIC || magic === NSEC_TCPDUMP_MAGIC,
+    private readonly nano = magic === NSEC_TCPDUMP_MAGIC || magic === 0x4d3cb2a1,
+  ) {
+    sink.nanosecond = nano;
+  }
+
+  /** Length of the record (or file header) at `b[o]`, or minus the bytes needed to tell. */
+  recordLength(b: Uint8Array, o: number, avail: number, at: number): number {
+    if (!this.headerDone) return avail >= FILE_HEADER_LEN ? FILE_HEADER_LEN : -FILE_HEADER_LEN;
+    if (avail < RECORD_HEADER_LEN) return -RECORD_HEADER_LEN;
+    return RECORD_HEADER_LEN + this.checkCaplen(readU32(b, o + 8, this.le), at);
+  }
+
+  consume(b: Uint8Array, o: number, length: number, at: number): void {
+    if (!this.headerDone) this.readFileHeader(b, o);
+    else this.run(b, o, o + length, at - o);
+  }
+
+  /** Processes the complete records in `b[start..end)` (`base` = file offset of b[0]); returns where it stopped. */
+  run(b: Uint8Array, start: number, end: number, base: number): number {
+    const sink = this.sink;
+    const linkType = this.linkType;
+    const le = this.le;
+    let o = start;
+    while (o + RECORD_HEADER_LEN <= end) {
+      let sec: number, frac: number, caplen: number, origlen: number;
+      if (le) {
+        sec = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+        frac = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
+        caplen = (b[o + 8] | (b[o + 9] << 8) | (b[o + 10] << 16) | (b[o + 11] << 24)) >>> 0;
+        origlen = (b[o + 12] | (b[o + 13] << 8) | (b[o + 14] << 16) | (b[o + 15] << 24)) >>> 0;
+      } else {
+        sec = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+        frac = ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) >>> 0;
+        caplen = ((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) >>> 0;
+        origlen = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0;
+      }
+      if (caplen > MAXIMUM_SNAPLEN) this.checkCaplen(caplen, base + o);
+      const next = o + RECORD_HEADER_LEN + caplen;
+      if (next > end) break;
+      const ts = this.nano ? sec * 1e6 + Math.floor(frac / 1000) : sec * 1e6 + frac;
+      sink.frame(linkType, b, o + RECORD_HEADER_LEN, caplen, origlen, ts);
+      o = next;
+    }
+    return o;
+  }
+
+  private checkCaplen(caplen: number, at: number): number {
+    if (caplen > MAXIMUM_SNAPLEN) {
+      throw damaged(
+        this.sink.source,
+        at,
+        `a record claims ${caplen} captured bytes, more than the ${MAXIMUM_SNAPLEN} any capture holds`,
+      );
+    }
+    return caplen;
+  }
+
+  private readFileHeader(b: Uint8Array, o: number): void {
+    const major = readU16(b, o + 4, this.le);
+    if (major !== PCAP_VERSION_MAJOR) {
+      throw new InputError(
+        `${sourceLabel(this.sink.source)} is pcap version ${major}.${readU16(b, o + 6, this.le)}, not the version 2.4 this reader knows`,
+        'E_CAPTURE_FORMAT',
+      );
+    }
+    this.linkType = (readU32(b, o + 20, this.le) & LINKTYPE_MASK) >>> 0;
+    this.sink.noteLinkType(this.linkType);
+    this.headerDone = true;
+  }
+}
