@@ -1,0 +1,75 @@
+// Per-source memory of the engine: hits counted towards SCAN_TRIGGER (they never expire, as in PortSentry),
+// whether the source is banned, and its ignore / never-ban standing, decided once. IPv4 sources are keyed by
+// their uint32; only IPv6 sources need a string key.
+import type { Family } from '../net/address.js';
+import { formatAddress, parseAddress, uint32ToIPv4, ipv4ToUint32 } from '../net/address.js';
+
+export const STANDING_NONE = 0;
+export const STANDING_IGNORED = 1;
+export const STANDING_NEVER_BAN = 2;
+export const STANDING_UNKNOWN = 3;
+
+export interface SourceState {
+  address: string;
+  family: Family;
+  hits: number;
+  banned: boolean;
+  standing: number;
+  reason?: string;
+}
+
+export class SourceTable {
+  private readonly v4 = new Map<number, SourceState>();
+  private readonly v6 = new Map<string, SourceState>();
+
+  get size(): number {
+    return this.v4.size + this.v6.size;
+  }
+
+  /** The state of an IPv4 source, created on first sight. */
+  get4(addr: number): SourceState {
+    let s = this.v4.get(addr);
+    if (s === undefined) {
+      s = { address: uint32ToIPv4(addr), family: 4, hits: 0, banned: false, standing: STANDING_UNKNOWN };
+      this.v4.set(addr, s);
+    }
+    return s;
+  }
+
+  /** The state of an IPv6 source (16 bytes), created on first sight. */
+  get6(bytes: Uint8Array): SourceState {
+    const address = formatAddress(6, bytes);
+    let s = this.v6.get(address);
+    if (s === undefined) {
+      s = { address, family: 6, hits: 0, banned: false, standing: STANDING_UNKNOWN };
+      this.v6.set(address, s);
+    }
+    return s;
+  }
+
+  /** The state for an address literal, created when `create`; undefined for text that is no address. */
+  lookup(text: string, create: boolean): SourceState | undefined {
+    const a = parseAddress(text);
+    if (!a) return undefined;
+    if (a.family === 4) {
+      const n = ipv4ToUint32(a.bytes);
+      return create ? this.get4(n) : this.v4.get(n);
+    }
+    const key = formatAddress(6, a.bytes);
+    return create ? this.get6(a.bytes) : this.v6.get(key);
+  }
+
+  delete(text: string): boolean {
+    const a = parseAddress(text);
+    if (!a) return false;
+    return a.family === 4 ? this.v4.delete(ipv4ToUint32(a.bytes)) : this.v6.delete(formatAddress(6, a.bytes));
+  }
+
+  /** Banned addresses, IPv4 first, each family in first-seen order. */
+  listBanned(): string[] {
+    const out: string[] = [];
+    for (const s of this.v4.values()) if (s.banned) out.push(s.address);
+    for (const s of this.v6.values()) if (s.banned) out.push(s.address);
+    return out;
+  }
+}
