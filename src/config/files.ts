@@ -26,8 +26,8 @@ export function checkFiles(
   resolve: (path: string) => string = (p) => p,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const warn = (key: string, message: string) => {
-    const pos = keys[key] ?? { line: 1, column: 1 };
+  const warn = (key: string, message: string, fallbackKey?: string) => {
+    const pos = keys[key] ?? (fallbackKey && keys[fallbackKey]) ?? { line: 1, column: 1 };
     problems.push({ severity: 'warning', file, line: pos.line, column: pos.column, key, message });
   };
 
@@ -40,7 +40,9 @@ export function checkFiles(
     ...(config.killHostsDeny ? [['HOSTS_DENY_FILE', config.hostsDenyFile]] : []),
   ] as Array<[string, string | undefined]>) {
     if (path && !exists(parentOf(resolve(path)))) {
-      warn(key, `directory "${parentOf(resolve(path))}" of "${path}" does not exist on this machine; create it`);
+      // hosts.deny is usually left at its default, so the warning goes to the line that makes it matter.
+      const message = `directory "${parentOf(resolve(path))}" of "${path}" does not exist on this machine; create it`;
+      warn(key, message, 'KILL_HOSTS_DENY');
     }
   }
   const commands: Array<[string, string | undefined]> = [
