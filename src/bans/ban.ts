@@ -1,0 +1,111 @@
+// Banning: never-ban check, one BanSet.add for the whole batch, then the journal (one append, one fsync) and the
+// PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
+import type { BackendKind } from '../firewall/banset.js';
+import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
+import { appendRecords } from '../state/journal.js';
+import { appendHistory, formatHistoryLine } from '../state/history.js';
+import type { BanRecord, Origin, Trigger } from '../state/record.js';
+import type { BanContext } from './context.js';
+import { withSession } from './session.js';
+import type { Target } from './targets.js';
+
+export interface BanRequest {
+  targets: Target[];
+  /** Seconds; 0 = permanent. */
+  timeout: number;
+  reason?: string;
+  origin: Origin;
+  trigger?: Trigger;
+  /** Ban never-ban addresses anyway (each is still reported in `forced`). */
+  force?: boolean;
+  /** A cached matcher (`watch`); gathered fresh when absent. */
+  matcher?: NeverBanMatcher;
+  now?: number;
+}
+
+export interface Refusal {
+  address: string;
+  /** The rule that refused, as a sentence: "192.0.2.1 is this host's default gateway (eth0)". */
+  rule: string;
+}
+
+export interface BanOutcome {
+  backend: BackendKind;
+  banned: string[];
+  refused: Refusal[];
+  forced: Refusal[];
+  /** Seconds, null = permanent. */
+  timeout: number | null;
+  /** When the bans end (ISO 8601), null = permanent. */
+  until: string | null;
+  reason: string | null;
+}
+
+/** Splits targets into those that may be banned and those the never-ban rules refuse. Pure given the matcher. */
+export function screenTargets(
+  targets: Target[],
+  matcher: NeverBanMatcher,
+  force = false,
+): { allowed: Target[]; refused: Refusal[]; forced: Refusal[] } {
+  const allowed: Target[] = [];
+  const refused: Refusal[] = [];
+  const forced: Refusal[] = [];
+  for (const t of targets) {
+    const rule = matcher.refusal(t.prefix);
+    if (rule === undefined) allowed.push(t);
+    else if (force) {
+      forced.push({ address: t.target, rule });
+      allowed.push(t);
+    } else refused.push({ address: t.target, rule });
+  }
+  return { allowed, refused, forced };
+}
+
+export function matcherFor(ctx: BanContext): NeverBanMatcher {
+  return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore));
+}
+
+function historyLines(records: BanRecord[]): string[] {
+  return records.map((r) => {
+    const when = new Date(r.at);
+    return r.trigger
+      ? formatHistoryLine(when, r.target, r.trigger.port, r.trigger.protocol.toUpperCase())
+      : formatHistoryLine(when, r.target, 0, 'manual');
+  });
+}
+
+export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
+  const { allowed, refused, forced } = screenTargets(req.targets, req.matcher ?? matcherFor(ctx), req.force);
+  const timeout = req.timeout > 0 ? req.timeout : undefined;
+  return withSession(
+    ctx,
+    async (s) => {
+      const until = timeout === undefined ? undefined : s.now + timeout * 1000;
+      if (allowed.length > 0) {
+        await s.banSet.add(allowed.map((t) => ({ target: t.target, family: t.family, timeout })));
+        const records: BanRecord[] = allowed.map((t) => ({
+          op: 'ban',
+          target: t.target,
+          family: t.family,
+          at: s.now,
+          until,
+          reason: req.reason,
+          origin: req.origin,
+          trigger: req.trigger,
+        }));
+        appendRecords(ctx.stateDir, records);
+        if (ctx.historyFile) appendHistory(ctx.historyFile, historyLines(records));
+      }
+      return {
+        backend: s.banSet.kind,
+        banned: allowed.map((t) => t.target),
+        refused,
+        forced,
+        timeout: timeout ?? null,
+        until: until === undefined ? null : new Date(until).toISOString(),
+        reason: req.reason ?? null,
+      };
+    },
+    req.now,
+  );
+}

@@ -1,0 +1,59 @@
+// Everything a ban command needs, gathered once: config (and ignore list), state directory, backend decision,
+// and the ban set itself, opened on first use. `watch` builds one and keeps it for its lifetime.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { BanSet } from '../firewall/banset.js';
+import type { IgnoreEntry, PortSentryConfig } from '../config/types.js';
+import { ensureStateDir, resolveStateDir } from '../state/dir.js';
+import { decideBackend, openBackend, type BackendChoice, type BackendDecision } from './backend.js';
+
+export interface ContextOptions {
+  config?: string;
+  stateDir?: string;
+  backend?: BackendChoice;
+}
+
+export interface BanContext {
+  stateDir: string;
+  config: PortSentryConfig;
+  configFile: string;
+  ignore: IgnoreEntry[];
+  /** HISTORY_FILE resolved against the config's directory, when one is configured. */
+  historyFile?: string;
+  backend: BackendDecision;
+  banSet(): Promise<BanSet>;
+  close(): Promise<void>;
+}
+
+export async function openContext(opts: ContextOptions): Promise<BanContext> {
+  const { loadConfigOrThrow } = await import('../config/load.js');
+  const loaded = await loadConfigOrThrow(opts.config);
+  const stateDir = resolveStateDir(opts.stateDir);
+  ensureStateDir(stateDir);
+  const backend = decideBackend(opts.backend, loaded.config, loaded.file);
+  const hist = loaded.config.historyFile;
+  const historyFile =
+    hist && (isAbsolute(hist) || loaded.embedded ? hist : resolve(dirname(resolve(loaded.file)), hist));
+  let opened: Promise<BanSet> | undefined;
+  return {
+    stateDir,
+    config: loaded.config,
+    configFile: loaded.file,
+    ignore: loaded.ignore,
+    historyFile,
+    backend,
+    banSet: () => (opened ??= openBackend(backend, loaded.config, stateDir)),
+    async close() {
+      if (opened) await (await opened).close();
+    },
+  };
+}
+
+/** Opens a context, runs `fn`, always closes the ban set. */
+export async function withContext<T>(opts: ContextOptions, fn: (ctx: BanContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(opts);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,59 @@
+// The `ban` command's core: gather targets from arguments and/or a file, default the timeout from the config,
+// ban, and turn "everything refused" into an error that names each rule.
+import { readFileSync } from 'node:fs';
+import { InputError, UsageError } from '../errors.js';
+import { banTargets, type BanOutcome } from './ban.js';
+import { withContext, type ContextOptions } from './context.js';
+import { parseTargetArgs, parseTargetText, type Target } from './targets.js';
+
+export interface BanCommandInput {
+  args: string[];
+  file?: string;
+  /** Seconds (0 = permanent); undefined = BAN_TIMEOUT from the config. */
+  timeout?: number;
+  reason?: string;
+  force?: boolean;
+}
+
+function readTargetsFile(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new InputError(`cannot read --file ${file} (${code}); give an existing file of addresses, or - for stdin`);
+  }
+}
+
+export function gatherTargets(input: BanCommandInput, what: string): Target[] {
+  if (input.args.length === 0 && input.file === undefined) {
+    throw new UsageError(`give at least one address or prefix, or --file FILE; e.g. portsentinel ${what} 192.0.2.66`);
+  }
+  const targets = parseTargetArgs(input.args, what);
+  if (input.file !== undefined) {
+    const name = input.file === '-' ? 'stdin' : input.file;
+    const fromFile = parseTargetText(readTargetsFile(input.file), name, what);
+    if (targets.length === 0) return fromFile;
+    const seen = new Set(targets.map((t) => t.target));
+    for (const t of fromFile) if (!seen.has(t.target)) targets.push(t);
+  }
+  return targets;
+}
+
+export async function runBan(opts: ContextOptions, input: BanCommandInput): Promise<BanOutcome> {
+  const targets = gatherTargets(input, 'ban');
+  if (targets.length === 0) throw new InputError(`--file ${input.file} holds no addresses; nothing to ban`, 'E_EMPTY');
+  return withContext(opts, async (ctx) => {
+    const result = await banTargets(ctx, {
+      targets,
+      timeout: input.timeout ?? ctx.config.banTimeout,
+      reason: input.reason,
+      origin: 'manual',
+      force: input.force,
+    });
+    if (result.banned.length === 0) {
+      const rules = result.refused.map((r) => r.rule).join('; ');
+      throw new InputError(`nothing banned: ${rules}; pass --force to ban anyway`, 'E_NEVER_BAN');
+    }
+    return result;
+  });
+}

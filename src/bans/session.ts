@@ -1,0 +1,51 @@
+// The shape of every kernel-touching operation: take the state lock, open the ban set, lift route bans whose
+// journal time is up (routes have no kernel timeouts), then do the work. One place, so no command forgets expiry.
+import type { BanSet } from '../firewall/banset.js';
+import { withLock } from '../state/lock.js';
+import { readJournal, rewriteJournal, type JournalRead } from '../state/journal.js';
+import { foldJournal, shouldCompact, type JournalState } from '../state/fold.js';
+import type { JournalRecord } from '../state/record.js';
+import type { BanContext } from './context.js';
+
+export interface Session {
+  ctx: BanContext;
+  banSet: BanSet;
+  now: number;
+  /** The journal as read under the lock (read lazily: a plain `ban` never needs it). */
+  journal(): JournalRead;
+  state(): JournalState;
+}
+
+/** Removes from the kernel the route bans the journal says have ended. Returns the targets removed. */
+export async function expireRouteBans(banSet: BanSet, state: JournalState): Promise<string[]> {
+  if (banSet.kind !== 'route' || state.expired.size === 0) return [];
+  const inKernel = await banSet.list();
+  const due = inKernel.filter((k) => state.expired.has(k.target)).map((k) => k.target);
+  return due.length > 0 ? banSet.remove(due) : [];
+}
+
+/** Rewrites the journal down to its live bans when most of it is dead. Call with the lock held. */
+export function compactIfWorthIt(dir: string, read: JournalRead, extra: JournalRecord[], now: number): boolean {
+  const all = extra.length > 0 ? [...read.records, ...extra] : read.records;
+  const state = foldJournal(all, now);
+  if (!shouldCompact(all.length, state.active.size)) return false;
+  rewriteJournal(dir, [...state.active.values()]);
+  return true;
+}
+
+export async function withSession<T>(ctx: BanContext, fn: (s: Session) => Promise<T>, now = Date.now()): Promise<T> {
+  return withLock(ctx.stateDir, async () => {
+    const banSet = await ctx.banSet();
+    let read: JournalRead | undefined;
+    let folded: JournalState | undefined;
+    const session: Session = {
+      ctx,
+      banSet,
+      now,
+      journal: () => (read ??= readJournal(ctx.stateDir)),
+      state: () => (folded ??= foldJournal(session.journal().records, now)),
+    };
+    if (banSet.kind === 'route') await expireRouteBans(banSet, session.state());
+    return fn(session);
+  });
+}

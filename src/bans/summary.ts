@@ -1,0 +1,23 @@
+// One-line human summaries of ban, unban, setup and teardown results.
+import { formatDuration } from '../util/duration.js';
+import type { BanOutcome } from './ban.js';
+import type { UnbanOutcome } from './unban.js';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function named(list: string[], max = 5): string {
+  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} and ${list.length - max} more`;
+}
+
+export function formatBanSummary(r: BanOutcome): string {
+  const how = r.timeout === null ? 'permanently' : `for ${formatDuration(r.timeout)} (until ${r.until})`;
+  return `banned ${plural(r.banned.length, 'target')} ${how} via ${r.backend}: ${named(r.banned)}`;
+}
+
+export function formatUnbanSummary(r: UnbanOutcome): string {
+  return r.unbanned.length === 0
+    ? 'nothing unbanned'
+    : `unbanned ${plural(r.unbanned.length, 'target')}: ${named(r.unbanned)}`;
+}

@@ -1,0 +1,47 @@
+// Human renderings of ban results: an aligned table for `bans list`, short summaries for the rest.
+import { formatDuration } from '../util/duration.js';
+import type { BanRow, MergedBans } from './merge.js';
+
+function triggerText(r: BanRow): string {
+  const t = r.trigger;
+  return t ? `${t.protocol}/${t.port} ${t.mode} ${t.scanType}` : '-';
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function alignColumns(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatBanTable(merged: MergedBans): string {
+  const lines: string[] = [];
+  if (merged.bans.length === 0) lines.push('no bans');
+  else {
+    const rows = [['ADDRESS', 'EXPIRES IN', 'REASON', 'TRIGGER', 'BANNED AT', 'ORIGIN', 'DRIFT']];
+    for (const r of merged.bans) {
+      rows.push([
+        r.address,
+        r.expiresIn === null ? 'permanent' : formatDuration(r.expiresIn) || '0s',
+        r.reason ?? '-',
+        triggerText(r),
+        r.bannedAt ? r.bannedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-',
+        r.origin ?? '-',
+        r.drift ?? '',
+      ]);
+    }
+    lines.push(alignColumns(rows));
+  }
+  const { external, missing, repair } = merged.drift;
+  if (external.length > 0)
+    lines.push(`${external.length} ban(s) in the kernel only (external: not made by portsentinel)`);
+  if (missing.length > 0) lines.push(`${missing.length} journal ban(s) missing from the kernel; run: ${repair}`);
+  return lines.join('\n');
+}

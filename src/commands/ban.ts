@@ -1,0 +1,51 @@
+// `portsentinel ban <addr|prefix ...>`: ban addresses or prefixes in one kernel batch, journaled.
+import { Args, Flags } from '@oclif/core';
+import { BanCommand, contextOptions, parseTimeoutFlag, sharedFlags } from '../bans/command.js';
+import type { BanOutcome } from '../bans/ban.js';
+
+export default class Ban extends BanCommand<BanOutcome> {
+  static override summary = 'Ban addresses or prefixes in the kernel ban set';
+  static override description =
+    'All targets (arguments, or one per line from --file; # comments allowed) go to the kernel in one batch. ' +
+    "Never-ban addresses (loopback, this host's addresses, gateways, nameservers, the ignore list) are refused " +
+    'unless --force.';
+  static override examples = [
+    '<%= config.bin %> ban 192.0.2.66 --timeout 1h --reason "ssh brute force"',
+    '<%= config.bin %> ban --file blocklist.txt --timeout 7d',
+    'cat list.txt | <%= config.bin %> ban --file -',
+  ];
+  static override strict = false;
+  static override args = {
+    targets: Args.string({ description: 'addresses or prefixes (192.0.2.66, 2001:db8::/64)', required: false }),
+  };
+  static override flags = {
+    ...sharedFlags,
+    timeout: Flags.string({
+      description: 'how long: 90s, 30m, 1h, 7d or permanent (default BAN_TIMEOUT from the config)',
+      helpValue: 'DURATION',
+    }),
+    reason: Flags.string({ description: 'why, kept in the journal and shown by bans list', helpValue: 'TEXT' }),
+    file: Flags.string({ description: 'read targets from FILE, one per line (- for stdin)', helpValue: 'FILE' }),
+    force: Flags.boolean({ description: 'ban even addresses the never-ban rules protect', default: false }),
+  };
+
+  async run(): Promise<BanOutcome> {
+    const { argv, flags } = await this.parse(Ban);
+    const { runBan } = await import('../bans/run-ban.js');
+    const timeout = flags.timeout === undefined ? undefined : parseTimeoutFlag(flags.timeout);
+    const result = await runBan(contextOptions(flags), {
+      args: argv as string[],
+      file: flags.file,
+      timeout,
+      reason: flags.reason,
+      force: flags.force,
+    });
+    for (const r of result.forced) this.logToStderr(`portsentinel: warning: banned anyway (--force): ${r.rule}`);
+    for (const r of result.refused) {
+      this.logToStderr(`portsentinel: refused ${r.address}: ${r.rule} (--force bans it anyway)`);
+    }
+    const { formatBanSummary } = await import('../bans/summary.js');
+    this.log(formatBanSummary(result));
+    return result;
+  }
+}

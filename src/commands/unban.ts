@@ -1,0 +1,28 @@
+// `portsentinel unban <addr|prefix ...> | --all`: lift bans from the kernel and the journal.
+import { Args, Flags } from '@oclif/core';
+import { BanCommand, contextOptions, sharedFlags } from '../bans/command.js';
+import type { UnbanOutcome } from '../bans/unban.js';
+
+export default class Unban extends BanCommand<UnbanOutcome> {
+  static override summary = 'Lift bans from the kernel ban set and the journal';
+  static override examples = ['<%= config.bin %> unban 192.0.2.66', '<%= config.bin %> unban --all'];
+  static override strict = false;
+  static override args = {
+    targets: Args.string({ description: 'addresses or prefixes to unban', required: false }),
+  };
+  static override flags = {
+    ...sharedFlags,
+    all: Flags.boolean({ description: 'lift every ban (kernel and journal)', default: false }),
+    file: Flags.string({ description: 'read targets from FILE, one per line (- for stdin)', helpValue: 'FILE' }),
+  };
+
+  async run(): Promise<UnbanOutcome> {
+    const { argv, flags } = await this.parse(Unban);
+    const { runUnban } = await import('../bans/run-unban.js');
+    const result = await runUnban(contextOptions(flags), { args: argv as string[], file: flags.file, all: flags.all });
+    for (const t of result.notBanned) this.logToStderr(`portsentinel: ${t} was not banned`);
+    const { formatUnbanSummary } = await import('../bans/summary.js');
+    this.log(formatUnbanSummary(result));
+    return result;
+  }
+}

@@ -1,0 +1,164 @@
+// Never-ban: the addresses a ban must not cut off — loopback, this host's own addresses, its default gateways, its
+// nameservers and the ignore list — so a spoofed decoy scan cannot isolate the host. A pure matcher over plain
+// lists (which `watch` gathers once and caches) plus the I/O that gathers them.
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import type { IgnoreEntry } from '../config/types.js';
+import {
+  formatAddress,
+  formatPrefix,
+  isLoopback,
+  parseAddress,
+  prefixContains,
+  type Family,
+  type Prefix,
+} from '../net/address.js';
+
+export interface ProtectedAddress {
+  address: string;
+  family: Family;
+  bytes: Uint8Array;
+  /** The phrase after "<address> is ": "this host's own address (eth0)". */
+  why: string;
+}
+
+export interface NeverBanLists {
+  /** Own addresses, gateways and nameservers. */
+  hosts: ProtectedAddress[];
+  ignore: IgnoreEntry[];
+}
+
+/** A matcher built once from the lists; `refusal` answers in O(1) for single addresses. */
+export interface NeverBanMatcher {
+  /** Why `target` must not be banned, as one sentence naming the rule, or undefined when it may be. */
+  refusal(target: Prefix): string | undefined;
+}
+
+function protect(address: string, why: string): ProtectedAddress | undefined {
+  const a = parseAddress(address);
+  return a && { address: formatAddress(a.family, a.bytes), family: a.family, bytes: a.bytes, why };
+}
+
+function isUnspecified(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b === 0);
+}
+
+function ignoreText(e: IgnoreEntry): string {
+  return `the ignore list (${e.file} line ${e.line}: ${e.text})`;
+}
+
+/** True when two prefixes share at least one address (one contains the other). */
+function overlaps(a: Prefix, b: Prefix): boolean {
+  if (a.family !== b.family) return false;
+  return a.length <= b.length ? prefixContains(a, b.family, b.bytes) : prefixContains(b, a.family, a.bytes);
+}
+
+export function buildNeverBanMatcher(lists: NeverBanLists): NeverBanMatcher {
+  const byAddress = new Map<string, ProtectedAddress>();
+  for (const h of lists.hosts) if (!byAddress.has(h.address)) byAddress.set(h.address, h);
+  const loopback4: Prefix = { family: 4, bytes: Uint8Array.of(127, 0, 0, 1), length: 32 };
+  const loopback6: Prefix = {
+    family: 6,
+    bytes: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+    length: 128,
+  };
+  return {
+    refusal(target: Prefix): string | undefined {
+      const max = target.family === 4 ? 32 : 128;
+      const text = formatPrefix(target);
+      if (target.length === max) {
+        if (isLoopback(target.family, target.bytes)) return `${text} is loopback`;
+        if (isUnspecified(target.bytes)) return `${text} is the unspecified address, not a host`;
+        const hit = byAddress.get(text);
+        if (hit) return `${text} is ${hit.why}`;
+        for (const e of lists.ignore) {
+          if (prefixContains(e.prefix, target.family, target.bytes)) return `${text} is in ${ignoreText(e)}`;
+        }
+        return undefined;
+      }
+      // A prefix is refused when it would cover anything protected.
+      const lo = target.family === 4 ? loopback4 : loopback6;
+      if (prefixContains(target, lo.family, lo.bytes)) return `${text} contains loopback`;
+      for (const h of lists.hosts) {
+        if (prefixContains(target, h.family, h.bytes)) return `${text} contains ${h.address}, ${h.why}`;
+      }
+      for (const e of lists.ignore) {
+        if (overlaps(target, e.prefix)) return `${text} overlaps ${ignoreText(e)}`;
+      }
+      return undefined;
+    },
+  };
+}
+
+// ---- gathering the lists (I/O) ----
+
+/** This host's addresses, by interface (inside a network namespace: the namespace's). */
+export function readOwnAddresses(): ProtectedAddress[] {
+  const out: ProtectedAddress[] = [];
+  for (const [name, infos] of Object.entries(networkInterfaces())) {
+    for (const info of infos ?? []) {
+      const p = protect(info.address.split('%')[0], `this host's own address (${name})`);
+      if (p) out.push(p);
+    }
+  }
+  return out;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Default gateways from /proc/net/route text: destination 0, mask 0, gateway in little-endian hex. */
+export function parseIPv4Routes(text: string): ProtectedAddress[] {
+  const out: ProtectedAddress[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8 || f[1] !== '00000000' || f[7] !== '00000000' || f[2] === '00000000') continue;
+    const n = parseInt(f[2], 16);
+    const addr = `${n & 0xff}.${(n >>> 8) & 0xff}.${(n >>> 16) & 0xff}.${n >>> 24}`;
+    const p = protect(addr, `this host's default gateway (${f[0]})`);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** Default gateways from /proc/net/ipv6_route text: ::/0 with a non-zero next hop. */
+export function parseIPv6Routes(text: string): ProtectedAddress[] {
+  const out: ProtectedAddress[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[1] !== '00' || !/^0{32}$/.test(f[0]) || /^0{32}$/.test(f[4])) continue;
+    const addr = f[4].match(/.{4}/g)!.join(':');
+    const p = protect(addr, `this host's default gateway (${f[9]})`);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** `nameserver` lines of a resolv.conf text. */
+export function parseResolvConf(text: string, file = '/etc/resolv.conf'): ProtectedAddress[] {
+  const out: ProtectedAddress[] = [];
+  text.split('\n').forEach((line, i) => {
+    const m = /^\s*nameserver\s+(\S+)/.exec(line);
+    const p = m && protect(m[1].split('%')[0], `a nameserver (${file} line ${i + 1})`);
+    if (p) out.push(p);
+  });
+  return out;
+}
+
+/** Gathers everything a ban must not touch; cheap (a few small /proc files), but `watch` should cache it. */
+export function gatherNeverBanLists(ignore: IgnoreEntry[] = []): NeverBanLists {
+  return {
+    hosts: [
+      ...readOwnAddresses(),
+      ...parseIPv4Routes(readText('/proc/net/route')),
+      ...parseIPv6Routes(readText('/proc/net/ipv6_route')),
+      ...parseResolvConf(readText('/etc/resolv.conf')),
+    ],
+    ignore,
+  };
+}

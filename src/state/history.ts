@@ -1,0 +1,41 @@
+// PortSentry's HISTORY_FILE line, so log watchers and scripts written for PortSentry keep working:
+//   1795599431 - 11/25/2026 09:37:11 Host: 10.99.0.2/10.99.0.2 Port: 11 TCP Blocked
+// Manual bans have no port or protocol: they are written as "Port: 0 manual Blocked" (docs/bans.md).
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { OperationError } from '../errors.js';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local time, as PortSentry prints it: MM/DD/YYYY HH:MM:SS. */
+export function formatHistoryTime(d: Date): string {
+  return (
+    `${pad(d.getMonth() + 1)}/${pad(d.getDate())}/${d.getFullYear()} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}
+
+/** `protocol` is "TCP"/"UDP" for detections and "manual" for bans made by hand (port 0). */
+export function formatHistoryLine(at: Date, host: string, port: number, protocol: string): string {
+  const epoch = Math.floor(at.getTime() / 1000);
+  return `${epoch} - ${formatHistoryTime(at)} Host: ${host}/${host} Port: ${port} ${protocol} Blocked\n`;
+}
+
+export function appendHistory(file: string, lines: string[]): void {
+  if (lines.length === 0) return;
+  try {
+    const fd = openSync(file, 'a', 0o600);
+    try {
+      writeSync(fd, lines.join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new OperationError(
+      `cannot append to the history file ${file} (${code}); fix HISTORY_FILE in the config or the file's permissions`,
+      'E_HISTORY',
+      err,
+    );
+  }
+}
