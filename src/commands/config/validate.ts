@@ -23,15 +23,10 @@ export default class ConfigValidate extends BaseCommand<ValidateResult> {
     const { buildValidateResult, formatValidateLines } = await import('../../config/report.js');
     const loaded = await loadConfig(flags.config);
     const result = buildValidateResult(loaded);
-    if (this.jsonEnabled()) {
-      if (!result.valid) {
-        this.logJson(result);
-        this.exit(1);
-      }
-      return result;
-    }
-    for (const line of formatValidateLines(loaded)) this.log(line);
-    if (!result.valid) this.exit(1);
+    if (!this.jsonEnabled()) for (const line of formatValidateLines(loaded)) this.log(line);
+    // An invalid config is a result (printed in full, as JSON under --json) that still fails the command.
+    // this.exit() would make oclif print its own JSON error object after ours.
+    if (!result.valid) process.exitCode = 1;
     return result;
   }
 }
