@@ -1,0 +1,168 @@
+// Live packets from nfnetlink_log: the ban table's NFLOG rules copy candidate packets (TCP without ACK/RST, new
+// UDP) to a group; we bind that group on a NETLINK_NETFILTER socket and decode each payload as it arrives. Uses
+// the `netlink` package's raw socket only; messages are encoded in ./nflog-wire.ts.
+import { createRequire } from 'node:module';
+import type { RawNetlinkSocket } from 'netlink';
+import { createPacket } from '../packet/packet.js';
+import { decodeIpPacket } from '../packet/decode-ip.js';
+import { EnvironmentError, OperationError } from '../errors.js';
+import type { CaptureCounters, CaptureNotice, LiveCapture, PacketSink } from './source.js';
+import {
+  encodeCommand,
+  encodeMode,
+  parseDatagram,
+  NETLINK_NETFILTER,
+  NFULNL_CFG_CMD_BIND,
+  NFULNL_CFG_CMD_UNBIND,
+  type AckReply,
+  type NflogPacket,
+} from './nflog-wire.js';
+
+const require = createRequire(import.meta.url);
+const ENOBUFS = 105;
+const EPERM = 1;
+const EBUSY = 16;
+
+export interface NflogOptions {
+  group: number;
+  /** Bytes of each packet copied to us: enough for IPv6 + extension headers + TCP header. */
+  copyRange?: number;
+  onPacket: PacketSink;
+  notice?: CaptureNotice;
+}
+
+export class NflogCapture implements LiveCapture {
+  readonly kind = 'nflog' as const;
+  private socket?: RawNetlinkSocket;
+  private seq = 1;
+  private readonly pendingAcks = new Map<number, (a: AckReply) => void>();
+  private readonly packet = createPacket();
+  private readonly rec: NflogPacket = {
+    family: 0,
+    group: 0,
+    buf: Buffer.alloc(0),
+    payloadOffset: 0,
+    payloadLength: 0,
+    tsMicros: -1,
+    inIfindex: 0,
+  };
+  private readonly stats: CaptureCounters = { received: 0, decoded: 0, dropped: 0, restarts: 0 };
+  private dropNoticeAt = 0;
+
+  constructor(private readonly opts: NflogOptions) {}
+
+  counters(): CaptureCounters {
+    return { ...this.stats };
+  }
+
+  async start(): Promise<void> {
+    const { RawNetlinkSocket: Raw } = require('netlink') as typeof import('netlink');
+    let socket: RawNetlinkSocket;
+    try {
+      // A large receive buffer absorbs a scan burst while a ban is being written.
+      socket = new Raw(NETLINK_NETFILTER, { recvBufferSize: 8 << 20, sendBufferSize: 1 << 16 });
+    } catch (err) {
+      throw new EnvironmentError(`Cannot open a netfilter netlink socket for NFLOG (${errText(err)}).`, 'E_NFLOG');
+    }
+    this.socket = socket;
+    socket.on('message', (msg: Buffer) => this.receive(msg));
+    socket.on('error', (err: { errno?: number; message?: string }) => this.onSocketError(err));
+    const group = this.opts.group;
+    await this.configure(encodeCommand(this.nextSeq(), group, NFULNL_CFG_CMD_BIND), 'bind');
+    await this.configure(encodeMode(this.nextSeq(), group, this.opts.copyRange ?? 128), 'set the copy mode of');
+  }
+
+  async stop(): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = undefined;
+    // Closing the socket also releases the group in the kernel; the explicit unbind is a courtesy.
+    await new Promise<void>((resolve) =>
+      socket.send(encodeCommand(this.nextSeq(), this.opts.group, NFULNL_CFG_CMD_UNBIND), {}, () => resolve()),
+    );
+    socket.close();
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0 || 1;
+    return this.seq;
+  }
+
+  private configure(msg: Buffer, what: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return Promise.reject(new OperationError('NFLOG capture is not open.'));
+    const seq = msg.readUInt32LE(8);
+    const group = this.opts.group;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingAcks.delete(seq);
+        reject(new OperationError(`The kernel did not answer the request to ${what} NFLOG group ${group}.`));
+      }, 5000);
+      this.pendingAcks.set(seq, (a) => {
+        clearTimeout(timer);
+        if (a.errno === 0) return resolve();
+        if (a.errno === EPERM) {
+          return reject(
+            new EnvironmentError(`Binding NFLOG group ${group} needs CAP_NET_ADMIN (run as root).`, 'E_NFLOG'),
+          );
+        }
+        if (a.errno === EBUSY) {
+          return reject(
+            new EnvironmentError(
+              `NFLOG group ${group} is already bound by another process (stop it, or pick another group).`,
+              'E_NFLOG',
+            ),
+          );
+        }
+        reject(
+          new EnvironmentError(`The kernel refused to ${what} NFLOG group ${group} (errno ${a.errno}).`, 'E_NFLOG'),
+        );
+      });
+      socket.send(msg, {}, (err) => {
+        if (!err) return;
+        clearTimeout(timer);
+        this.pendingAcks.delete(seq);
+        reject(new EnvironmentError(`Cannot ${what} NFLOG group ${group}: ${errText(err)}.`, 'E_NFLOG'));
+      });
+    });
+  }
+
+  private receive(msg: Buffer): void {
+    parseDatagram(msg, this.onRecord, this.onAck, this.rec);
+  }
+
+  private readonly onAck = (a: AckReply): void => {
+    const cb = this.pendingAcks.get(a.seq);
+    if (cb) {
+      this.pendingAcks.delete(a.seq);
+      cb(a);
+    }
+  };
+
+  private readonly onRecord = (r: NflogPacket): void => {
+    this.stats.received++;
+    const ts = r.tsMicros >= 0 ? r.tsMicros : Date.now() * 1000;
+    if (!decodeIpPacket(r.buf, r.payloadOffset, r.payloadLength, ts, this.packet)) return;
+    this.stats.decoded++;
+    this.opts.onPacket(this.packet);
+  };
+
+  private onSocketError(err: { errno?: number; message?: string }): void {
+    // ENOBUFS: the kernel dropped log messages because our receive queue was full. The socket stays usable;
+    // count it and keep reading (the NFLOG rules are rate-limited, so this only happens under a flood).
+    if (Math.abs(err.errno ?? 0) === ENOBUFS) {
+      this.stats.dropped++;
+      const now = Date.now();
+      if (now - this.dropNoticeAt > 10_000) {
+        this.dropNoticeAt = now;
+        this.opts.notice?.(`NFLOG receive queue overflowed; packets were dropped (${this.stats.dropped} times so far)`);
+      }
+      return;
+    }
+    this.opts.notice?.(`NFLOG socket error: ${err.message ?? String(err.errno)}`);
+  }
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
