@@ -82,6 +82,9 @@ export function lexConfig(text: string, file: string): LexResult {
     }
     const key = keyMatch[0];
     const column = indent + 1;
+    if (indent > 0) {
+      problem('warning', column, key, 'is indented; PortSentry 1.2 reads keys only at the start of a line');
+    }
     let pos = key.length;
     const blanks = /^[ \t]*/.exec(body.slice(pos))![0].length;
     pos += blanks;

@@ -132,6 +132,15 @@ test('a value keeps everything between its quotes; text after the closing quote 
   assert.match(w[0].message, /"there"/);
 });
 
+test('warning: an indented key is read, but PortSentry 1.2 would skip it', () => {
+  const r = parseConfigText('  SCAN_TRIGGER="2"\n', 't');
+  assert.equal(r.config.scanTrigger, 2);
+  assert.deepEqual(
+    r.problems.map((p) => [p.severity, p.column, p.key]),
+    [['warning', 3, 'SCAN_TRIGGER']],
+  );
+});
+
 test('an empty string leaves a text key unset, as PortSentry 1.2 does', () => {
   const r = parseConfigText('KILL_RUN_CMD=""\n', 't');
   assert.deepEqual(r.problems, []);
