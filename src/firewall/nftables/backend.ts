@@ -1,0 +1,319 @@
+// The nftables BanSet: set elements written and read over our own nfnetlink code, kernel objects created with
+// `nft -j` (document.ts). Addresses go to the hash sets banned4/banned6, prefixes to the interval sets
+// bannednet4/bannednet6 as a [start, end) pair; expiry is the kernel's own element timeout.
+import { release } from 'node:os';
+import type { BanEntry, BanSet, BanSetStatus, KernelBan } from '../banset.js';
+import { InputError, OperationError } from '../../errors.js';
+import type { Family } from '../../net/address.js';
+import { NetlinkConnection } from '../../netlink/connection.js';
+import {
+  NETLINK_NETFILTER,
+  NFPROTO_INET,
+  NFT_MSG_DELSETELEM,
+  NFT_MSG_DESTROYSETELEM,
+  NFT_MSG_NEWSETELEM,
+  NFT_SET_ELEM_INTERVAL_END,
+  NFT_SET_INTERVAL,
+  NFT_SET_TIMEOUT,
+  NLM_F_CREATE,
+} from '../../netlink/constants.js';
+import { EINVAL, ENOENT, EOPNOTSUPP, isNetlinkError, toPortsentinelError } from '../../netlink/errors.js';
+import { BatchError, sendBatch, splitBatches, type NftMessage } from '../../netlink/nfnetlink.js';
+import {
+  buildSetElementMessages,
+  encodeElement,
+  getSetElement,
+  getSetElements,
+  type DecodedElement,
+  type SetElement,
+  type SetRef,
+} from '../../netlink/nftables/setelem.js';
+import { getSet } from '../../netlink/nftables/set.js';
+import { deleteTable } from '../../netlink/nftables/table.js';
+import { getGen } from '../../netlink/nftables/gen.js';
+import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
+import { applyNftDocument, findNft } from './nft.js';
+import { buildSetupDocument, SETS, TABLE, type SetName, type SetupOptions } from './document.js';
+import { addressText, compareBytes, parseTarget, prefixEnd, rangeToPrefixes, type Target } from '../targets.js';
+
+export interface NftablesOptions extends SetupOptions {
+  /** Use DESTROYSETELEM (kernel >= 6.3). Default: detected on first use; false forces DELSETELEM + bisect. */
+  destroy?: boolean;
+  /**
+   * Delete then re-add an existing element so `add` refreshes its timeout. Needed before kernel 6.12, where a
+   * repeated add leaves the old timeout in place. Default: from the running kernel's version.
+   */
+  refreshByReplace?: boolean;
+  /** Transport override (tests: RecordingTransport). */
+  transport?: NetlinkTransport;
+}
+
+/** One ban as kernel elements: 1 key in a hash set, or start + end in an interval set. */
+interface Unit {
+  target: string;
+  set: SetName;
+  elements: SetElement[];
+}
+
+const setFor = (t: Target): SetName =>
+  t.isPrefix ? (t.family === 4 ? 'bannednet4' : 'bannednet6') : t.family === 4 ? 'banned4' : 'banned6';
+
+const familyOf = (set: SetName): Family => (set.endsWith('4') ? 4 : 6);
+
+/** Longest timeout accepted: far below the kernel's ERANGE bound and the ms-in-u64 encoding. */
+export const MAX_TIMEOUT_SECONDS = 2 ** 32;
+
+export function kernelAtLeast(major: number, minor: number, rel = release()): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(rel);
+  if (!m) return true;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a > major || (a === major && b >= minor);
+}
+
+export function toUnit(t: Target, timeoutSeconds?: number): Unit {
+  const timeoutMs = timeoutSeconds ? Math.round(timeoutSeconds * 1000) : undefined;
+  const set = setFor(t);
+  if (!t.isPrefix) return { target: t.text, set, elements: [{ key: t.bytes, timeoutMs }] };
+  const elements: SetElement[] = [{ key: t.bytes, timeoutMs }];
+  // A prefix reaching the top of the address space has no end key: the interval stays open, as nft does.
+  const end = prefixEnd(t.bytes, t.length);
+  if (end) elements.push({ key: end, intervalEnd: true });
+  return { target: t.text, set, elements };
+}
+
+export class NftablesBanSet implements BanSet {
+  readonly kind = 'nftables' as const;
+  readonly table: string;
+  private readonly conn: NetlinkConnection;
+  private destroySupported?: boolean;
+  private readonly refreshByReplace: boolean;
+
+  constructor(private readonly opts: NftablesOptions = {}) {
+    this.table = opts.table ?? TABLE;
+    this.conn = new NetlinkConnection(opts.transport ?? new SocketTransport(NETLINK_NETFILTER));
+    this.destroySupported = opts.destroy;
+    this.refreshByReplace = opts.refreshByReplace ?? !kernelAtLeast(6, 12);
+  }
+
+  private ref(set: SetName): SetRef {
+    return { family: NFPROTO_INET, table: this.table, set };
+  }
+
+  private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toPortsentinelError(e, what);
+    }
+  }
+
+  /** Proves nf_tables answers and that we may use it (EPERM here becomes EnvironmentError). */
+  probe(): Promise<number> {
+    return this.guard('Reading the nftables generation', () => getGen(this.conn));
+  }
+
+  async setup(): Promise<void> {
+    await this.probe();
+    await applyNftDocument(buildSetupDocument({ ...this.opts, table: this.table }));
+  }
+
+  async teardown(): Promise<void> {
+    await this.guard('Removing table inet ' + this.table, async () => {
+      try {
+        await sendBatch(this.conn, [deleteTable(NFPROTO_INET, this.table)]);
+      } catch (e) {
+        if (!isNetlinkError(e, ENOENT)) throw e;
+      }
+    });
+  }
+
+  async status(): Promise<BanSetStatus> {
+    return this.guard('Reading the nftables sets', async () => {
+      const problems: string[] = [];
+      for (const [name, def] of Object.entries(SETS) as Array<[SetName, (typeof SETS)[SetName]]>) {
+        const info = await getSet(this.conn, NFPROTO_INET, this.table, name);
+        if (!info) {
+          problems.push(`set ${name} missing`);
+          continue;
+        }
+        const wantInterval = (def.flags as readonly string[]).includes('interval');
+        if (!(info.flags & NFT_SET_TIMEOUT)) problems.push(`set ${name} lacks the timeout flag`);
+        if (Boolean(info.flags & NFT_SET_INTERVAL) !== wantInterval) {
+          problems.push(`set ${name} ${wantInterval ? 'lacks' : 'has'} the interval flag`);
+        }
+        if (info.keyLen !== (familyOf(name) === 4 ? 4 : 16)) problems.push(`set ${name} has the wrong key type`);
+      }
+      return { kind: this.kind, ready: problems.length === 0, problems };
+    });
+  }
+
+  private messages(units: Unit[], op: number, flags: number, withTimeout: boolean): NftMessage[] {
+    const bySet = new Map<SetName, Buffer[]>();
+    for (const u of units) {
+      const list = bySet.get(u.set) ?? [];
+      list.push(Buffer.concat(u.elements.map((e) => encodeElement(e, withTimeout))));
+      bySet.set(u.set, list);
+    }
+    const out: NftMessage[] = [];
+    for (const [set, encoded] of bySet) out.push(...buildSetElementMessages(this.ref(set), op, flags, encoded));
+    return out;
+  }
+
+  private async sendAll(messages: NftMessage[]): Promise<void> {
+    for (const batch of splitBatches(messages, this.conn.maxSendBytes)) await sendBatch(this.conn, batch);
+  }
+
+  async add(entries: BanEntry[]): Promise<void> {
+    const units = entries.map((e) => {
+      const t = parseTarget(e.target);
+      if (t.family !== e.family) throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
+      if (e.timeout !== undefined && !(e.timeout >= 0 && e.timeout <= MAX_TIMEOUT_SECONDS)) {
+        throw new InputError(`Ban timeout for ${e.target} must be from 0 to ${MAX_TIMEOUT_SECONDS} seconds.`);
+      }
+      return toUnit(t, e.timeout);
+    });
+    if (units.length === 0) return;
+    await this.guard('Adding bans to the nftables sets', async () => {
+      // Deletes before adds, in the same batch: the replace is atomic, never a moment without the ban.
+      const refresh = this.refreshByReplace && (await this.canDestroy());
+      const msgs = [
+        ...(refresh ? this.messages(units, NFT_MSG_DESTROYSETELEM, 0, false) : []),
+        ...this.messages(units, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
+      ];
+      try {
+        await this.sendAll(msgs);
+      } catch (e) {
+        if (e instanceof BatchError && e.errno === ENOENT) {
+          throw new OperationError(
+            `The nftables ban sets of table inet ${this.table} are missing: run \`portsentinel setup\` first.`,
+            'E_NFT_NOT_SET_UP',
+            e,
+          );
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** DESTROYSETELEM support, probed once with a harmless destroy of an element that is not there. */
+  private async canDestroy(): Promise<boolean> {
+    if (this.destroySupported !== undefined) return this.destroySupported;
+    const probe = this.messages([toUnit(parseTarget('0.0.0.0'))], NFT_MSG_DESTROYSETELEM, 0, false);
+    try {
+      await sendBatch(this.conn, probe);
+      this.destroySupported = true;
+    } catch (e) {
+      if (isNetlinkError(e, EINVAL, EOPNOTSUPP)) this.destroySupported = false;
+      else throw e;
+    }
+    return this.destroySupported;
+  }
+
+  async remove(targets: string[]): Promise<string[]> {
+    const wanted = [...new Map(targets.map((t) => parseTarget(t)).map((t) => [t.text, t])).values()];
+    if (wanted.length === 0) return [];
+    return this.guard('Removing bans from the nftables sets', async () => {
+      // What is there now; anything that expires between this look and the delete is simply gone either way.
+      let present: Target[];
+      if (wanted.length <= 64) {
+        present = [];
+        for (const t of wanted) if (await this.has(t.text)) present.push(t);
+      } else {
+        const listed = new Set((await this.list()).map((b) => b.target));
+        present = wanted.filter((t) => listed.has(t.text));
+      }
+      const units = present.map((t) => toUnit(t));
+      if (units.length === 0) return [];
+      if (await this.canDestroy()) {
+        await this.sendAll(this.messages(units, NFT_MSG_DESTROYSETELEM, 0, false));
+        return units.map((u) => u.target);
+      }
+      return this.deleteBisect(units);
+    });
+  }
+
+  /**
+   * DELSETELEM fails the whole batch with ENOENT when one element has already expired: split the failing batch in
+   * halves until the missing ones are isolated, committing everything else.
+   */
+  private async deleteBisect(units: Unit[]): Promise<string[]> {
+    const removed: string[] = [];
+    const attempt = async (part: Unit[]): Promise<void> => {
+      const msgs = this.messages(part, NFT_MSG_DELSETELEM, 0, false);
+      const batches = splitBatches(msgs, this.conn.maxSendBytes);
+      if (batches.length > 1) {
+        const half = Math.ceil(part.length / 2);
+        await attempt(part.slice(0, half));
+        await attempt(part.slice(half));
+        return;
+      }
+      try {
+        await sendBatch(this.conn, msgs);
+        removed.push(...part.map((u) => u.target));
+      } catch (e) {
+        if (!(e instanceof BatchError && e.errno === ENOENT)) throw e;
+        if (part.length === 1) return;
+        const half = Math.ceil(part.length / 2);
+        await attempt(part.slice(0, half));
+        await attempt(part.slice(half));
+      }
+    };
+    await attempt(units);
+    return removed;
+  }
+
+  async list(): Promise<KernelBan[]> {
+    return this.guard('Listing the nftables ban sets', async () => {
+      const out: KernelBan[] = [];
+      for (const set of Object.keys(SETS) as SetName[]) {
+        const family = familyOf(set);
+        const elements = await getSetElements(this.conn, this.ref(set));
+        if (set.startsWith('bannednet')) out.push(...intervalBans(family, elements));
+        else for (const e of elements) out.push(toBan(addressText(family, e.key), family, e));
+      }
+      return out;
+    });
+  }
+
+  async has(target: string): Promise<boolean> {
+    const t = parseTarget(target);
+    return this.guard('Looking up a ban', async () => {
+      if (t.isPrefix) {
+        const family = t.family;
+        const elements = await getSetElements(this.conn, this.ref(setFor(t)));
+        return intervalBans(family, elements).some((b) => b.target === t.text);
+      }
+      return (await getSetElement(this.conn, this.ref(setFor(t)), { key: t.bytes })) !== undefined;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.conn.close();
+  }
+
+  /** nft binary present and nf_tables answering (used by backend selection). */
+  static nftInstalled(): boolean {
+    return findNft() !== undefined;
+  }
+}
+
+function toBan(target: string, family: Family, e: DecodedElement): KernelBan {
+  const ban: KernelBan = { target, family };
+  if (e.expirationMs !== undefined) ban.expiresIn = Math.ceil(e.expirationMs / 1000);
+  if (e.timeoutMs !== undefined) ban.timeout = Math.round(e.timeoutMs / 1000);
+  return ban;
+}
+
+/** Pairs interval starts with their end keys; the all-zero end marker nft itself adds is skipped. */
+export function intervalBans(family: Family, elements: DecodedElement[]): KernelBan[] {
+  const sorted = [...elements].sort((a, b) => compareBytes(a.key, b.key) || (a.flags & 1) - (b.flags & 1));
+  const out: KernelBan[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if (e.flags & NFT_SET_ELEM_INTERVAL_END) continue;
+    const next = sorted[i + 1];
+    const end = next && next.flags & NFT_SET_ELEM_INTERVAL_END ? next.key : undefined;
+    for (const target of rangeToPrefixes(family, e.key, end)) out.push(toBan(target, family, e));
+  }
+  return out;
+}

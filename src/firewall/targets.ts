@@ -1,0 +1,63 @@
+// Ban targets as the kernel stores them: one key for an address (hash set), a [start, end) pair for a prefix
+// (interval set), and back again when listing. Pure.
+import { InputError } from '../errors.js';
+import { formatAddress, formatPrefix, parsePrefix, type Family } from '../net/address.js';
+
+export interface Target {
+  /** Canonical text: "192.0.2.66" or "2001:db8::/64". */
+  text: string;
+  family: Family;
+  /** Network bytes, host bits cleared. */
+  bytes: Uint8Array;
+  length: number;
+  /** Shorter than the full address width: goes into an interval set. */
+  isPrefix: boolean;
+}
+
+export function parseTarget(text: string): Target {
+  const p = parsePrefix(text.trim());
+  if (typeof p === 'string') throw new InputError(`Cannot ban "${text}": ${p}.`, 'E_BAN_TARGET');
+  const max = p.family === 4 ? 32 : 128;
+  return { text: formatPrefix(p), family: p.family, bytes: p.bytes, length: p.length, isPrefix: p.length < max };
+}
+
+const toBig = (b: Uint8Array): bigint => b.reduce((n, x) => (n << 8n) | BigInt(x), 0n);
+
+function fromBig(n: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = size - 1; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
+  return out;
+}
+
+/** First address after the prefix (the interval's end key), or undefined when the prefix reaches the top. */
+export function prefixEnd(bytes: Uint8Array, length: number): Uint8Array | undefined {
+  const bits = BigInt(bytes.length * 8);
+  const next = toBig(bytes) + (1n << (bits - BigInt(length)));
+  return next >> bits ? undefined : fromBig(next, bytes.length);
+}
+
+/** Smallest list of prefixes covering [start, end) (end undefined = to the top of the address space). */
+export function rangeToPrefixes(family: Family, start: Uint8Array, end: Uint8Array | undefined): string[] {
+  const size = start.length;
+  const bits = BigInt(size * 8);
+  let lo = toBig(start);
+  const hi = end ? toBig(end) : 1n << bits;
+  const out: string[] = [];
+  while (lo < hi) {
+    let hostBits = 0n;
+    while (hostBits < bits && (lo & ((1n << (hostBits + 1n)) - 1n)) === 0n && lo + (1n << (hostBits + 1n)) <= hi) {
+      hostBits++;
+    }
+    const length = Number(bits - hostBits);
+    out.push(formatPrefix({ family, bytes: fromBig(lo, size), length }));
+    lo += 1n << hostBits;
+  }
+  return out;
+}
+
+export const addressText = (family: Family, key: Uint8Array): string => formatAddress(family, key);
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}

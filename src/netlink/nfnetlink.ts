@@ -1,0 +1,124 @@
+// nfnetlink framing (include/uapi/linux/netfilter/nfnetlink.h): struct nfgenmsg, and transactional batches
+// BATCH_BEGIN … messages … BATCH_END sent in one datagram. A batch commits all or nothing; every inner message
+// asks for an ACK so success is proven (every ACK 0) rather than assumed from silence.
+import {
+  NFNETLINK_V0,
+  NFNL_BATCH_GENID,
+  NFNL_MSG_BATCH_BEGIN,
+  NFNL_MSG_BATCH_END,
+  NFNL_SUBSYS_NFTABLES,
+  NLM_F_ACK,
+  NLM_F_REQUEST,
+  NFPROTO_UNSPEC,
+} from './constants.js';
+import { be32Attr } from './attributes.js';
+import { NetlinkError } from './errors.js';
+import { encodeMessage } from './message.js';
+import type { NetlinkConnection, OutgoingMessage } from './connection.js';
+
+/** struct nfgenmsg: u8 nfgen_family, u8 version, be16 res_id. */
+export function nfgenmsg(family: number, resId = 0): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt8(family, 0);
+  b.writeUInt8(NFNETLINK_V0, 1);
+  b.writeUInt16BE(resId, 2);
+  return b;
+}
+
+export const nftType = (op: number): number => (NFNL_SUBSYS_NFTABLES << 8) | op;
+
+/** One nf_tables message body before framing: full nlmsg_type, extra flags, table family, attributes. */
+export interface NftMessage {
+  type: number;
+  flags: number;
+  family: number;
+  attrs: Buffer[];
+}
+
+/** Encoded size of a message once framed (header + nfgenmsg + attributes). */
+export const messageSize = (m: NftMessage): number => 16 + 4 + m.attrs.reduce((n, a) => n + a.length, 0);
+
+/** Size of the BATCH_BEGIN + BATCH_END pair around a batch (with a genid attribute when given). */
+export const BATCH_OVERHEAD = 20 + 28;
+
+export interface BatchOptions {
+  /** NFNL_BATCH_GENID: the kernel refuses the batch with ERESTART if the ruleset generation moved on. */
+  genid?: number;
+}
+
+export function encodeBatch(
+  conn: Pick<NetlinkConnection, 'nextSeq'>,
+  messages: NftMessage[],
+  opts: BatchOptions = {},
+): OutgoingMessage[] {
+  const out: OutgoingMessage[] = [];
+  const beginSeq = conn.nextSeq();
+  const beginAttrs = opts.genid === undefined ? [] : [be32Attr(NFNL_BATCH_GENID, opts.genid)];
+  out.push({
+    seq: beginSeq,
+    type: NFNL_MSG_BATCH_BEGIN,
+    buf: encodeMessage(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, beginSeq, [
+      nfgenmsg(NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES),
+      ...beginAttrs,
+    ]),
+    acked: false,
+  });
+  for (const m of messages) {
+    const seq = conn.nextSeq();
+    const buf = encodeMessage(m.type, NLM_F_REQUEST | NLM_F_ACK | m.flags, seq, [nfgenmsg(m.family), ...m.attrs]);
+    out.push({ seq, type: m.type, buf, acked: true });
+  }
+  const endSeq = conn.nextSeq();
+  out.push({
+    seq: endSeq,
+    type: NFNL_MSG_BATCH_END,
+    buf: encodeMessage(NFNL_MSG_BATCH_END, NLM_F_REQUEST, endSeq, [nfgenmsg(NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES)]),
+    acked: false,
+  });
+  return out;
+}
+
+/** A refused batch: nothing in it was committed. `index` is the first refused inner message (-1: the batch itself). */
+export class BatchError extends NetlinkError {
+  readonly index: number;
+  constructor(errno: number, messageType: number, seq: number, index: number) {
+    super(errno, index < 0 ? 'nfnetlink batch' : `nfnetlink batch message ${index}`, messageType, seq);
+    this.name = 'BatchError';
+    this.index = index;
+  }
+}
+
+/** Sends one batch and resolves when every message was ACKed; throws BatchError otherwise. */
+export async function sendBatch(
+  conn: NetlinkConnection,
+  messages: NftMessage[],
+  opts: BatchOptions = {},
+): Promise<void> {
+  if (messages.length === 0) return;
+  const out = encodeBatch(conn, messages, opts);
+  const { acks, refused } = await conn.exchange(out);
+  if (refused) throw new BatchError(refused.errno, refused.type, refused.seq, -1);
+  for (let i = 1; i < out.length - 1; i++) {
+    const errno = acks.get(out[i].seq) ?? 0;
+    if (errno !== 0) throw new BatchError(errno, out[i].type, out[i].seq, i - 1);
+  }
+}
+
+/** Groups messages into batches whose datagram fits `maxBytes`, preserving order. */
+export function splitBatches(messages: NftMessage[], maxBytes: number): NftMessage[][] {
+  const batches: NftMessage[][] = [];
+  let current: NftMessage[] = [];
+  let size = BATCH_OVERHEAD;
+  for (const m of messages) {
+    const s = messageSize(m);
+    if (current.length > 0 && size + s > maxBytes) {
+      batches.push(current);
+      current = [];
+      size = BATCH_OVERHEAD;
+    }
+    current.push(m);
+    size += s;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

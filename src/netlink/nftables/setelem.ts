@@ -1,0 +1,193 @@
+// nf_tables set elements (include/uapi/linux/netfilter/nf_tables.h: nft_set_elem_list_attributes,
+// nft_set_elem_attributes). Builders return framed-later NftMessage values, split so that no ELEMENTS nest
+// outgrows its u16 nla_len; attribute order follows nft's (FLAGS, TIMEOUT, KEY) so the bytes match byte for byte.
+import {
+  NFTA_DATA_VALUE,
+  NFTA_LIST_ELEM,
+  NFTA_SET_ELEM_EXPIRATION,
+  NFTA_SET_ELEM_FLAGS,
+  NFTA_SET_ELEM_KEY,
+  NFTA_SET_ELEM_LIST_ELEMENTS,
+  NFTA_SET_ELEM_LIST_SET,
+  NFTA_SET_ELEM_LIST_SET_ID,
+  NFTA_SET_ELEM_LIST_TABLE,
+  NFTA_SET_ELEM_TIMEOUT,
+  NFT_MSG_DELSETELEM,
+  NFT_MSG_DESTROYSETELEM,
+  NFT_MSG_GETSETELEM,
+  NFT_MSG_NEWSETELEM,
+  NFT_SET_ELEM_INTERVAL_END,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REQUEST,
+} from '../constants.js';
+import { attributeMap, attr, be32Attr, be64Attr, nested, parseAttributes, strAttr } from '../attributes.js';
+import { ENOENT, isNetlinkError } from '../errors.js';
+import { encodeMessage, type NetlinkMessage } from '../message.js';
+import { nfgenmsg, nftType, type NftMessage } from '../nfnetlink.js';
+import type { NetlinkConnection } from '../connection.js';
+
+export interface SetRef {
+  /** Table family: NFPROTO_INET, NFPROTO_IPV4, ... */
+  family: number;
+  table: string;
+  set: string;
+  /** NFTA_SET_ELEM_LIST_SET_ID, for a set created earlier in the same batch (nft always sends it). */
+  setId?: number;
+}
+
+export interface SetElement {
+  /** Key bytes in network order (4 for ipv4_addr, 16 for ipv6_addr). */
+  key: Uint8Array;
+  /** Milliseconds; undefined or 0 = no per-element timeout (permanent unless the set has a default). */
+  timeoutMs?: number;
+  /** NFT_SET_ELEM_INTERVAL_END: closes an interval in an interval set. */
+  intervalEnd?: boolean;
+}
+
+export interface DecodedElement {
+  key: Buffer;
+  flags: number;
+  timeoutMs?: number;
+  /** Milliseconds left before the kernel removes it. */
+  expirationMs?: number;
+}
+
+/** Leaves room under the 65,535-byte nla_len of NFTA_SET_ELEM_LIST_ELEMENTS. */
+export const MAX_ELEMENTS_NEST = 65_000;
+
+/** One NFTA_LIST_ELEM nest. */
+export function encodeElement(e: SetElement, withTimeout = true): Buffer {
+  const parts: Buffer[] = [];
+  if (e.intervalEnd) parts.push(be32Attr(NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END));
+  if (withTimeout && e.timeoutMs) parts.push(be64Attr(NFTA_SET_ELEM_TIMEOUT, BigInt(Math.round(e.timeoutMs))));
+  parts.push(nested(NFTA_SET_ELEM_KEY, [attr(NFTA_DATA_VALUE, e.key)]));
+  return nested(NFTA_LIST_ELEM, parts);
+}
+
+function listHeader(ref: SetRef): Buffer[] {
+  const h = [strAttr(NFTA_SET_ELEM_LIST_TABLE, ref.table), strAttr(NFTA_SET_ELEM_LIST_SET, ref.set)];
+  if (ref.setId !== undefined) h.push(be32Attr(NFTA_SET_ELEM_LIST_SET_ID, ref.setId));
+  return h;
+}
+
+/**
+ * Packs pre-encoded elements into messages of `op`, never splitting one entry of `encoded` (callers pass the two
+ * elements of an interval as one entry so a batch never carries half an interval).
+ */
+export function buildSetElementMessages(ref: SetRef, op: number, flags: number, encoded: Buffer[]): NftMessage[] {
+  const out: NftMessage[] = [];
+  let chunk: Buffer[] = [];
+  let size = 0;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    out.push({
+      type: nftType(op),
+      flags,
+      family: ref.family,
+      attrs: [...listHeader(ref), nested(NFTA_SET_ELEM_LIST_ELEMENTS, chunk)],
+    });
+    chunk = [];
+    size = 0;
+  };
+  for (const e of encoded) {
+    if (size + e.length > MAX_ELEMENTS_NEST) flush();
+    chunk.push(e);
+    size += e.length;
+  }
+  flush();
+  return out;
+}
+
+/** NFT_MSG_NEWSETELEM. Without `excl` an existing element is accepted (and its timeout reset on kernels >= 6.12). */
+export function addSetElements(ref: SetRef, elements: SetElement[], opts: { excl?: boolean } = {}): NftMessage[] {
+  const flags = NLM_F_CREATE | (opts.excl ? NLM_F_EXCL : 0);
+  return buildSetElementMessages(
+    ref,
+    NFT_MSG_NEWSETELEM,
+    flags,
+    elements.map((e) => encodeElement(e)),
+  );
+}
+
+/** NFT_MSG_DELSETELEM: a missing element fails the whole batch with ENOENT. */
+export function deleteSetElements(ref: SetRef, elements: SetElement[]): NftMessage[] {
+  return buildSetElementMessages(
+    ref,
+    NFT_MSG_DELSETELEM,
+    0,
+    elements.map((e) => encodeElement(e, false)),
+  );
+}
+
+/** NFT_MSG_DESTROYSETELEM (kernel >= 6.3): like delete, but a missing element is not an error. */
+export function destroySetElements(ref: SetRef, elements: SetElement[]): NftMessage[] {
+  return buildSetElementMessages(
+    ref,
+    NFT_MSG_DESTROYSETELEM,
+    0,
+    elements.map((e) => encodeElement(e, false)),
+  );
+}
+
+export function decodeElement(data: Buffer): DecodedElement {
+  const a = attributeMap(data);
+  const keyNest = a.get(NFTA_SET_ELEM_KEY);
+  const key = keyNest ? attributeMap(keyNest).get(NFTA_DATA_VALUE) : undefined;
+  if (!key) throw new RangeError('set element without NFTA_SET_ELEM_KEY');
+  const flags = a.get(NFTA_SET_ELEM_FLAGS);
+  const timeout = a.get(NFTA_SET_ELEM_TIMEOUT);
+  const expiration = a.get(NFTA_SET_ELEM_EXPIRATION);
+  return {
+    key: Buffer.from(key),
+    flags: flags ? flags.readUInt32BE(0) : 0,
+    timeoutMs: timeout ? Number(timeout.readBigUInt64BE(0)) : undefined,
+    expirationMs: expiration ? Number(expiration.readBigUInt64BE(0)) : undefined,
+  };
+}
+
+/** Elements of NEWSETELEM replies (dump or get): skips the nfgenmsg, walks ELEMENTS > LIST_ELEM. */
+export function decodeSetElements(messages: NetlinkMessage[]): DecodedElement[] {
+  const out: DecodedElement[] = [];
+  for (const msg of messages) {
+    if (msg.type !== nftType(NFT_MSG_NEWSETELEM)) continue;
+    const list = attributeMap(msg.payload, 4).get(NFTA_SET_ELEM_LIST_ELEMENTS);
+    if (!list) continue;
+    for (const el of parseAttributes(list)) if (el.type === NFTA_LIST_ELEM) out.push(decodeElement(el.data));
+  }
+  return out;
+}
+
+export function encodeGetSetElements(seq: number, ref: SetRef, element?: SetElement): Buffer {
+  const attrs = listHeader(ref);
+  if (element) attrs.push(nested(NFTA_SET_ELEM_LIST_ELEMENTS, [encodeElement(element, false)]));
+  const flags = NLM_F_REQUEST | (element ? NLM_F_ACK : NLM_F_DUMP);
+  return encodeMessage(nftType(NFT_MSG_GETSETELEM), flags, seq, [nfgenmsg(ref.family), ...attrs]);
+}
+
+/** Dumps every element of a set (NFT_MSG_GETSETELEM, NLM_F_DUMP); retried when the kernel flags DUMP_INTR. */
+export async function getSetElements(conn: NetlinkConnection, ref: SetRef): Promise<DecodedElement[]> {
+  for (let attempt = 0; ; attempt++) {
+    const seq = conn.nextSeq();
+    const { messages, interrupted } = await conn.dump(seq, nftType(NFT_MSG_GETSETELEM), encodeGetSetElements(seq, ref));
+    if (!interrupted || attempt >= 4) return decodeSetElements(messages);
+  }
+}
+
+/** Looks one element up (NFT_MSG_GETSETELEM without DUMP); undefined when the kernel says ENOENT. */
+export async function getSetElement(
+  conn: NetlinkConnection,
+  ref: SetRef,
+  element: SetElement,
+): Promise<DecodedElement | undefined> {
+  const seq = conn.nextSeq();
+  try {
+    const replies = await conn.request(seq, nftType(NFT_MSG_GETSETELEM), encodeGetSetElements(seq, ref, element));
+    return decodeSetElements(replies)[0];
+  } catch (e) {
+    if (isNetlinkError(e, ENOENT)) return undefined;
+    throw e;
+  }
+}

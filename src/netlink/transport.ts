@@ -1,0 +1,149 @@
+// The byte-level boundary: a transport sends one datagram made of several buffers (one sendmsg, iovec) and
+// yields received datagrams. The socket transport wraps the `netlink` package's RawNetlinkSocket; the recording
+// transport captures what would be sent and answers with canned replies, for golden bytes and error paths.
+import { createRequire } from 'node:module';
+import type { RawNetlinkSocket as RawSocketType } from 'netlink';
+import { NetlinkError, ENOBUFS, EMSGSIZE } from './errors.js';
+import { parseMessages, type NetlinkMessage } from './message.js';
+
+export interface NetlinkTransport {
+  /** Sends all buffers as one datagram (one sendmsg); rejects with NetlinkError on a socket error. */
+  send(buffers: Uint8Array[]): Promise<void>;
+  /** Next received datagram (may hold several messages). */
+  receive(): Promise<Buffer>;
+  /** Largest datagram send() accepts (netlink refuses len > sk_sndbuf - 32 with EMSGSIZE). */
+  readonly maxSendBytes: number;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+export interface SocketTransportOptions {
+  /** Requested SO_SNDBUF; the kernel caps it at net.core.wmem_max and doubles it. */
+  sendBufferSize?: number;
+  recvBufferSize?: number;
+}
+
+export class SocketTransport implements NetlinkTransport {
+  private readonly socket: RawSocketType;
+  private readonly queue: Buffer[] = [];
+  private waiter?: { resolve(b: Buffer): void; reject(e: unknown): void };
+  private failure?: NetlinkError;
+  private closed = false;
+  readonly maxSendBytes: number;
+
+  constructor(protocol: number, opts: SocketTransportOptions = {}) {
+    // The package is CommonJS with a native binding; load it lazily so pure modules never touch it.
+    const { RawNetlinkSocket } = require('netlink') as typeof import('netlink');
+    try {
+      this.socket = new RawNetlinkSocket(protocol, {
+        sendBufferSize: opts.sendBufferSize ?? 4 << 20,
+        recvBufferSize: opts.recvBufferSize ?? 4 << 20,
+      });
+    } catch (e) {
+      const errno = (e as { errno?: number }).errno;
+      throw new NetlinkError(
+        typeof errno === 'number' ? Math.abs(errno) : 0,
+        'netlink socket',
+        undefined,
+        undefined,
+        e,
+      );
+    }
+    this.socket.unref();
+    this.maxSendBytes = this.socket.getSendBufferSize() - 32;
+    // The native binding cannot survive re-entry (a send issued while its read or send callback is still on the
+    // stack aborts the process), so every continuation is moved out of the native callback with setImmediate.
+    this.socket.on('message', (msg: Buffer) => setImmediate(() => this.deliver(msg)));
+    this.socket.on('truncatedMessage', () =>
+      setImmediate(() => this.fail(new NetlinkError(ENOBUFS, 'netlink receive (truncated)'))),
+    );
+    this.socket.on('error', (err: { errno?: number }) =>
+      setImmediate(() =>
+        this.fail(new NetlinkError(Math.abs(err.errno ?? 0), 'netlink receive', undefined, undefined, err)),
+      ),
+    );
+  }
+
+  private deliver(msg: Buffer): void {
+    const w = this.waiter;
+    if (w) {
+      this.waiter = undefined;
+      this.socket.unref();
+      w.resolve(msg);
+    } else this.queue.push(msg);
+  }
+
+  private fail(err: NetlinkError): void {
+    const w = this.waiter;
+    if (w) {
+      this.waiter = undefined;
+      this.socket.unref();
+      w.reject(err);
+    } else this.failure = err;
+  }
+
+  send(buffers: Uint8Array[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.send(buffers, {}, (err) =>
+        setImmediate(() =>
+          err ? reject(new NetlinkError(Math.abs(err.errno), 'netlink send', undefined, undefined, err)) : resolve(),
+        ),
+      );
+    });
+  }
+
+  receive(): Promise<Buffer> {
+    const next = this.queue.shift();
+    if (next) return Promise.resolve(next);
+    if (this.failure) {
+      const f = this.failure;
+      this.failure = undefined;
+      return Promise.reject(f);
+    }
+    if (this.closed) return Promise.reject(new NetlinkError(0, 'netlink socket closed'));
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      this.socket.ref();
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+    this.fail(new NetlinkError(0, 'netlink socket closed'));
+  }
+}
+
+/** Answers one sent datagram (already split into messages) with zero or more reply datagrams. */
+export type Responder = (sent: NetlinkMessage[], raw: Buffer) => Buffer[];
+
+export class RecordingTransport implements NetlinkTransport {
+  /** Every datagram sent, in order, as one Buffer each. */
+  readonly sent: Buffer[] = [];
+  private readonly queue: Buffer[] = [];
+  readonly maxSendBytes: number;
+
+  constructor(
+    private readonly responder: Responder,
+    maxSendBytes = 425_984 - 32,
+  ) {
+    this.maxSendBytes = maxSendBytes;
+  }
+
+  async send(buffers: Uint8Array[]): Promise<void> {
+    const raw = Buffer.concat(buffers);
+    if (raw.length > this.maxSendBytes) throw new NetlinkError(EMSGSIZE, 'netlink send');
+    this.sent.push(raw);
+    this.queue.push(...this.responder(parseMessages(raw), raw));
+  }
+
+  async receive(): Promise<Buffer> {
+    const next = this.queue.shift();
+    if (!next) throw new NetlinkError(0, 'recording transport has no reply queued');
+    return next;
+  }
+
+  close(): void {}
+}
