@@ -16,7 +16,11 @@ export default class Ban extends BanCommand<BanOutcome> {
   ];
   static override strict = false;
   static override args = {
-    targets: Args.string({ description: 'addresses or prefixes (192.0.2.66, 2001:db8::/64)', required: false }),
+    targets: Args.string({
+      description: 'addresses or prefixes (192.0.2.66, 2001:db8::/64)',
+      required: false,
+      ignoreStdin: true,
+    }),
   };
   static override flags = {
     ...sharedFlags,

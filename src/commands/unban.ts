@@ -8,7 +8,7 @@ export default class Unban extends BanCommand<UnbanOutcome> {
   static override examples = ['<%= config.bin %> unban 192.0.2.66', '<%= config.bin %> unban --all'];
   static override strict = false;
   static override args = {
-    targets: Args.string({ description: 'addresses or prefixes to unban', required: false }),
+    targets: Args.string({ description: 'addresses or prefixes to unban', required: false, ignoreStdin: true }),
   };
   static override flags = {
     ...sharedFlags,
