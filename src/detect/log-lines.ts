@@ -16,7 +16,9 @@ export function formatDetectionLine(ev: DetectorEvent): string {
   const proto = d.protocol.toUpperCase();
   // 1.2's name for the NULL scan carries a leading space, hence two spaces after the colon.
   const type = d.scanType === SCAN_NULL ? ` ${d.scanType}` : d.scanType;
-  return `attackalert: ${type} from host: ${d.address}/${d.address} to ${proto} port: ${d.port}`;
+  // Classic modes' name already ends in "from host".
+  const from = d.scanType === SCAN_CONNECT ? `${type}:` : `${type} from host:`;
+  return `attackalert: ${from} ${d.address}/${d.address} to ${proto} port: ${d.port}`;
 }
 
 /** The "already blocked" line; classic modes word it differently from the stealth ones. */

@@ -1,0 +1,100 @@
+// Standard input cannot be read twice, so pass 1 keeps the packets pass 2 will judge — only tripwire candidates
+// (TCP/UDP to a watched port), in compact typed columns (about 20 bytes each, 32 more for IPv6) — and plays
+// them back through one reused Packet afterwards.
+import type { Packet } from '../packet/types.js';
+import { IPPROTO_TCP, IPPROTO_UDP } from '../packet/types.js';
+
+const INITIAL = 4096;
+
+export class CandidateLog {
+  private n = 0;
+  private cap = INITIAL;
+  private ts = new Float64Array(INITIAL);
+  private src4 = new Uint32Array(INITIAL);
+  private dst4 = new Uint32Array(INITIAL);
+  private ports = new Uint32Array(INITIAL);
+  // bits 0-7 TCP flags, bit 8 UDP, bit 9 IPv6
+  private kind = new Uint16Array(INITIAL);
+  private v6 = new Uint8Array(0);
+  private v6n = 0;
+
+  constructor(
+    private readonly tcpWatch: Uint8Array,
+    private readonly udpWatch: Uint8Array,
+  ) {}
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Keeps the packet when it could be a hit. */
+  record(p: Packet): void {
+    const proto = p.proto;
+    if (proto === IPPROTO_TCP) {
+      if (this.tcpWatch[p.dstPort] === 0) return;
+    } else if (proto !== IPPROTO_UDP || this.udpWatch[p.dstPort] === 0) return;
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.ts[i] = p.ts;
+    this.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
+    let kind = proto === IPPROTO_UDP ? 0x100 : p.tcpFlags & 0xff;
+    if (p.family === 4) {
+      this.src4[i] = p.src4;
+      this.dst4[i] = p.dst4;
+    } else {
+      kind |= 0x200;
+      this.src4[i] = this.v6n;
+      this.pushV6(p.src6, p.dst6);
+    }
+    this.kind[i] = kind;
+  }
+
+  /** Plays every kept packet back, in capture order, through `p` (overwritten each time). */
+  replay(p: Packet, onPacket: (p: Packet) => void): void {
+    for (let i = 0; i < this.n; i++) {
+      const kind = this.kind[i];
+      p.ts = this.ts[i];
+      p.srcPort = this.ports[i] >>> 16;
+      p.dstPort = this.ports[i] & 0xffff;
+      p.proto = kind & 0x100 ? IPPROTO_UDP : IPPROTO_TCP;
+      p.tcpFlags = kind & 0x100 ? 0 : kind & 0xff;
+      if (kind & 0x200) {
+        p.family = 6;
+        const at = this.src4[i] * 32;
+        p.src6.set(this.v6.subarray(at, at + 16));
+        p.dst6.set(this.v6.subarray(at + 16, at + 32));
+      } else {
+        p.family = 4;
+        p.src4 = this.src4[i];
+        p.dst4 = this.dst4[i];
+      }
+      onPacket(p);
+    }
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    this.ts = growTo(this.ts, new Float64Array(this.cap));
+    this.src4 = growTo(this.src4, new Uint32Array(this.cap));
+    this.dst4 = growTo(this.dst4, new Uint32Array(this.cap));
+    this.ports = growTo(this.ports, new Uint32Array(this.cap));
+    this.kind = growTo(this.kind, new Uint16Array(this.cap));
+  }
+
+  private pushV6(src: Uint8Array, dst: Uint8Array): void {
+    const at = this.v6n * 32;
+    if (at + 32 > this.v6.length) {
+      const bigger = new Uint8Array(Math.max(1024, this.v6.length * 2));
+      bigger.set(this.v6);
+      this.v6 = bigger;
+    }
+    this.v6.set(src, at);
+    this.v6.set(dst, at + 16);
+    this.v6n++;
+  }
+}
+
+function growTo<T extends Float64Array | Uint32Array | Uint16Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

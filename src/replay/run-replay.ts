@@ -1,0 +1,203 @@
+// Replay orchestration, the I/O shell around the engine: loads the config, reads the capture(s) — twice for files
+// (pass 1 infers the protected host and its listeners, pass 2 judges), once for standard input (pass 1 keeps the
+// candidates in typed arrays) — and builds the report. Touches nothing: no file written, no command run.
+import type { Mode, PortSentryConfig } from '../config/types.js';
+import { loadConfigOrThrow } from '../config/load.js';
+import { Detector } from '../detect/engine.js';
+import { buildWatchTables } from '../detect/watched-ports.js';
+import { UsageError } from '../errors.js';
+import { readCapture } from '../packet/read-capture.js';
+import { createPacket } from '../packet/packet.js';
+import type { CaptureStats, Packet } from '../packet/types.js';
+import { CandidateLog } from './candidates.js';
+import { EventCollector } from './collect-events.js';
+import { parseHostFlags, parseListeningFlags, parseModesFlag, type HostAddress } from './options.js';
+import { buildIsListening, buildIsOwnAddress, buildIsProtected } from './protected-host.js';
+import type { CaptureFileSummary, CaptureSummary, HostRow, ReplayReport } from './report-types.js';
+import { CaptureSurvey, type ListenerTables } from './survey.js';
+import { formatPacketTime } from './time.js';
+
+export type Backend = 'nftables' | 'route' | 'command';
+
+export interface ReplayOptions {
+  captures: string[];
+  configPath?: string;
+  modes?: string;
+  hosts?: string[];
+  listening?: string[];
+  backend?: Backend;
+  /** Keep every alert in the report (JSON, --log); off, only sources and bans are kept. */
+  keepAlerts: boolean;
+  onProgress?: (source: string, pass: 1 | 2, read: number, total?: number) => void;
+  stdin?: NodeJS.ReadableStream;
+}
+
+function chooseBackend(flag: Backend | undefined, config: PortSentryConfig): Backend {
+  if (flag) return flag;
+  return config.banBackend === 'auto' ? 'nftables' : config.banBackend;
+}
+
+function summarizeFile(path: string, s: CaptureStats): CaptureFileSummary {
+  const row: CaptureFileSummary = {
+    path,
+    format: s.format,
+    linkTypes: [...s.linkTypes],
+    packets: s.packets,
+    short: s.short,
+    undecoded: s.undecoded,
+    fragments: s.fragments,
+    reassembled: s.reassembled,
+    truncated: s.truncated,
+    nanosecond: s.nanosecond,
+  };
+  if (s.truncatedAt !== undefined) row.truncatedAt = s.truncatedAt;
+  return row;
+}
+
+function summarizeCaptures(files: CaptureFileSummary[], first?: number, last?: number): CaptureSummary {
+  const formats = new Set(files.map((f) => f.format));
+  const sum = (k: 'packets' | 'short' | 'undecoded' | 'fragments' | 'reassembled') =>
+    files.reduce((n, f) => n + f[k], 0);
+  const out: CaptureSummary = {
+    format: formats.size === 1 ? files[0].format : 'mixed',
+    linkTypes: [...new Set(files.flatMap((f) => f.linkTypes))],
+    packets: sum('packets'),
+    short: sum('short'),
+    undecoded: sum('undecoded'),
+    fragments: sum('fragments'),
+    reassembled: sum('reassembled'),
+    truncated: files.some((f) => f.truncated),
+    nanosecond: files.some((f) => f.nanosecond),
+    files,
+  };
+  if (first !== undefined) out.firstTime = formatPacketTime(first);
+  if (last !== undefined) out.lastTime = formatPacketTime(last);
+  return out;
+}
+
+function tablesFromFlags(
+  flags: ReturnType<typeof parseListeningFlags>,
+  inferred: ListenerTables | undefined,
+): ListenerTables {
+  const empty = () => new Uint8Array(0x10000);
+  const fromList = (ports: number[]) => {
+    const t = empty();
+    for (const p of ports) t[p] = 1;
+    return t;
+  };
+  const tcp = flags.tcp && fromList(flags.tcp);
+  const udp = flags.udp && fromList(flags.udp);
+  return {
+    tcp4: tcp ?? inferred?.tcp4 ?? empty(),
+    tcp6: tcp ?? inferred?.tcp6 ?? empty(),
+    udp4: udp ?? inferred?.udp4 ?? empty(),
+    udp6: udp ?? inferred?.udp6 ?? empty(),
+  };
+}
+
+function listPorts(a: Uint8Array, b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < 0x10000; p++) if (a[p] !== 0 || b[p] !== 0) out.push(p);
+  return out;
+}
+
+export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
+  if (opts.captures.filter((c) => c === '-').length > 1) {
+    throw new UsageError('standard input ("-") can be replayed only once per command', 'E_REPLAY_STDIN');
+  }
+  const loaded = await loadConfigOrThrow(opts.configPath);
+  const config = loaded.config;
+  const modes: Mode[] = parseModesFlag(opts.modes, config);
+  const flagHosts = parseHostFlags(opts.hosts);
+  const listenFlags = parseListeningFlags(opts.listening);
+  const backend = chooseBackend(opts.backend, config);
+  const watch = buildWatchTables(config, modes);
+  const warnings: string[] = [];
+  const packet = createPacket();
+
+  const needSurvey = flagHosts.length === 0 || listenFlags.tcp === undefined || listenFlags.udp === undefined;
+  const stats = new Map<string, CaptureStats>();
+  let survey: CaptureSurvey | undefined;
+  let candidates: CandidateLog | undefined;
+  if (needSurvey) {
+    survey = new CaptureSurvey(watch.tcp, watch.udp);
+    const s = survey;
+    for (const source of opts.captures) {
+      const keep = source === '-' ? (candidates = new CandidateLog(watch.tcp, watch.udp)) : undefined;
+      const onPacket = keep ? (p: Packet) => (s.observe(p), keep.record(p)) : (p: Packet) => s.observe(p);
+      stats.set(source, await read(source, onPacket, 1, opts));
+    }
+  }
+
+  let hosts: HostRow[] = flagHosts.map((h) => ({ ...h, basis: 'flag' }));
+  if (hosts.length === 0 && survey) hosts = survey.inferHosts().map((h) => ({ ...h }));
+  const hostAddrs: HostAddress[] = hosts.map(({ address, family }) => ({ address, family }));
+  const tables = tablesFromFlags(listenFlags, survey?.inferListeners(hostAddrs));
+
+  const detector = new Detector({
+    config,
+    ignore: loaded.ignore,
+    modes,
+    isProtected: buildIsProtected(hostAddrs),
+    isListening: buildIsListening(tables),
+    isNeverBan: buildIsOwnAddress(hostAddrs),
+  });
+  const collector = new EventCollector(config, backend, opts.keepAlerts);
+  const judge = (p: Packet) => {
+    const ev = detector.process(p);
+    if (ev !== undefined) collector.add(ev);
+  };
+
+  for (const source of opts.captures) {
+    if (source === '-' && candidates) candidates.replay(packet, judge);
+    else {
+      const s = await read(source, judge, needSurvey ? 2 : 1, opts);
+      if (!stats.has(source)) stats.set(source, s);
+    }
+  }
+
+  const files = opts.captures.map((c) => summarizeFile(c, stats.get(c)!));
+  for (const f of files) {
+    if (f.truncated) {
+      const at = f.truncatedAt === undefined ? '' : ` at byte ${f.truncatedAt}`;
+      warnings.push(
+        `${f.path === '-' ? 'standard input' : JSON.stringify(f.path)} ends inside a record${at}: the ${f.packets} complete packets before it were judged`,
+      );
+    }
+  }
+  if (hosts.length === 0) {
+    warnings.push('no protected host could be inferred (no packet was answered or probed); name it with --host');
+  }
+
+  return {
+    capture: summarizeCaptures(files, collector.firstTs, collector.lastTs),
+    config: {
+      file: loaded.file,
+      embedded: loaded.embedded,
+      modes,
+      scanTrigger: config.scanTrigger,
+      blockTcp: config.blockTcp,
+      blockUdp: config.blockUdp,
+      backend,
+    },
+    hosts,
+    listening: {
+      tcp: listPorts(tables.tcp4, tables.tcp6),
+      udp: listPorts(tables.udp4, tables.udp6),
+      tcpBasis: listenFlags.tcp ? 'flag' : 'inferred',
+      udpBasis: listenFlags.udp ? 'flag' : 'inferred',
+    },
+    sources: collector.sourceRows(),
+    alerts: collector.alerts,
+    bans: collector.bans,
+    warnings,
+  };
+}
+
+function read(source: string, onPacket: (p: Packet) => void, pass: 1 | 2, opts: ReplayOptions): Promise<CaptureStats> {
+  const progress = opts.onProgress;
+  return readCapture(source, onPacket, {
+    onProgress: progress && ((r, t) => progress(source, pass, r, t)),
+    stdin: opts.stdin,
+  });
+}
