@@ -306,7 +306,8 @@ function toBan(target: string, family: Family, e: DecodedElement): KernelBan {
 
 /** Pairs interval starts with their end keys; the all-zero end marker nft itself adds is skipped. */
 export function intervalBans(family: Family, elements: DecodedElement[]): KernelBan[] {
-  const sorted = [...elements].sort((a, b) => compareBytes(a.key, b.key) || (a.flags & 1) - (b.flags & 1));
+  // At an equal key the end sorts first: it closes the interval below, where an adjacent one starts.
+  const sorted = [...elements].sort((a, b) => compareBytes(a.key, b.key) || (b.flags & 1) - (a.flags & 1));
   const out: KernelBan[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i];

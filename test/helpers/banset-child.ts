@@ -1,0 +1,57 @@
+// Child side of BansetRpc: started with `ip netns exec NS node banset-child.js`, so its netlink sockets live in
+// that namespace. Reads one JSON request per line on stdin, answers one JSON line on stdout.
+import { createInterface } from 'node:readline';
+import type { BanSet } from '../../src/firewall/banset.js';
+import { openBanSet, type BackendName } from '../../src/firewall/select.js';
+import { NftablesBanSet } from '../../src/firewall/nftables/backend.js';
+
+let set: BanSet | undefined;
+
+async function handle(method: string, args: unknown[]): Promise<unknown> {
+  if (method === 'open') {
+    const [backend, opts] = args as [BackendName, Record<string, unknown>];
+    set = await openBanSet(backend, opts);
+    return (set as { selection?: unknown }).selection ?? null;
+  }
+  if (method === 'openUnprobed') {
+    // No probe: the first request is the one that meets the kernel's permission check.
+    set = new NftablesBanSet(args[0] as Record<string, unknown>);
+    return null;
+  }
+  if (!set) throw new Error('open first');
+  const fn = (set as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+  return (await fn.apply(set, args)) ?? null;
+}
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const { id, method, args } = JSON.parse(line) as { id: number; method: string; args: unknown[] };
+  handle(method, args).then(
+    (result) => process.stdout.write(JSON.stringify({ id, result }) + '\n'),
+    (e: unknown) => {
+      const err = e as {
+        name?: string;
+        code?: string;
+        exitCode?: number;
+        message?: string;
+        cause?: { errno?: number };
+      };
+      process.stdout.write(
+        JSON.stringify({
+          id,
+          error: {
+            name: err.name,
+            code: err.code,
+            exitCode: err.exitCode,
+            message: err.message,
+            errno: err.cause?.errno,
+          },
+        }) + '\n',
+      );
+    },
+  );
+});
+rl.on('close', () => {
+  void set?.close().finally(() => process.exit(0));
+  if (!set) process.exit(0);
+});
