@@ -261,3 +261,18 @@ test(
     }
   },
 );
+
+test('the same recording as pcap, as pcapng (editcap) and as ns pcap (tcpdump) decodes identically', async () => {
+  const pcap = await collect('nmap-f-any.pcap');
+  const ng = await collect('nmap-f-any.pcapng');
+  const ns = await collect('nmap-f-any-ns.pcap');
+  assert.ok(pcap.seen.length > 10);
+  assert.deepEqual(ng.seen, pcap.seen);
+  assert.deepEqual(ns.seen, pcap.seen);
+  assert.equal(ng.stats.format, 'pcapng');
+  assert.equal(ns.stats.nanosecond, true);
+  assert.deepEqual(
+    [ng.stats.packets, ng.stats.undecoded, ng.stats.reassembled],
+    [pcap.stats.packets, pcap.stats.undecoded, pcap.stats.reassembled],
+  );
+});
