@@ -3,7 +3,13 @@
 // spans two chunks is copied, into one carry buffer that is reused. No I/O here.
 import { cutHeader, emptyCapture, notACapture } from './format/capture-errors.js';
 import { FrameSink } from './format/frame-sink.js';
-import { NSEC_TCPDUMP_MAGIC, PcapReader, TCPDUMP_MAGIC } from './format/pcap.js';
+import {
+  NSEC_TCPDUMP_MAGIC,
+  NSEC_TCPDUMP_MAGIC_SWAPPED,
+  PcapReader,
+  TCPDUMP_MAGIC,
+  TCPDUMP_MAGIC_SWAPPED,
+} from './format/pcap.js';
 import { BT_SHB, PcapngReader } from './format/pcapng.js';
 import { readU32LE } from './bytes.js';
 import type { CaptureStats, Packet } from './types.js';
@@ -128,8 +134,8 @@ export class CaptureDecoder {
     if (
       magic === TCPDUMP_MAGIC ||
       magic === NSEC_TCPDUMP_MAGIC ||
-      magic === 0xd4c3b2a1 || // TCPDUMP_MAGIC written big-endian
-      magic === 0x4d3cb2a1 // NSEC_TCPDUMP_MAGIC written big-endian
+      magic === TCPDUMP_MAGIC_SWAPPED ||
+      magic === NSEC_TCPDUMP_MAGIC_SWAPPED
     ) {
       return new PcapReader(this.sink, magic);
     }

@@ -7,6 +7,9 @@ import { InputError } from '../../errors.js';
 
 export const TCPDUMP_MAGIC = 0xa1b2c3d4;
 export const NSEC_TCPDUMP_MAGIC = 0xa1b23c4d;
+/** The same magics as read from a file written in the other byte order. */
+export const TCPDUMP_MAGIC_SWAPPED = 0xd4c3b2a1;
+export const NSEC_TCPDUMP_MAGIC_SWAPPED = 0x4d3cb2a1;
 const FILE_HEADER_LEN = 24;
 const RECORD_HEADER_LEN = 16;
 const PCAP_VERSION_MAJOR = 2;
@@ -23,7 +26,7 @@ export class PcapReader {
     private readonly sink: FrameSink,
     magic: number,
     private readonly le = magic === TCPDUMP_MAGIC || magic === NSEC_TCPDUMP_MAGIC,
-    private readonly nano = magic === NSEC_TCPDUMP_MAGIC || magic === 0x4d3cb2a1,
+    private readonly nano = magic === NSEC_TCPDUMP_MAGIC || magic === NSEC_TCPDUMP_MAGIC_SWAPPED,
   ) {
     sink.nanosecond = nano;
   }

@@ -12,6 +12,7 @@ export const BT_IDB = 0x00000001;
 export const BT_SPB = 0x00000003;
 export const BT_EPB = 0x00000006;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const BYTE_ORDER_MAGIC_SWAPPED = 0x4d3c2b1a;
 const PCAPNG_VERSION_MAJOR = 1;
 /** Smallest legal block: type, length, trailing length. */
 const MIN_BLOCK = 12;
@@ -49,7 +50,7 @@ export class PcapngReader {
     if (b[o] === 0x0a && b[o + 1] === 0x0d && b[o + 2] === 0x0d && b[o + 3] === 0x0a) {
       const magic = readU32(b, o + 8, true);
       if (magic === BYTE_ORDER_MAGIC) le = true;
-      else if (magic === 0x4d3c2b1a) le = false;
+      else if (magic === BYTE_ORDER_MAGIC_SWAPPED) le = false;
       else throw damaged(this.sink.source, at + 8, 'a section header has no valid byte-order magic');
     }
     const length = readU32(b, o + 4, le);
