@@ -41,3 +41,26 @@ export function buildBpfFilter(spec: BpfSpec, opts: { inbound?: boolean } = {}):
   const any = parts.join(' or ');
   return opts.inbound === false ? any : `inbound and (${any})`;
 }
+
+/** The ports each protocol's active modes watch, as the filter sees them (the detector still decides per port). */
+export function bpfSpecFor(
+  config: { tcpPorts: number[]; udpPorts: number[]; advancedPortsTcp: number; advancedPortsUdp: number },
+  modes: readonly string[],
+): BpfSpec {
+  const pick = (advanced: boolean, listed: boolean, below: number, ports: number[]): PortSelection | undefined => {
+    if (advanced && listed) return { below: Math.max(below, ...ports.map((p) => p + 1)) };
+    if (advanced) return { below };
+    if (listed) return { ports };
+    return undefined;
+  };
+  // Classic tcp mode counts completed connections, whose ACKs this filter drops on purpose: it is not a live mode.
+  return {
+    tcp: pick(modes.includes('atcp'), modes.includes('stcp'), config.advancedPortsTcp, config.tcpPorts),
+    udp: pick(
+      modes.includes('audp'),
+      modes.includes('sudp') || modes.includes('udp'),
+      config.advancedPortsUdp,
+      config.udpPorts,
+    ),
+  };
+}

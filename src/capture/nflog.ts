@@ -27,6 +27,8 @@ export interface NflogOptions {
   group: number;
   /** Bytes of each packet copied to us: enough for IPv6 + extension headers + TCP header. */
   copyRange?: number;
+  /** Only packets that came in on this interface (undefined = any). */
+  ifindex?: number;
   onPacket: PacketSink;
   notice?: CaptureNotice;
 }
@@ -141,6 +143,7 @@ export class NflogCapture implements LiveCapture {
 
   private readonly onRecord = (r: NflogPacket): void => {
     this.stats.received++;
+    if (this.opts.ifindex !== undefined && r.inIfindex !== this.opts.ifindex) return;
     const ts = r.tsMicros >= 0 ? r.tsMicros : Date.now() * 1000;
     if (!decodeIpPacket(r.buf, r.payloadOffset, r.payloadLength, ts, this.packet)) return;
     this.stats.decoded++;

@@ -1,10 +1,11 @@
-// Executes a plan's actions strictly in order. Every step runs even when an earlier one failed: a broken
+// Executes a plan's actions strictly in order (success lines worded by detect/log-lines.ts, as replay prints them). Every step runs even when an earlier one failed: a broken
 // KILL_RUN_CMD (or a full disk under hosts.deny) must never stand between a scanner and its ban.
 import type { BanSet } from '../firewall/banset.js';
 import type { Action, Detection } from './plan.js';
-import { appendHostsDenyLine, type HostsDenyOutcome } from './hosts-deny.js';
+import { appendHostsDenyLine, syncFile, type HostsDenyOutcome } from './hosts-deny.js';
 import { runShellCommand, type ShellResult } from './shell.js';
 import * as lines from './log-lines.js';
+import { formatActionLine } from '../detect/log-lines.js';
 
 export interface ExecuteContext {
   /** Needed for `ban-set` actions. */
@@ -34,6 +35,8 @@ export interface ExecuteResult {
 export async function executePlan(actions: Action[], d: Detection, ctx: ExecuteContext): Promise<ExecuteResult> {
   const outcomes: ActionOutcome[] = [];
   for (const action of actions) outcomes.push(await executeAction(action, d, ctx));
+  // hosts.deny lines were written without fsync so the steps after them (the kernel ban) did not wait on the disk.
+  for (const a of actions) if (a.kind === 'hosts-deny') await syncFile(a.file).catch(() => undefined);
   const blocked = outcomes.some((o) => o.ok && o.kind !== 'run');
   return { outcomes, blocked };
 }
@@ -49,20 +52,16 @@ async function executeAction(action: Action, d: Detection, ctx: ExecuteContext):
   try {
     switch (action.kind) {
       case 'hosts-deny': {
-        const r = await appendHostsDenyLine(action.file, action.line);
+        const r = await appendHostsDenyLine(action.file, action.line, { sync: false });
         ctx.log(
-          r === 'appended'
-            ? lines.hostsDenyLine(d.address, action.line)
-            : lines.hostsDenyPresentLine(d.address, action.file),
+          r === 'appended' ? formatActionLine(d.address, action) : lines.hostsDenyPresentLine(d.address, action.file),
         );
         return done({ ok: true, detail: r, hostsDeny: r });
       }
       case 'ban-set': {
         if (!ctx.banSet) throw new Error('no ban set is open');
         await ctx.banSet.add([{ target: action.target, family: action.family, timeout: action.timeout }]);
-        ctx.log(
-          lines.banSetLine(d.address, action.backend === 'nftables' ? 'the nftables ban set' : 'a blackhole route'),
-        );
+        ctx.log(formatActionLine(d.address, action));
         return done({ ok: true, detail: 'added' });
       }
       case 'kill-route':
@@ -70,11 +69,7 @@ async function executeAction(action: Action, d: Detection, ctx: ExecuteContext):
         const r = await runShellCommand(action.command, ctx.commandTimeoutMs);
         const ok = !r.notRun && !r.timedOut && r.error === undefined;
         if (!r.notRun && r.error === undefined) {
-          ctx.log(
-            action.kind === 'run'
-              ? lines.runLine(d.address, action.command)
-              : lines.routeLine(d.address, action.command),
-          );
+          ctx.log(formatActionLine(d.address, action));
         }
         if (r.exitCode !== 0) ctx.log(lines.commandResultLine(d.address, r));
         return done({ ok, detail: describe(r), shell: r });

@@ -15,10 +15,19 @@ const queues = new Map<string, Promise<unknown>>();
 const LOCK_STALE_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
 
-/** Appends `line` to `file` unless a line equal to it (ignoring surrounding blanks) is already there. */
-export async function appendHostsDenyLine(file: string, line: string): Promise<HostsDenyOutcome> {
+/**
+ * Appends `line` to `file` unless a line equal to it (ignoring surrounding blanks) is already there. With
+ * `sync: false` the fsync is left to the caller (syncFile), so a kernel ban planned after this step is not held
+ * up by the disk.
+ */
+export async function appendHostsDenyLine(
+  file: string,
+  line: string,
+  opts: { sync?: boolean } = {},
+): Promise<HostsDenyOutcome> {
   const previous = queues.get(file) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => withFileLock(file, () => appendOnce(file, line)));
+  const sync = opts.sync !== false;
+  const next = previous.catch(() => undefined).then(() => withFileLock(file, () => appendOnce(file, line, sync)));
   queues.set(file, next);
   try {
     return await next;
@@ -27,7 +36,7 @@ export async function appendHostsDenyLine(file: string, line: string): Promise<H
   }
 }
 
-async function appendOnce(file: string, line: string): Promise<HostsDenyOutcome> {
+async function appendOnce(file: string, line: string, sync: boolean): Promise<HostsDenyOutcome> {
   const wanted = line.trim();
   const handle = await fs.open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
   try {
@@ -36,7 +45,7 @@ async function appendOnce(file: string, line: string): Promise<HostsDenyOutcome>
     // A file whose last line lacks its newline would otherwise get our line glued onto it.
     const prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
     await handle.write(`${prefix}${wanted}\n`);
-    await handle.sync();
+    if (sync) await handle.sync();
     return 'appended';
   } finally {
     await handle.close();
@@ -83,5 +92,15 @@ async function removeIfStale(lock: string): Promise<boolean> {
     return true;
   } catch {
     return true;
+  }
+}
+
+/** Flushes a file appended to without sync. */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

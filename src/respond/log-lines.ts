@@ -1,26 +1,10 @@
-// The lines PortSentry 1.2 logs for each response step (kept verbatim for log parsers), plus our own for what it
-// never did: command failures with their status, cap refusals, ban-set errors.
+// Response lines PortSentry 1.2 never wrote: command failures with their status, cap refusals, failed steps.
+// (The lines it did write for each step come from detect/log-lines.ts, shared with replay.)
 import type { ShellResult } from './shell.js';
 import { describeShellResult } from './shell.js';
 
-export function hostsDenyLine(address: string, line: string): string {
-  return `attackalert: Host ${address} has been blocked via wrappers with string: "${line}"`;
-}
-
 export function hostsDenyPresentLine(address: string, file: string): string {
   return `attackalert: Host ${address} is already listed in ${file}`;
-}
-
-export function routeLine(address: string, command: string): string {
-  return `attackalert: Host ${address} has been blocked via dropped route using command: "${command}"`;
-}
-
-export function banSetLine(address: string, where: string): string {
-  return `attackalert: Host ${address} has been blocked via ${where}`;
-}
-
-export function runLine(address: string, command: string): string {
-  return `attackalert: External command run for host: ${address} using command: "${command}"`;
 }
 
 export function commandResultLine(address: string, r: ShellResult): string {

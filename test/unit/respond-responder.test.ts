@@ -89,7 +89,7 @@ test('KILL_RUN_CMD_FIRST=0: hosts.deny, ban, then the command; PortSentry log li
   assert.deepEqual(banSet.added, [{ target: '192.0.2.66', family: 4, timeout: 3600 }]);
   assert.equal(readFileSync(join(dir, 'hosts.deny'), 'utf8'), 'ALL: 192.0.2.66 : DENY\n');
   assert.match(logs[0], /Host 192\.0\.2\.66 has been blocked via wrappers with string: "ALL: 192\.0\.2\.66 : DENY"/);
-  assert.match(logs[1], /blocked via the nftables ban set/);
+  assert.match(logs[1], /Host 192\.0\.2\.66 has been blocked via nftables set: ban-set add 192\.0\.2\.66/);
   assert.match(logs[2], /External command run for host: 192\.0\.2\.66 using command: "echo run 192\.0\.2\.66 11 atcp/);
   rmSync(dir, { recursive: true });
 });
