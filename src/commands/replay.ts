@@ -61,7 +61,8 @@ export default class Replay extends BaseCommand<ReplayReport> {
       keepAlerts: json || flags.log,
       onProgress: bar && ((s, pass, read, total) => bar.update(s, pass, read, total)),
     }).finally(() => bar?.done());
-    for (const w of report.warnings) this.logToStderr(`portsentinel: warning: ${w}`);
+    // Warnings go to stderr under --json too (oclif's logToStderr is silent then).
+    for (const w of report.warnings) process.stderr.write(`portsentinel: warning: ${w}\n`);
     if (!json) for (const line of renderReport(report, { log: flags.log })) this.log(line);
     return report;
   }

@@ -14,7 +14,7 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: { netns?: string; input?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number } = {},
+  opts: { netns?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number } = {},
 ): CliResult {
   const cmd = opts.netns ? 'ip' : process.execPath;
   const argv = opts.netns ? ['netns', 'exec', opts.netns, process.execPath, binRun, ...args] : [binRun, ...args];
