@@ -22,6 +22,7 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   NLM_F_REQUEST,
+  NLA_F_NESTED,
 } from '../constants.js';
 import { attributeMap, attr, be32Attr, be64Attr, nested, parseAttributes, strAttr } from '../attributes.js';
 import { ENOENT, isNetlinkError } from '../errors.js';
@@ -74,6 +75,21 @@ function listHeader(ref: SetRef): Buffer[] {
 }
 
 /**
+ * nft numbers the element nests of a message 1, 2, 3... (libnftnl's nest start with ++i) where the uapi names
+ * NFTA_LIST_ELEM = 1; the kernel walks the nest without looking at the type. We number them the same way so
+ * our messages are byte-identical to nft's.
+ */
+function numberElements(chunk: Buffer[]): void {
+  let index = 0;
+  for (const unit of chunk) {
+    for (let pos = 0; pos + 4 <= unit.length;) {
+      unit.writeUInt16LE(NLA_F_NESTED | ++index, pos + 2);
+      pos += (unit.readUInt16LE(pos) + 3) & ~3;
+    }
+  }
+}
+
+/**
  * Packs pre-encoded elements into messages of `op`, never splitting one entry of `encoded` (callers pass the two
  * elements of an interval as one entry so a batch never carries half an interval).
  */
@@ -83,6 +99,7 @@ export function buildSetElementMessages(ref: SetRef, op: number, flags: number, 
   let size = 0;
   const flush = () => {
     if (chunk.length === 0) return;
+    numberElements(chunk);
     out.push({
       type: nftType(op),
       flags,
@@ -155,7 +172,8 @@ export function decodeSetElements(messages: NetlinkMessage[]): DecodedElement[] 
     if (msg.type !== nftType(NFT_MSG_NEWSETELEM)) continue;
     const list = attributeMap(msg.payload, 4).get(NFTA_SET_ELEM_LIST_ELEMENTS);
     if (!list) continue;
-    for (const el of parseAttributes(list)) if (el.type === NFTA_LIST_ELEM) out.push(decodeElement(el.data));
+    // Any type: the kernel sends NFTA_LIST_ELEM, nft numbers its nests (see numberElements).
+    for (const el of parseAttributes(list)) out.push(decodeElement(el.data));
   }
   return out;
 }

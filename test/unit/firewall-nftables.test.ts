@@ -1,0 +1,177 @@
+// Error paths of the nftables BanSet, driven through the recording transport: a scripted kernel decides the
+// errno of every message, and the bytes sent show what the backend did about it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecordingTransport } from '../../src/netlink/transport.js';
+import { encodeErrorReply, encodeMessage, parseMessages, type NetlinkMessage } from '../../src/netlink/message.js';
+import { addSetElements, decodeSetElements } from '../../src/netlink/nftables/setelem.js';
+import { attributeMap } from '../../src/netlink/attributes.js';
+import {
+  NFNL_MSG_BATCH_BEGIN,
+  NFT_MSG_DELSETELEM,
+  NFT_MSG_DESTROYSETELEM,
+  NFT_MSG_GETSETELEM,
+  NFT_MSG_NEWSETELEM,
+  NLMSG_DONE,
+  NLM_F_ACK,
+  NLM_F_MULTI,
+  NFPROTO_INET,
+  NFTA_SET_ELEM_LIST_SET,
+} from '../../src/netlink/constants.js';
+import { nfgenmsg, nftType, type NftMessage } from '../../src/netlink/nfnetlink.js';
+import { EINVAL, ENOENT, EPERM, ERESTART } from '../../src/netlink/errors.js';
+import { NftablesBanSet, toUnit } from '../../src/firewall/nftables/backend.js';
+import { parseTarget } from '../../src/firewall/targets.js';
+import { buildSetupDocument } from '../../src/firewall/nftables/document.js';
+import { checkNftDocument } from '../../src/firewall/nftables/nft.js';
+import { EnvironmentError, OperationError } from '../../src/errors.js';
+import { formatAddress } from '../../src/net/address.js';
+
+const keysOf = (m: NetlinkMessage): string[] =>
+  decodeSetElements([{ ...m, type: nftType(NFT_MSG_NEWSETELEM) }]).map((e) =>
+    formatAddress(e.key.length === 4 ? 4 : 6, e.key),
+  );
+
+/** A scripted kernel: `verdict` gives the errno of each batched message; GETSETELEM (non-dump) finds everything. */
+function kernel(verdict: (m: NetlinkMessage) => number, beginErrno = 0, dumped: NftMessage[] = []) {
+  return new RecordingTransport((sent) => {
+    if (sent[0].type === NFNL_MSG_BATCH_BEGIN) {
+      if (beginErrno) return [encodeErrorReply(beginErrno, sent[0])];
+      const replies = sent.filter((m) => m.flags & NLM_F_ACK).map((m) => encodeErrorReply(verdict(m), m));
+      return [Buffer.concat(replies)];
+    }
+    const m = sent[0];
+    if (m.type === nftType(NFT_MSG_GETSETELEM) && m.flags & NLM_F_ACK) {
+      const data = encodeMessage(nftType(NFT_MSG_NEWSETELEM), 0, m.seq, [m.payload]);
+      return [Buffer.concat([data, encodeErrorReply(0, m)])];
+    }
+    const set = attributeMap(m.payload, 4).get(NFTA_SET_ELEM_LIST_SET)?.toString('utf8', 0, 10).replace(/\0.*/, '');
+    const data = dumped
+      .filter((d) => d.attrs.some((a) => a.includes(Buffer.from(`${set}\0`))))
+      .map((d) => encodeMessage(d.type, NLM_F_MULTI, m.seq, [nfgenmsg(d.family), ...d.attrs]));
+    return [Buffer.concat([...data, encodeMessage(NLMSG_DONE, NLM_F_MULTI, m.seq, [Buffer.alloc(4)])])];
+  });
+}
+
+const batchesOf = (t: RecordingTransport) =>
+  t.sent.map(parseMessages).filter((msgs) => msgs[0].type === NFNL_MSG_BATCH_BEGIN);
+
+describe('nftables ban set error paths (recording transport)', () => {
+  it('falls back from DESTROYSETELEM (EINVAL: old kernel) to DELSETELEM, bisecting past an expired element', async () => {
+    const expired = '192.0.2.3';
+    const t = kernel((m) => {
+      if (m.type === nftType(NFT_MSG_DESTROYSETELEM)) return EINVAL;
+      if (m.type === nftType(NFT_MSG_DELSETELEM) && keysOf(m).includes(expired)) return ENOENT;
+      return 0;
+    });
+    const set = new NftablesBanSet({ transport: t });
+    const targets = ['192.0.2.1', '192.0.2.2', expired, '192.0.2.4', '2001:db8::1'];
+    const removed = await set.remove(targets);
+    assert.deepEqual(removed.sort(), targets.filter((x) => x !== expired).sort());
+    const deletes = batchesOf(t).filter((b) => b.some((m) => m.type === nftType(NFT_MSG_DELSETELEM)));
+    assert.ok(deletes.length > 2, 'the failing batch was split and retried');
+    // The single-element retry of the expired address was tried and dropped, never committed with others.
+    const lastTry = deletes.map((b) => b.slice(1, -1).flatMap(keysOf)).filter((k) => k.includes(expired));
+    assert.deepEqual(lastTry.at(-1), [expired]);
+  });
+
+  it('uses one DESTROYSETELEM batch when the kernel has it', async () => {
+    const prefix = toUnit(parseTarget('198.51.100.0/24'), 60).elements;
+    const t = kernel(
+      () => 0,
+      0,
+      addSetElements({ family: NFPROTO_INET, table: 'portsentinel', set: 'bannednet4' }, prefix),
+    );
+    const set = new NftablesBanSet({ transport: t, destroy: true });
+    assert.deepEqual(await set.remove(['192.0.2.1', '198.51.100.0/24']), ['192.0.2.1', '198.51.100.0/24']);
+    const destroys = batchesOf(t).filter((b) => b.some((m) => m.type === nftType(NFT_MSG_DESTROYSETELEM)));
+    assert.equal(destroys.length, 1);
+    // The prefix went as its start and end keys.
+    assert.deepEqual(destroys[0].slice(1, -1).flatMap(keysOf).sort(), ['192.0.2.1', '198.51.100.0', '198.51.101.0']);
+  });
+
+  it('reports ERESTART on BATCH_BEGIN (generation moved) as a failed operation, carrying the errno', async () => {
+    const set = new NftablesBanSet({ transport: kernel(() => 0, ERESTART), refreshByReplace: false });
+    await assert.rejects(set.add([{ target: '192.0.2.1', family: 4 }]), (e: unknown) => {
+      assert.ok(e instanceof OperationError);
+      assert.equal(e.code, 'E_NETLINK_ERESTART');
+      assert.equal((e.cause as { errno: number; index: number }).errno, ERESTART);
+      assert.equal((e.cause as { index: number }).index, -1);
+      return true;
+    });
+  });
+
+  it('maps EPERM to EnvironmentError (exit 3)', async () => {
+    const set = new NftablesBanSet({ transport: kernel(() => 0, EPERM), refreshByReplace: false });
+    await assert.rejects(set.add([{ target: '2001:db8::1', family: 6 }]), (e: unknown) => {
+      assert.ok(e instanceof EnvironmentError);
+      assert.equal(e.exitCode, 3);
+      assert.equal(e.code, 'E_NO_CAP_NET_ADMIN');
+      return true;
+    });
+  });
+
+  it('names a missing set (ENOENT on add) as "run setup"', async () => {
+    const set = new NftablesBanSet({ transport: kernel(() => ENOENT), refreshByReplace: false });
+    await assert.rejects(set.add([{ target: '192.0.2.1', family: 4 }]), { code: 'E_NFT_NOT_SET_UP' });
+  });
+
+  it('splits by encoded size: every datagram fits the send buffer (no EMSGSIZE), every nest its u16 length', async () => {
+    const t = kernel(() => 0, 0);
+    Object.defineProperty(t, 'maxSendBytes', { value: 100_000 });
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: false });
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({
+      target: `10.0.${i >> 8}.${i & 255}`,
+      family: 4 as const,
+      timeout: 60,
+    }));
+    await set.add(entries);
+    const batches = batchesOf(t);
+    assert.ok(batches.length > 1);
+    for (const raw of t.sent) assert.ok(raw.length <= 100_000);
+    const sentKeys = batches.flatMap((b) => b.slice(1, -1).flatMap(keysOf));
+    assert.equal(sentKeys.length, 20_000);
+    assert.equal(new Set(sentKeys).size, 20_000);
+  });
+
+  it('refuses a bad target before sending anything', async () => {
+    const t = kernel(() => 0);
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: false });
+    await assert.rejects(set.add([{ target: 'example.com', family: 4 }]), { name: 'InputError' });
+    await assert.rejects(set.add([{ target: '192.0.2.1', family: 6 }]), { name: 'InputError' });
+    assert.equal(t.sent.length, 0);
+  });
+
+  it('refreshes timeouts by destroy-then-add in one batch on kernels before 6.12', async () => {
+    const t = kernel(() => 0);
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
+    await set.add([{ target: '192.0.2.1', family: 4, timeout: 60 }]);
+    const types = batchesOf(t)[0]
+      .slice(1, -1)
+      .map((m) => m.type);
+    assert.deepEqual(types, [nftType(NFT_MSG_DESTROYSETELEM), nftType(NFT_MSG_NEWSETELEM)]);
+  });
+});
+
+describe('setup document', () => {
+  it('is accepted by the schema, with and without log rules and forward chain', () => {
+    checkNftDocument(buildSetupDocument());
+    checkNftDocument(buildSetupDocument({ hooks: ['input', 'forward'], priority: 0, logGroup: 3, logRate: 10 }));
+  });
+
+  it('puts the log rules after the drop rules, only in the input chain', () => {
+    const doc = buildSetupDocument({ hooks: ['forward'], logGroup: 3 });
+    const rules = doc.nftables
+      .map((c) => (c.add as { rule?: { chain: string; expr: unknown[] } } | undefined)?.rule)
+      .filter((r) => r !== undefined);
+    const inputRules = rules.filter((r) => r.chain === 'input').map((r) => JSON.stringify(r.expr));
+    assert.equal(inputRules.length, 6);
+    assert.ok(inputRules.slice(0, 4).every((r) => r.includes('"drop"')));
+    assert.ok(inputRules.slice(4).every((r) => r.includes('"log":{"group":3}')));
+    assert.ok(rules.filter((r) => r.chain === 'forward').every((r) => !JSON.stringify(r.expr).includes('"log"')));
+  });
+
+  it('rejects anything outside the supported subset', () => {
+    assert.throws(() => checkNftDocument({ nftables: [{ flush: { ruleset: null } }] }), { code: 'E_NFT_DOCUMENT' });
+  });
+});
