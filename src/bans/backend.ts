@@ -35,9 +35,11 @@ export async function openBackend(
     const { DryRunBanSet } = await import('../firewall/dry-run.js');
     return new DryRunBanSet(join(stateDir, 'dry-run-banset.json'));
   }
-  const spec = '../firewall/select.js';
-  const { openBanSet } = (await import(spec)) as {
-    openBanSet(name: string, opts: { hooks: string[]; priority: number }): Promise<BanSet>;
-  };
+  const { openBanSet } = await import('../firewall/select.js');
   return openBanSet(decision.choice, { hooks: config.nftHooks, priority: config.nftPriority });
+}
+
+/** The selection's own reason ("nf_tables answered and nft is installed"), when the backend reports one. */
+export function selectionReason(banSet: BanSet): string | undefined {
+  return (banSet as BanSet & { selection?: { reason?: string } }).selection?.reason;
 }

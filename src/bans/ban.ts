@@ -1,6 +1,7 @@
 // Banning: never-ban check, one BanSet.add for the whole batch, then the journal (one append, one fsync) and the
 // PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
-import type { BackendKind } from '../firewall/banset.js';
+import type { BackendKind, BanEntry, BanSet } from '../firewall/banset.js';
+import { PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import { appendRecords } from '../state/journal.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
@@ -61,6 +62,17 @@ export function screenTargets(
   return { allowed, refused, forced };
 }
 
+/** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
+async function addCreatingObjects(banSet: BanSet, entries: BanEntry[]): Promise<void> {
+  try {
+    await banSet.add(entries);
+  } catch (err) {
+    if (!(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
+    await banSet.setup();
+    await banSet.add(entries);
+  }
+}
+
 export function matcherFor(ctx: BanContext): NeverBanMatcher {
   return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore));
 }
@@ -82,7 +94,10 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
     async (s) => {
       const until = timeout === undefined ? undefined : s.now + timeout * 1000;
       if (allowed.length > 0) {
-        await s.banSet.add(allowed.map((t) => ({ target: t.target, family: t.family, timeout })));
+        await addCreatingObjects(
+          s.banSet,
+          allowed.map((t) => ({ target: t.target, family: t.family, timeout })),
+        );
         const records: BanRecord[] = allowed.map((t) => ({
           op: 'ban',
           target: t.target,

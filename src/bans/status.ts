@@ -1,6 +1,7 @@
 // `status`: which backend and why, what the kernel offers, whether our objects are whole, counts per set, drift.
 import type { BackendKind } from '../firewall/banset.js';
 import type { BanContext } from './context.js';
+import { selectionReason } from './backend.js';
 import { mergeBans } from './merge.js';
 import { probeKernelSupport, type KernelSupport } from './probe.js';
 import { withSession } from './session.js';
@@ -33,10 +34,14 @@ export async function readStatus(ctx: BanContext, now?: number): Promise<StatusO
       for (const b of bans) counts[`${b.target.includes('/') ? 'bannednet' : 'banned'}${b.family}`]++;
       const merged = mergeBans(bans, s.state(), s.now);
       const read = s.journal();
-      // Built-in nf_tables leaves no trace in /sys/module; a working nftables backend is the proof.
-      if (s.banSet.kind === 'nftables' && st.ready) kernel.nfTables = 'in use';
+      // Built-in nf_tables leaves no trace in /sys/module; an nftables backend that opened (it probes) is the proof.
+      if (s.banSet.kind === 'nftables') kernel.nfTables = 'in use';
       return {
-        backend: { kind: s.banSet.kind, choice: ctx.backend.choice, why: ctx.backend.why },
+        backend: {
+          kind: s.banSet.kind,
+          choice: ctx.backend.choice,
+          why: [ctx.backend.why, selectionReason(s.banSet)].filter(Boolean).join('; '),
+        },
         kernel,
         ready: st.ready,
         problems: st.problems,
