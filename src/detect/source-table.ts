@@ -1,8 +1,9 @@
 // Per-source memory of the engine: hits counted towards SCAN_TRIGGER (they never expire, as in PortSentry),
 // whether the source is banned, and its ignore / never-ban standing, decided once. IPv4 sources are keyed by
-// their uint32; only IPv6 sources need a string key.
+// their uint32, IPv6 sources by their bytes; the address text is built once per source.
 import type { Family } from '../net/address.js';
 import { formatAddress, parseAddress, uint32ToIPv4, ipv4ToUint32 } from '../net/address.js';
+import { V6Map } from './v6-map.js';
 
 export const STANDING_NONE = 0;
 export const STANDING_IGNORED = 1;
@@ -20,7 +21,7 @@ export interface SourceState {
 
 export class SourceTable {
   private readonly v4 = new Map<number, SourceState>();
-  private readonly v6 = new Map<string, SourceState>();
+  private readonly v6 = new V6Map<SourceState>();
 
   get size(): number {
     return this.v4.size + this.v6.size;
@@ -38,11 +39,10 @@ export class SourceTable {
 
   /** The state of an IPv6 source (16 bytes), created on first sight. */
   get6(bytes: Uint8Array): SourceState {
-    const address = formatAddress(6, bytes);
-    let s = this.v6.get(address);
+    let s = this.v6.get(bytes);
     if (s === undefined) {
-      s = { address, family: 6, hits: 0, banned: false, standing: STANDING_UNKNOWN };
-      this.v6.set(address, s);
+      s = { address: formatAddress(6, bytes), family: 6, hits: 0, banned: false, standing: STANDING_UNKNOWN };
+      this.v6.set(bytes, s);
     }
     return s;
   }
@@ -55,21 +55,20 @@ export class SourceTable {
       const n = ipv4ToUint32(a.bytes);
       return create ? this.get4(n) : this.v4.get(n);
     }
-    const key = formatAddress(6, a.bytes);
-    return create ? this.get6(a.bytes) : this.v6.get(key);
+    return create ? this.get6(a.bytes) : this.v6.get(a.bytes);
   }
 
   delete(text: string): boolean {
     const a = parseAddress(text);
     if (!a) return false;
-    return a.family === 4 ? this.v4.delete(ipv4ToUint32(a.bytes)) : this.v6.delete(formatAddress(6, a.bytes));
+    return a.family === 4 ? this.v4.delete(ipv4ToUint32(a.bytes)) : this.v6.delete(a.bytes);
   }
 
-  /** Banned addresses, IPv4 first, each family in first-seen order. */
+  /** Banned addresses, IPv4 (in first-seen order) before IPv6. */
   listBanned(): string[] {
     const out: string[] = [];
     for (const s of this.v4.values()) if (s.banned) out.push(s.address);
-    for (const s of this.v6.values()) if (s.banned) out.push(s.address);
+    for (const [, s] of this.v6.entries()) if (s.banned) out.push(s.address);
     return out;
   }
 }

@@ -20,8 +20,37 @@ const RANK: Record<Verdict, number> = {
 interface SourceAcc {
   row: SourceRow;
   firstTs: number;
-  ports: Set<number>;
+  lastTs: number;
+  ports: PortSet;
   rank: number;
+}
+
+// Distinct ports per source, counted as they arrive: a bitmap for the low ports most tripwires sit on (a Set
+// of numbers grows and rehashes per scanner, measurably slower over millions of hits), a Set above them.
+const LOW_PORTS = 2048;
+
+class PortSet {
+  private readonly low = new Uint8Array((2 * LOW_PORTS) / 8);
+  private high: Set<number> | undefined;
+  size = 0;
+
+  add(protocol: 'tcp' | 'udp', port: number): void {
+    if (port < LOW_PORTS) {
+      const bit = (protocol === 'udp' ? LOW_PORTS : 0) + port;
+      const mask = 1 << (bit & 7);
+      if ((this.low[bit >> 3] & mask) === 0) {
+        this.low[bit >> 3] |= mask;
+        this.size++;
+      }
+      return;
+    }
+    const key = (protocol === 'udp' ? 0x10000 : 0) + port;
+    this.high ??= new Set();
+    if (!this.high.has(key)) {
+      this.high.add(key);
+      this.size++;
+    }
+  }
 }
 
 export class EventCollector {
@@ -41,18 +70,23 @@ export class EventCollector {
     const d = ev.detection;
     if (this.firstTs === undefined) this.firstTs = ev.ts;
     this.lastTs = ev.ts;
-    const time = formatPacketTime(ev.ts);
     const actions = ev.verdict === 'banned' ? planActions(this.config, d, this.backend) : [];
-    if (ev.verdict === 'banned') this.bans.push({ ...d, time, hits: ev.hits, actions });
+    if (ev.verdict === 'banned') this.bans.push({ ...d, time: formatPacketTime(ev.ts), hits: ev.hits, actions });
     if (this.keepAlerts) {
-      const row: AlertRow = { time, ...d, verdict: ev.verdict, hits: ev.hits, log: formatAlertLines(ev, actions) };
+      const row: AlertRow = {
+        time: formatPacketTime(ev.ts),
+        ...d,
+        verdict: ev.verdict,
+        hits: ev.hits,
+        log: formatAlertLines(ev, actions),
+      };
       if (ev.reason !== undefined) row.reason = ev.reason;
       this.alerts.push(row);
     }
-    this.addToSource(ev, time);
+    this.addToSource(ev);
   }
 
-  private addToSource(ev: DetectorEvent, time: string): void {
+  private addToSource(ev: DetectorEvent): void {
     const d = ev.detection;
     let acc = this.sources.get(d.address);
     const rank = RANK[ev.verdict];
@@ -61,8 +95,8 @@ export class EventCollector {
         row: {
           address: d.address,
           family: d.family,
-          firstSeen: time,
-          lastSeen: time,
+          firstSeen: '',
+          lastSeen: '',
           port: d.port,
           protocol: d.protocol,
           scanType: d.scanType,
@@ -72,7 +106,8 @@ export class EventCollector {
           verdict: ev.verdict,
         },
         firstTs: ev.ts,
-        ports: new Set(),
+        lastTs: ev.ts,
+        ports: new PortSet(),
         rank,
       };
       if (ev.reason !== undefined) acc.row.reason = ev.reason;
@@ -84,15 +119,20 @@ export class EventCollector {
       acc.rank = rank;
       if (ev.reason !== undefined) acc.row.reason = ev.reason;
     }
-    acc.row.lastSeen = time;
+    acc.lastTs = ev.ts;
     acc.row.probes++;
-    acc.ports.add((d.protocol === 'udp' ? 0x10000 : 0) + d.port);
+    acc.ports.add(d.protocol, d.port);
   }
 
   /** Sources by first hit, then address. */
   sourceRows(): SourceRow[] {
     return [...this.sources.values()]
       .sort((a, b) => a.firstTs - b.firstTs || (a.row.address < b.row.address ? -1 : 1))
-      .map((a) => ({ ...a.row, ports: a.ports.size }));
+      .map((a) => ({
+        ...a.row,
+        firstSeen: formatPacketTime(a.firstTs),
+        lastSeen: formatPacketTime(a.lastTs),
+        ports: a.ports.size,
+      }));
   }
 }

@@ -5,6 +5,7 @@
 import type { Family } from '../net/address.js';
 import { formatAddress, uint32ToIPv4 } from '../net/address.js';
 import type { Packet } from '../packet/types.js';
+import { V6Map } from '../detect/v6-map.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST, TCP_SYN } from '../packet/types.js';
 
 const SYN_ACK = TCP_SYN | TCP_ACK;
@@ -35,7 +36,12 @@ function bump<K>(m: Map<K, number>, k: K, by: number): void {
   m.set(k, (m.get(k) ?? 0) + by);
 }
 
-function topKey<K>(m: Map<K, number>): K | undefined {
+function bump6(m: V6Map<number>, k: Uint8Array, by: number): void {
+  m.set(k, (m.get(k) ?? 0) + by);
+}
+
+// Ties go to the address seen first, so the choice is the same on every run.
+function topKey<K>(m: Iterable<[K, number]>): K | undefined {
   let best: K | undefined;
   let bestN = -1;
   for (const [k, n] of m) {
@@ -49,9 +55,9 @@ function topKey<K>(m: Map<K, number>): K | undefined {
 
 export class CaptureSurvey {
   private readonly answers4 = new Map<number, number>();
-  private readonly answers6 = new Map<string, number>();
+  private readonly answers6 = new V6Map<number>();
   private readonly probed4 = new Map<number, number>();
-  private readonly probed6 = new Map<string, number>();
+  private readonly probed6 = new V6Map<number>();
   // Listener evidence keyed address * 65536 + port (IPv4) or "address#port" (IPv6).
   private readonly synAck4 = new Set<number>();
   private readonly udpFrom4 = new Set<number>();
@@ -101,13 +107,13 @@ export class CaptureSurvey {
   private answer(p: Packet, by: number): void {
     if (p.family === 4) {
       if (isUnicast4(p.src4)) bump(this.answers4, p.src4, by);
-    } else if (p.src6[0] !== 0xff) bump(this.answers6, formatAddress(6, p.src6), by);
+    } else if (p.src6[0] !== 0xff) bump6(this.answers6, p.src6, by);
   }
 
   private probe(p: Packet): void {
     if (p.family === 4) {
       if (isUnicast4(p.dst4)) bump(this.probed4, p.dst4, 1);
-    } else if (p.dst6[0] !== 0xff) bump(this.probed6, formatAddress(6, p.dst6), 1);
+    } else if (p.dst6[0] !== 0xff) bump6(this.probed6, p.dst6, 1);
   }
 
   private note(p: Packet, set4: Set<number>, set6: Set<string>, fromSource: boolean): void {
@@ -126,10 +132,10 @@ export class CaptureSurvey {
     const d4 = topKey(this.probed4);
     if (a4 !== undefined) out.push({ address: uint32ToIPv4(a4), family: 4, basis: 'answers' });
     else if (d4 !== undefined) out.push({ address: uint32ToIPv4(d4), family: 4, basis: 'destination' });
-    const a6 = topKey(this.answers6);
-    const d6 = topKey(this.probed6);
-    if (a6 !== undefined) out.push({ address: a6, family: 6, basis: 'answers' });
-    else if (d6 !== undefined) out.push({ address: d6, family: 6, basis: 'destination' });
+    const a6 = topKey(this.answers6.entries());
+    const d6 = topKey(this.probed6.entries());
+    if (a6 !== undefined) out.push({ address: formatAddress(6, a6), family: 6, basis: 'answers' });
+    else if (d6 !== undefined) out.push({ address: formatAddress(6, d6), family: 6, basis: 'destination' });
     return out;
   }
 
