@@ -17,6 +17,7 @@ export interface NetlinkTransport {
 }
 
 const require = createRequire(import.meta.url);
+const RECEIVE_BUFFER = 128 * 1024;
 
 export interface SocketTransportOptions {
   /** Requested SO_SNDBUF; the kernel caps it at net.core.wmem_max and doubles it. */
@@ -36,7 +37,13 @@ export class SocketTransport implements NetlinkTransport {
     // The package is CommonJS with a native binding; load it lazily so pure modules never touch it.
     const { RawNetlinkSocket } = require('netlink') as typeof import('netlink');
     try {
+      // A real receive buffer instead of the package's 1-byte MSG_PEEK: the kernel sizes dump replies by the
+      // largest buffer recvmsg was given (up to 32 KiB), and every dump continuation of a hash set re-walks it
+      // from the start, so 4 KiB replies made a 100k-element listing 8x slower. 128 KiB also holds the
+      // largest error echo (a refused ~65 KB NEWSETELEM message).
       this.socket = new RawNetlinkSocket(protocol, {
+        messagePeeking: false,
+        msgBufferSize: RECEIVE_BUFFER,
         sendBufferSize: opts.sendBufferSize ?? 4 << 20,
         recvBufferSize: opts.recvBufferSize ?? 4 << 20,
       });
