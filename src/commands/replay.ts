@@ -30,11 +30,13 @@ export default class Replay extends BaseCommand<ReplayReport> {
     host: Flags.string({
       description: 'an address of the protected host (repeatable; default: inferred from the capture)',
       multiple: true,
+      multipleNonGreedy: true,
       helpValue: 'ADDR',
     }),
     listening: Flags.string({
       description: 'ports with a listener, e.g. tcp:22,80 or udp:53 (repeatable; default: inferred)',
       multiple: true,
+      multipleNonGreedy: true,
       helpValue: 'PROTO:PORTS',
     }),
     backend: Flags.string({

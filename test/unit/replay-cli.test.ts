@@ -136,3 +136,29 @@ for (const [flag, value, pattern] of [
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 }
+
+test('repeatable flags before the captures do not swallow them; several captures are judged as one stream', () => {
+  const fin = join(repoRoot, 'fixtures', 'captures', 'fin_scan', 'capture.pcap');
+  const r = runCli([
+    'replay',
+    '--host',
+    '192.0.2.10',
+    capture,
+    '--listening',
+    'tcp:22,80',
+    fin,
+    '--config',
+    config,
+    '--json',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as ReplayReport;
+  assert.deepEqual(
+    report.capture.files.map((f) => f.path),
+    [capture, fin],
+  );
+  assert.deepEqual(
+    report.bans.map((b) => b.address),
+    ['192.0.2.66', '192.0.2.67'],
+  );
+});
