@@ -3,9 +3,9 @@
 import type { BackendKind, BanEntry, BanSet } from '../firewall/banset.js';
 import { PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
-import { appendRecords } from '../state/journal.js';
+import { appendLines } from '../state/journal.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
-import type { BanRecord, Origin, Trigger } from '../state/record.js';
+import { formatBanLines, type Origin, type Trigger } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { withSession } from './session.js';
 import type { Target } from './targets.js';
@@ -52,7 +52,7 @@ export function screenTargets(
   const refused: Refusal[] = [];
   const forced: Refusal[] = [];
   for (const t of targets) {
-    const rule = matcher.refusal(t.prefix);
+    const rule = matcher.refusal(t.prefix, t.target);
     if (rule === undefined) allowed.push(t);
     else if (force) {
       forced.push({ address: t.target, rule });
@@ -77,13 +77,14 @@ export function matcherFor(ctx: BanContext): NeverBanMatcher {
   return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore));
 }
 
-function historyLines(records: BanRecord[]): string[] {
-  return records.map((r) => {
-    const when = new Date(r.at);
-    return r.trigger
-      ? formatHistoryLine(when, r.target, r.trigger.port, r.trigger.protocol.toUpperCase())
-      : formatHistoryLine(when, r.target, 0, 'manual');
-  });
+function historyLines(targets: Target[], shared: { at: number; trigger?: Trigger }): string[] {
+  const when = new Date(shared.at);
+  const t = shared.trigger;
+  return targets.map((x) =>
+    t
+      ? formatHistoryLine(when, x.target, t.port, t.protocol.toUpperCase())
+      : formatHistoryLine(when, x.target, 0, 'manual'),
+  );
 }
 
 export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
@@ -98,18 +99,9 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
           s.banSet,
           allowed.map((t) => ({ target: t.target, family: t.family, timeout })),
         );
-        const records: BanRecord[] = allowed.map((t) => ({
-          op: 'ban',
-          target: t.target,
-          family: t.family,
-          at: s.now,
-          until,
-          reason: req.reason,
-          origin: req.origin,
-          trigger: req.trigger,
-        }));
-        appendRecords(ctx.stateDir, records);
-        if (ctx.historyFile) appendHistory(ctx.historyFile, historyLines(records));
+        const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
+        appendLines(ctx.stateDir, formatBanLines(allowed, shared));
+        if (ctx.historyFile) appendHistory(ctx.historyFile, historyLines(allowed, shared));
       }
       return {
         backend: s.banSet.kind,

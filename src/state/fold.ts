@@ -2,7 +2,7 @@
 import type { BanRecord, JournalRecord } from './record.js';
 
 export interface JournalState {
-  /** Bans still running at `now` (permanent or ending later), by target, in journal order. */
+  /** Bans still running at `now` (permanent or ending later), by target, in order of first ban. */
   active: Map<string, BanRecord>;
   /** Bans whose time is up and that no unban closed (route bans still to be removed from the kernel). */
   expired: Map<string, BanRecord>;
@@ -13,16 +13,15 @@ export function isExpired(r: BanRecord, now: number): boolean {
 }
 
 export function foldJournal(records: readonly JournalRecord[], now: number): JournalState {
-  const last = new Map<string, BanRecord>();
-  for (const r of records) {
-    if (r.op === 'ban') {
-      last.delete(r.target); // keeps the map in order of each target's latest ban
-      last.set(r.target, r);
-    } else last.delete(r.target);
-  }
+  // One map, expired entries moved out afterwards: a 100k-ban journal is folded with ~100k map writes, not 300k.
   const active = new Map<string, BanRecord>();
+  for (const r of records) {
+    if (r.op === 'ban') active.set(r.target, r);
+    else active.delete(r.target);
+  }
   const expired = new Map<string, BanRecord>();
-  for (const [target, r] of last) (isExpired(r, now) ? expired : active).set(target, r);
+  for (const [target, r] of active) if (isExpired(r, now)) expired.set(target, r);
+  for (const target of expired.keys()) active.delete(target);
   return { active, expired };
 }
 

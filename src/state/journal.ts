@@ -38,10 +38,16 @@ function failure(what: string, path: string, err: unknown): OperationError {
 
 /** Appends records in one write and one fsync. Call with the lock held. */
 export function appendRecords(dir: string, records: JournalRecord[]): void {
-  if (records.length === 0) return;
-  const path = journalPath(dir);
   let text = '';
   for (const r of records) text += formatRecord(r);
+  appendLines(dir, text);
+}
+
+/** Appends already formatted record lines (formatRecord / formatBanLines) in one write and one fsync. */
+export function appendLines(dir: string, lines: string): void {
+  if (lines.length === 0) return;
+  let text = lines;
+  const path = journalPath(dir);
   let fd: number;
   try {
     fd = openSync(path, 'a+', 0o600);

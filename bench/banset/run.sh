@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Ban-set benchmark: portsentinel against the nft commands an operator would use instead, in throwaway network
+# namespaces (never the host's own firewall). Every figure comes from this one run; medians of ROUNDS rounds.
+#   1. 100k bans in one `portsentinel ban --file` (Node start-up included)  vs  `nft -f` of the same 100k
+#   2. one more ban into a set already holding 100k                          vs  `nft add element`
+#   3. `portsentinel bans list --json` of 100k                               vs  `nft -j list set`
+# Usage: sudo bench/banset/run.sh [COUNT] [ROUNDS]   (run `npm run build` first)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+COUNT=${1:-100000}
+ROUNDS=${2:-3}
+[ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces)" >&2; exit 3; }
+[ -f oclif.manifest.json ] || { echo "run npm run build first" >&2; exit 3; }
+
+tag="$$-$RANDOM"
+ns_ps="psbench-ps-$tag"
+ns_nft="psbench-nft-$tag"
+work=$(mktemp -d /tmp/psbench.XXXXXX)
+cleanup() {
+  ip netns del "$ns_ps" 2>/dev/null || true
+  ip netns del "$ns_nft" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$ns_ps"
+ip netns add "$ns_nft"
+
+# COUNT distinct addresses in 10.0.0.0/8, one per line, and the same as an nft script.
+node -e '
+  const n = Number(process.argv[1]); let out = "";
+  for (let i = 1; i <= n; i++) out += `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\n`;
+  process.stdout.write(out);' "$COUNT" >"$work/addrs.txt"
+{
+  echo "add element inet bench banned4 {"
+  sed 's/$/ timeout 1h,/' "$work/addrs.txt"
+  echo "}"
+} >"$work/addrs.nft"
+# Same shape as portsentinel's banned4 (ARCHITECTURE.md: kernel objects).
+cat >"$work/table.nft" <<'NFT'
+table inet bench {
+  set banned4 { type ipv4_addr; flags timeout; }
+  chain input { type filter hook input priority -10; policy accept; ip saddr @banned4 drop; }
+}
+NFT
+printf 'TCP_PORTS="1"\nUDP_PORTS="1"\nBAN_TIMEOUT="1h"\n' >"$work/portsentry.conf"
+
+ps() { ip netns exec "$ns_ps" node bin/run.js "$@" --config "$work/portsentry.conf" --state-dir "$work/state" --backend nftables; }
+nftn() { ip netns exec "$ns_nft" nft "$@"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+declare -A T
+for ((r = 1; r <= ROUNDS; r++)); do
+  # Fresh objects and an empty journal each round, so every round measures the same thing.
+  ps teardown >/dev/null 2>&1 || true
+  rm -rf "$work/state"
+  ps setup >/dev/null
+  nftn delete table inet bench 2>/dev/null || true
+  nftn -f "$work/table.nft"
+
+  t0=$(now); ps ban --file "$work/addrs.txt" --timeout 1h >/dev/null; t1=$(now)
+  T[ban_ps]+="$(secs "$t0" "$t1") "
+  t0=$(now); nftn -f "$work/addrs.nft"; t1=$(now)
+  T[ban_nft]+="$(secs "$t0" "$t1") "
+
+  t0=$(now); ps ban 192.0.2.$((r + 1)) --timeout 1h >/dev/null; t1=$(now)
+  T[one_ps]+="$(secs "$t0" "$t1") "
+  t0=$(now); nftn add element inet bench banned4 "{ 192.0.2.$((r + 1)) timeout 1h }"; t1=$(now)
+  T[one_nft]+="$(secs "$t0" "$t1") "
+
+  t0=$(now); ps bans list --json >"$work/list.json"; t1=$(now)
+  T[list_ps]+="$(secs "$t0" "$t1") "
+  t0=$(now); nftn -j list set inet bench banned4 >"$work/list-nft.json"; t1=$(now)
+  T[list_nft]+="$(secs "$t0" "$t1") "
+done
+
+listed=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).bans.length)' "$work/list.json")
+[ "$listed" -eq $((COUNT + 1)) ] || { echo "bans list returned $listed rows, expected $((COUNT + 1))" >&2; exit 1; }
+bare=$( { t0=$(now); node bin/run.js --version >/dev/null; t1=$(now); secs "$t0" "$t1"; } )
+
+row() {
+  local ps nft
+  ps=$(echo "${T[$2]}" | median)
+  nft=$(echo "${T[$3]}" | median)
+  awk -v l="$1" -v p="$ps" -v n="$nft" 'BEGIN { printf "%-44s %10.3f %10.3f %8.1fx\n", l, p, n, n / p }'
+}
+printf '%s bans, median of %s rounds (seconds; ratio = nft / portsentinel, >1 = portsentinel faster)\n' "$COUNT" "$ROUNDS"
+printf '%-44s %10s %10s %9s\n' "operation" "portsent." "nft" "ratio"
+row "ban --file ${COUNT}  vs  nft -f" ban_ps ban_nft
+row "one ban into ${COUNT}  vs  nft add element" one_ps one_nft
+row "bans list --json  vs  nft -j list set" list_ps list_nft
+printf '%-44s %10s\n' "bare start-up (portsentinel --version)" "$bare"
