@@ -7,6 +7,12 @@ export abstract class BaseCommand<T> extends Command {
 
   abstract override run(): Promise<T>;
 
+  // oclif's default colourises JSON token by token, which costs seconds and gigabytes on a large replay report;
+  // machine output needs no colour, so print it plainly (stdout is synchronous for files and pipes on Linux).
+  override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
   protected override async catch(
     err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } },
   ): Promise<unknown> {
