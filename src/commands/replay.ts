@@ -65,7 +65,7 @@ export default class Replay extends BaseCommand<ReplayReport> {
     }).finally(() => bar?.done());
     // Warnings go to stderr under --json too (oclif's logToStderr is silent then).
     for (const w of report.warnings) process.stderr.write(`portsentinel: warning: ${w}\n`);
-    if (!json) for (const line of renderReport(report, { log: flags.log })) this.log(line);
+    if (!json) process.stdout.write(`${renderReport(report, { log: flags.log }).join('\n')}\n`);
     return report;
   }
 }

@@ -1,6 +1,7 @@
-// Standard input cannot be read twice, so pass 1 keeps the packets pass 2 will judge — only tripwire candidates
-// (TCP/UDP to a watched port), in compact typed columns (about 20 bytes each, 32 more for IPv6) — and plays
-// them back through one reused Packet afterwards.
+// Pass 1 keeps the packets pass 2 will judge — only tripwire candidates (TCP/UDP to a watched port), in compact
+// typed columns (about 20 bytes each, 32 more for IPv6) — and plays them back through one reused Packet afterwards.
+// Standard input cannot be read twice, so there the log is unbounded; for files it gives up past `limit` entries
+// (the file is then read a second time), which keeps memory flat whatever the file size.
 import type { Packet } from '../packet/types.js';
 import { IPPROTO_TCP, IPPROTO_UDP } from '../packet/types.js';
 
@@ -18,9 +19,13 @@ export class CandidateLog {
   private v6 = new Uint8Array(0);
   private v6n = 0;
 
+  /** True once more than `limit` candidates were seen: the log is emptied and must not be replayed. */
+  overflowed = false;
+
   constructor(
     private readonly tcpWatch: Uint8Array,
     private readonly udpWatch: Uint8Array,
+    private readonly limit = Infinity,
   ) {}
 
   get length(): number {
@@ -33,7 +38,11 @@ export class CandidateLog {
     if (proto === IPPROTO_TCP) {
       if (this.tcpWatch[p.dstPort] === 0) return;
     } else if (proto !== IPPROTO_UDP || this.udpWatch[p.dstPort] === 0) return;
-    if (this.n === this.cap) this.grow();
+    if (this.n === this.cap) {
+      if (this.overflowed) return;
+      if (this.n >= this.limit) return this.discard();
+      this.grow();
+    }
     const i = this.n++;
     this.ts[i] = p.ts;
     this.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
@@ -60,9 +69,15 @@ export class CandidateLog {
       p.tcpFlags = kind & 0x100 ? 0 : kind & 0xff;
       if (kind & 0x200) {
         p.family = 6;
+        // byte loops rather than set(subarray(...)): no view object per packet
         const at = this.src4[i] * 32;
-        p.src6.set(this.v6.subarray(at, at + 16));
-        p.dst6.set(this.v6.subarray(at + 16, at + 32));
+        const v6 = this.v6;
+        const src = p.src6;
+        const dst = p.dst6;
+        for (let b = 0; b < 16; b++) {
+          src[b] = v6[at + b];
+          dst[b] = v6[at + 16 + b];
+        }
       } else {
         p.family = 4;
         p.src4 = this.src4[i];
@@ -70,6 +85,19 @@ export class CandidateLog {
       }
       onPacket(p);
     }
+  }
+
+  private discard(): void {
+    this.overflowed = true;
+    this.n = 0;
+    this.cap = 0;
+    this.ts = new Float64Array(0);
+    this.src4 = new Uint32Array(0);
+    this.dst4 = new Uint32Array(0);
+    this.ports = new Uint32Array(0);
+    this.kind = new Uint16Array(0);
+    this.v6 = new Uint8Array(0);
+    this.v6n = 0;
   }
 
   private grow(): void {

@@ -1,6 +1,7 @@
-// Replay orchestration, the I/O shell around the engine: loads the config, reads the capture(s) — twice for files
-// (pass 1 infers the protected host and its listeners, pass 2 judges), once for standard input (pass 1 keeps the
-// candidates in typed arrays) — and builds the report. Touches nothing: no file written, no command run.
+// Replay orchestration, the I/O shell around the engine: loads the config, reads the capture(s) — pass 1 infers the
+// protected host and its listeners while keeping the tripwire candidates in typed arrays, pass 2 judges them (a file
+// whose candidates outgrow FILE_CANDIDATE_LIMIT is read a second time instead) — and builds the report. Touches
+// nothing: no file written, no command run.
 import type { Mode, PortSentryConfig } from '../config/types.js';
 import { loadConfigOrThrow } from '../config/load.js';
 import { Detector } from '../detect/engine.js';
@@ -18,6 +19,9 @@ import { CaptureSurvey, type ListenerTables } from './survey.js';
 import { formatPacketTime } from './time.js';
 
 export type Backend = 'nftables' | 'route' | 'command';
+
+/** Candidates kept from a file before falling back to a second read (about 22 bytes each: ~90 MB). */
+const FILE_CANDIDATE_LIMIT = 4_000_000;
 
 export interface ReplayOptions {
   captures: string[];
@@ -118,14 +122,14 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   const needSurvey = flagHosts.length === 0 || listenFlags.tcp === undefined || listenFlags.udp === undefined;
   const stats = new Map<string, CaptureStats>();
   let survey: CaptureSurvey | undefined;
-  let candidates: CandidateLog | undefined;
+  const candidates = new Map<string, CandidateLog>();
   if (needSurvey) {
     survey = new CaptureSurvey(watch.tcp, watch.udp);
     const s = survey;
     for (const source of opts.captures) {
-      const keep = source === '-' ? (candidates = new CandidateLog(watch.tcp, watch.udp)) : undefined;
-      const onPacket = keep ? (p: Packet) => (s.observe(p), keep.record(p)) : (p: Packet) => s.observe(p);
-      stats.set(source, await read(source, onPacket, 1, opts));
+      const keep = new CandidateLog(watch.tcp, watch.udp, source === '-' ? Infinity : FILE_CANDIDATE_LIMIT);
+      candidates.set(source, keep);
+      stats.set(source, await read(source, (p: Packet) => (s.observe(p), keep.record(p)), 1, opts));
     }
   }
 
@@ -149,7 +153,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   };
 
   for (const source of opts.captures) {
-    if (source === '-' && candidates) candidates.replay(packet, judge);
+    const kept = candidates.get(source);
+    if (kept && !kept.overflowed) kept.replay(packet, judge);
     else {
       const s = await read(source, judge, needSurvey ? 2 : 1, opts);
       if (!stats.has(source)) stats.set(source, s);
