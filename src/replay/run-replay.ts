@@ -34,6 +34,8 @@ export interface ReplayOptions {
   keepAlerts: boolean;
   onProgress?: (source: string, pass: 1 | 2, read: number, total?: number) => void;
   stdin?: NodeJS.ReadableStream;
+  /** Candidates kept per file before it is read a second time instead (default FILE_CANDIDATE_LIMIT). */
+  candidateLimit?: number;
 }
 
 function chooseBackend(flag: Backend | undefined, config: PortSentryConfig): Backend {
@@ -127,7 +129,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     survey = new CaptureSurvey(watch.tcp, watch.udp);
     const s = survey;
     for (const source of opts.captures) {
-      const keep = new CandidateLog(watch.tcp, watch.udp, source === '-' ? Infinity : FILE_CANDIDATE_LIMIT);
+      const keep = new CandidateLog(
+        watch.tcp,
+        watch.udp,
+        source === '-' ? Infinity : (opts.candidateLimit ?? FILE_CANDIDATE_LIMIT),
+      );
       candidates.set(source, keep);
       stats.set(source, await read(source, (p: Packet) => (s.observe(p), keep.record(p)), 1, opts));
     }
