@@ -72,6 +72,26 @@ export class NflogCapture implements LiveCapture {
     const group = this.opts.group;
     await this.configure(encodeCommand(this.nextSeq(), group, NFULNL_CFG_CMD_BIND), 'bind');
     await this.configure(encodeMode(this.nextSeq(), group, this.opts.copyRange ?? 128), 'set the copy mode of');
+    this.warm();
+  }
+
+  /**
+   * Runs a made-up logged SYN through the parse and decode path once, into a scratch packet, so the first real
+   * probe is not handled by cold code (that first probe is the one whose ban is on the clock).
+   */
+  private warm(): void {
+    const ip = Buffer.from('45000028000100004006000000000000000000000000000100000000000000005002000000000000', 'hex');
+    const msg = Buffer.alloc(20 + 4 + ip.length);
+    msg.writeUInt32LE(msg.length, 0);
+    msg.writeUInt16LE(0x0400, 4);
+    msg[16] = 2;
+    msg.writeUInt16LE(4 + ip.length, 20);
+    msg.writeUInt16LE(9, 22);
+    ip.copy(msg, 24);
+    const scratch = createPacket();
+    for (let i = 0; i < 64; i++) {
+      parseDatagram(msg, (r) => decodeIpPacket(r.buf, r.payloadOffset, r.payloadLength, 0, scratch), this.onAck);
+    }
   }
 
   async stop(): Promise<void> {

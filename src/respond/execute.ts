@@ -34,14 +34,36 @@ export interface ExecuteResult {
 
 export async function executePlan(actions: Action[], d: Detection, ctx: ExecuteContext): Promise<ExecuteResult> {
   const outcomes: ActionOutcome[] = [];
-  for (const action of actions) outcomes.push(await executeAction(action, d, ctx));
+  for (let i = 0; i < actions.length; i++) {
+    const pair = actions[i].kind === 'hosts-deny' && actions[i + 1]?.kind === 'ban-set';
+    if (!pair) {
+      outcomes.push(await executeAction(actions[i], d, ctx, ctx.log));
+      continue;
+    }
+    // hosts.deny then the kernel ban (PortSentry's order) are both blocking steps with nothing between them: the
+    // ban is sent first and the file written while the kernel works, so the disk never delays the ban. Both are
+    // done before the next step starts, and their lines are logged in plan order.
+    const held: string[] = [];
+    const ban = executeAction(actions[i + 1], d, ctx, (l) => held.push(l));
+    // The netlink send happens on the event loop's next poll: let it run before the file work takes the thread.
+    await new Promise((resolve) => setImmediate(resolve));
+    outcomes.push(await executeAction(actions[i], d, ctx, ctx.log));
+    outcomes.push(await ban);
+    for (const l of held) ctx.log(l);
+    i++;
+  }
   // hosts.deny lines were written without fsync so the steps after them (the kernel ban) did not wait on the disk.
   for (const a of actions) if (a.kind === 'hosts-deny') await syncFile(a.file).catch(() => undefined);
   const blocked = outcomes.some((o) => o.ok && o.kind !== 'run');
   return { outcomes, blocked };
 }
 
-async function executeAction(action: Action, d: Detection, ctx: ExecuteContext): Promise<ActionOutcome> {
+async function executeAction(
+  action: Action,
+  d: Detection,
+  ctx: ExecuteContext,
+  log: (line: string) => void,
+): Promise<ActionOutcome> {
   const t0 = performance.now();
   const done = (o: Omit<ActionOutcome, 'kind' | 'text' | 'ms'>): ActionOutcome => ({
     kind: action.kind,
@@ -53,7 +75,7 @@ async function executeAction(action: Action, d: Detection, ctx: ExecuteContext):
     switch (action.kind) {
       case 'hosts-deny': {
         const r = await appendHostsDenyLine(action.file, action.line, { sync: false });
-        ctx.log(
+        log(
           r === 'appended' ? formatActionLine(d.address, action) : lines.hostsDenyPresentLine(d.address, action.file),
         );
         return done({ ok: true, detail: r, hostsDeny: r });
@@ -61,7 +83,7 @@ async function executeAction(action: Action, d: Detection, ctx: ExecuteContext):
       case 'ban-set': {
         if (!ctx.banSet) throw new Error('no ban set is open');
         await ctx.banSet.add([{ target: action.target, family: action.family, timeout: action.timeout }]);
-        ctx.log(formatActionLine(d.address, action));
+        log(formatActionLine(d.address, action));
         return done({ ok: true, detail: 'added' });
       }
       case 'kill-route':
@@ -69,15 +91,15 @@ async function executeAction(action: Action, d: Detection, ctx: ExecuteContext):
         const r = await runShellCommand(action.command, ctx.commandTimeoutMs);
         const ok = !r.notRun && !r.timedOut && r.error === undefined;
         if (!r.notRun && r.error === undefined) {
-          ctx.log(formatActionLine(d.address, action));
+          log(formatActionLine(d.address, action));
         }
-        if (r.exitCode !== 0) ctx.log(lines.commandResultLine(d.address, r));
+        if (r.exitCode !== 0) log(lines.commandResultLine(d.address, r));
         return done({ ok, detail: describe(r), shell: r });
       }
     }
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    ctx.log(lines.stepFailedLine(d.address, action.kind, reason));
+    log(lines.stepFailedLine(d.address, action.kind, reason));
     return done({ ok: false, detail: reason });
   }
 }

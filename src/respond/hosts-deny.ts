@@ -6,7 +6,7 @@
 // - a lock (in-process queue + an exclusive lock file beside it) around read-check-append so two bans of the same
 //   address racing each other cannot both see "absent" and write the line twice;
 // - fsync so a line that was reported as written survives a crash.
-import { constants, promises as fs } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, promises as fs, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 export type HostsDenyOutcome = 'appended' | 'present';
@@ -37,18 +37,20 @@ export async function appendHostsDenyLine(
 }
 
 async function appendOnce(file: string, line: string, sync: boolean): Promise<HostsDenyOutcome> {
+  // Synchronous calls: a few small system calls are faster done in place than through the thread pool, and the
+  // in-process queue already keeps our own writers apart.
   const wanted = line.trim();
-  const handle = await fs.open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
+  const fd = openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
   try {
-    const text = await handle.readFile({ encoding: 'utf8' });
+    const text = readFileSync(fd, 'utf8');
     if (text.split('\n').some((l) => l.trim() === wanted)) return 'present';
     // A file whose last line lacks its newline would otherwise get our line glued onto it.
     const prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
-    await handle.write(`${prefix}${wanted}\n`);
-    if (sync) await handle.sync();
+    writeSync(fd, `${prefix}${wanted}\n`);
+    if (sync) fsyncSync(fd);
     return 'appended';
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -62,9 +64,9 @@ async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   let held = false;
   for (;;) {
     try {
-      const h = await fs.open(lock, 'wx', 0o600);
-      await h.writeFile(String(process.pid));
-      await h.close();
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
       held = true;
       break;
     } catch (err) {
@@ -79,7 +81,7 @@ async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
-    if (held) await fs.rm(lock, { force: true });
+    if (held) rmSync(lock, { force: true });
   }
 }
 

@@ -54,6 +54,8 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       emit,
     });
     const seeded = watcher.seed(kernelBans);
+    await watcher.warm(opts.dryRun ? undefined : banSet);
+    if (banSet?.kind === 'nftables' && !opts.dryRun) await warmBanPath(ctx);
     const capture = await openCapture({
       choice: opts.capture,
       nflogAvailable: banSet?.kind === 'nftables' && !opts.dryRun,
@@ -141,4 +143,20 @@ async function openKernel(
   }
   const blockBackend = wanted === 'command' ? 'command' : banSet?.kind === 'route' ? 'route' : 'nftables';
   return { banSet, blockBackend };
+}
+
+/**
+ * Sends one ban to a table that does not exist (the kernel answers ENOENT and nothing changes), so the encoding
+ * and send path of the first real ban runs compiled code.
+ */
+async function warmBanPath(ctx: BanContext): Promise<void> {
+  const { openBanSet } = await import('../firewall/select.js');
+  const scratch = await openBanSet('nftables', { table: 'portsentinel-warmup-absent' }).catch(() => undefined);
+  if (!scratch) return;
+  for (let i = 0; i < 3; i++) {
+    await scratch
+      .add([{ target: '192.0.2.255', family: 4, timeout: ctx.config.banTimeout || undefined }])
+      .catch(() => undefined);
+  }
+  await scratch.close().catch(() => undefined);
 }

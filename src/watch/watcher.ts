@@ -13,6 +13,9 @@ import { parseModesFlag } from '../replay/options.js';
 import { parsePrefix } from '../net/address.js';
 import { Responder, type ResponseReport } from '../respond/responder.js';
 import { ListenerTable } from '../capture/listeners.js';
+import { createPacket } from '../packet/packet.js';
+import { IPPROTO_TCP, TCP_SYN } from '../packet/types.js';
+import { planActions } from '../respond/plan.js';
 import { OwnAddresses } from './own-addresses.js';
 import { recordBan } from './record-ban.js';
 import { alertEvent, responseEvent, type WatchEvent } from './events.js';
@@ -49,6 +52,7 @@ export class Watcher {
     this.matcher = deps.matcher;
     this.modes = parseModesFlag(deps.opts.modes, deps.ctx.config);
     this.detector = this.buildDetector([]);
+    this.listeners.startRefreshing();
     this.responder = new Responder({
       config: deps.ctx.config,
       backend: deps.blockBackend,
@@ -142,8 +146,43 @@ export class Watcher {
     this.own.refresh();
   }
 
+  /**
+   * Runs the lookups a first detection needs once before any packet arrives: the first scan's ban must not pay
+   * for cold code paths, a first netlink round trip or the first never-ban lookups.
+   */
+  async warm(banSet?: BanSet): Promise<void> {
+    const probe = parsePrefix('192.0.2.255');
+    if (typeof probe !== 'string') this.matcher.refusal(probe);
+    this.listeners.isListening('tcp', 1);
+    // A throwaway detector judges a made-up probe (TEST-NET-1 broadcast address to a watched port), so the real
+    // one's first verdict runs compiled code; nothing it decides is acted on.
+    const scratch = new Detector({
+      config: this.ctx.config,
+      ignore: this.ctx.ignore,
+      modes: this.modes,
+      isProtected: () => true,
+      isListening: (protocol, port) => this.listeners.isListening(protocol, port),
+      isNeverBan: () => undefined,
+    });
+    const p = createPacket();
+    p.src4 = 0xc00002ff;
+    p.dst4 = 0xc00002fe;
+    p.proto = IPPROTO_TCP;
+    p.tcpFlags = TCP_SYN;
+    for (let port = 1; port < 64; port++) {
+      p.dstPort = port;
+      const ev = scratch.process(p);
+      if (ev) {
+        formatAlertLines(ev);
+        planActions(this.ctx.config, ev.detection, this.deps.blockBackend);
+      }
+    }
+    await banSet?.has('192.0.2.255').catch(() => undefined);
+  }
+
   /** Waits for responses still running (a command mid-flight finishes, bounded by COMMAND_TIMEOUT). */
   async drain(): Promise<void> {
+    this.listeners.stop();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 

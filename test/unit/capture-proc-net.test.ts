@@ -54,21 +54,27 @@ test('the live table sees a listener opened now and forgets it once closed', asy
   assert.equal(table.isListening('udp', udpPort), false);
 });
 
-test('cache: a positive answer is reused up to maxAge; a negative one is re-checked after confirmAge', () => {
+test('cache: lookups read the snapshot until it is older than maxAge; the refresher keeps it current', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ps-proc-'));
   for (const f of ['tcp', 'tcp6', 'udp', 'udp6']) writeFileSync(join(dir, f), 'header\n');
   let now = 0;
-  const table = new ListenerTable({ procNet: dir, maxAgeMs: 1000, confirmAgeMs: 50, now: () => now });
+  const table = new ListenerTable({ procNet: dir, maxAgeMs: 1000, now: () => now });
   assert.equal(table.isListening('tcp', 22), false);
   writeFileSync(join(dir, 'tcp'), TCP);
-  now = 10; // fresh snapshot: the negative answer stands without another read
+  now = 900; // snapshot still young: no read on the lookup path
   assert.equal(table.isListening('tcp', 22), false);
-  now = 100; // older than confirmAge: re-read before saying "not listening"
+  now = 1200; // too old: re-read before answering
   assert.equal(table.isListening('tcp', 22), true);
-  writeFileSync(join(dir, 'tcp'), 'header\n');
-  now = 900; // positive answer from a snapshot younger than maxAge
-  assert.equal(table.isListening('tcp', 22), true);
-  now = 1200;
-  assert.equal(table.isListening('tcp', 22), false);
   rmSync(dir, { recursive: true });
+
+  const live = new ListenerTable();
+  live.startRefreshing(20);
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const before = live.refreshes;
+  while (live.refreshes < before + 2) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(live.isListening('tcp', port), true);
+  live.stop();
+  await new Promise<void>((r) => server.close(() => r()));
 });
