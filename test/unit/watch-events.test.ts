@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { alertEvent, responseEvent } from '../../src/watch/events.js';
+import { OwnAddresses } from '../../src/watch/own-addresses.js';
+import { bpfSpecFor } from '../../src/capture/bpf.js';
+import { createPacket } from '../../src/packet/packet.js';
+
+const detection = {
+  address: '192.0.2.66',
+  family: 4 as const,
+  port: 80,
+  protocol: 'tcp' as const,
+  mode: 'atcp' as const,
+  scanType: 'TCP SYN/Normal scan',
+};
+
+test('alert events carry the detection, the verdict and a time from the packet timestamp', () => {
+  const ev = alertEvent({ ts: 1_700_000_000_123_456, verdict: 'never-ban', detection, hits: 1, reason: 'gateway' });
+  assert.deepEqual(ev, {
+    event: 'alert',
+    time: '2023-11-14T22:13:20.123Z',
+    verdict: 'never-ban',
+    hits: 1,
+    reason: 'gateway',
+    ...detection,
+  });
+});
+
+test('response events list every planned action, with outcomes for those that ran', () => {
+  const ev = responseEvent(
+    {
+      detection,
+      actions: [
+        { kind: 'hosts-deny', file: '/etc/hosts.deny', line: 'ALL: 192.0.2.66 : DENY', text: 'append' },
+        { kind: 'run', command: 'true', text: 'run true' },
+      ],
+      outcomes: [{ kind: 'hosts-deny', text: 'append', ok: true, detail: 'appended', ms: 0.1234 }],
+      blocked: true,
+      dryRun: false,
+    },
+    1.23456,
+  );
+  assert.deepEqual(ev, {
+    event: 'response',
+    address: '192.0.2.66',
+    dryRun: false,
+    blocked: true,
+    sinceProbeMs: 1.235,
+    actions: [
+      { kind: 'hosts-deny', text: 'append', ok: true, detail: 'appended', ms: 0.123 },
+      { kind: 'run', text: 'run true' },
+    ],
+  });
+});
+
+test('own addresses: loopback is ours, a TEST-NET broadcast is not', () => {
+  const own = new OwnAddresses();
+  const p = createPacket();
+  p.family = 4;
+  p.dst4 = 0x7f000001;
+  assert.equal(own.isProtected(p), true);
+  p.dst4 = 0xc00002ff;
+  assert.equal(own.isProtected(p), false);
+});
+
+test('the capture filter follows the modes: advanced by range, stealth by list, classic tcp not at all', () => {
+  const cfg = { tcpPorts: [1, 2000], udpPorts: [7], advancedPortsTcp: 1024, advancedPortsUdp: 1024 };
+  assert.deepEqual(bpfSpecFor(cfg, ['atcp', 'audp']), { tcp: { below: 1024 }, udp: { below: 1024 } });
+  assert.deepEqual(bpfSpecFor(cfg, ['stcp', 'sudp']), { tcp: { ports: [1, 2000] }, udp: { ports: [7] } });
+  assert.deepEqual(bpfSpecFor(cfg, ['atcp', 'stcp']), { tcp: { below: 2001 }, udp: undefined });
+  assert.deepEqual(bpfSpecFor(cfg, ['tcp', 'udp']), { tcp: undefined, udp: { ports: [7] } });
+});
