@@ -29,7 +29,9 @@ const sections = Object.values(manifest.commands)
       .filter(([, f]) => !f.hidden)
       .map(([n, f]) => flagLine(n, f));
     const examples = (c.examples ?? []).map((e) =>
-      (typeof e === 'string' ? e : e.command).replaceAll('<%= config.bin %>', 'portsentinel').replaceAll('<%= command.id %>', c.id.replaceAll(':', ' ')),
+      (typeof e === 'string' ? e : e.command)
+        .replaceAll('<%= config.bin %>', 'portsentinel')
+        .replaceAll('<%= command.id %>', c.id.replaceAll(':', ' ')),
     );
     return [
       `### \`portsentinel ${c.id.replaceAll(':', ' ')}\``,
