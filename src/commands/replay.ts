@@ -21,7 +21,12 @@ export default class Replay extends BaseCommand<ReplayReport> {
     capture: Args.string({ description: 'capture file (pcap or pcapng), or - for standard input', required: true }),
   };
   static override flags = {
-    config: Flags.string({ char: 'c', description: 'portsentry.conf to judge with', helpValue: 'FILE' }),
+    config: Flags.string({
+      char: 'c',
+      description:
+        'portsentry.conf to judge with (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
+      helpValue: 'FILE',
+    }),
     mode: Flags.string({
       char: 'm',
       description: 'comma list of tcp, udp, stcp, sudp, atcp, audp (default: TCP_MODE/UDP_MODE of the config)',

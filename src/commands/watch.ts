@@ -17,7 +17,11 @@ export default class Watch extends BaseCommand<WatchSummary> {
     '<%= config.bin %> watch --dry-run --json',
   ];
   static override flags = {
-    config: Flags.string({ description: 'portsentry.conf to read', helpValue: 'FILE' }),
+    config: Flags.string({
+      description:
+        'portsentry.conf to read (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
+      helpValue: 'FILE',
+    }),
     interface: Flags.string({ description: 'interface to watch, or "any"', default: 'any', helpValue: 'IF' }),
     mode: Flags.string({
       description: 'modes, comma list (default TCP_MODE,UDP_MODE of the config)',

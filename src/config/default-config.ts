@@ -1,9 +1,10 @@
 // The configuration used when no file is given and /etc/portsentry/portsentry.conf does not exist: PortSentry's
-// documented defaults as Debian ships them, plus portsentinel's own keys. Embedded so nothing is read to get it.
+// documented defaults (Debian's lists; blocking on, as upstream ships it — the block step is the native ban set with
+// an expiry), plus portsentinel's own keys. Embedded so nothing is read to get it.
 
 export const DEFAULT_CONFIG_FILE_NAME = '<embedded default>';
 
-export const DEFAULT_CONFIG_TEXT = `# portsentinel default configuration (PortSentry 1.2 format, Debian's values)
+export const DEFAULT_CONFIG_TEXT = `# portsentinel default configuration (PortSentry 1.2 format)
 
 # Detection modes, as Debian's /etc/default/portsentry picks them: advanced stealth for TCP and UDP.
 TCP_MODE="atcp"
@@ -27,8 +28,8 @@ BLOCKED_FILE="/var/lib/portsentry/portsentry.blocked"
 RESOLVE_HOST="0"
 
 # 0 = log only, 1 = block, 2 = run KILL_RUN_CMD only.
-BLOCK_UDP="0"
-BLOCK_TCP="0"
+BLOCK_UDP="1"
+BLOCK_TCP="1"
 
 # Blocking goes into the kernel ban set (nftables, else blackhole routes); it expires by itself.
 BAN_BACKEND="auto"

@@ -13,6 +13,8 @@ import { DEFAULT_CONFIG_FILE_NAME, DEFAULT_CONFIG_TEXT } from './default-config.
 import { InputError } from '../errors.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/portsentry/portsentry.conf';
+/** `--config embedded` picks the built-in defaults even where /etc/portsentry/portsentry.conf exists. */
+export const EMBEDDED_CONFIG = 'embedded';
 /** Larger than any real portsentry.conf or ignore file by far; refuses to slurp a disk image by mistake. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -62,7 +64,8 @@ function tooLarge(file: string, size: number): ConfigProblem {
 }
 
 export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<LoadedConfig> {
-  const chosen = path ?? (io.exists(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+  const chosen =
+    path === EMBEDDED_CONFIG ? undefined : (path ?? (io.exists(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined));
   let text = DEFAULT_CONFIG_TEXT;
   const file = chosen ?? DEFAULT_CONFIG_FILE_NAME;
   if (chosen !== undefined) {

@@ -40,6 +40,12 @@ test('without a path: /etc/portsentry/portsentry.conf when it exists, else the e
   assert.equal(etc.config.scanTrigger, 4);
 });
 
+test('--config embedded picks the built-in defaults even where /etc/portsentry/portsentry.conf exists', async () => {
+  const r = await loadConfig('embedded', memoryIo({ [DEFAULT_CONFIG_PATH]: 'SCAN_TRIGGER="4"\n' }));
+  assert.equal(r.embedded, true);
+  assert.equal(r.config.scanTrigger, parseConfigText(DEFAULT_CONFIG_TEXT, 'default').config.scanTrigger);
+});
+
 test('a missing config file is an InputError naming the path and the fix', async () => {
   await assert.rejects(loadConfig('/nowhere/ps.conf', memoryIo({})), (err: unknown) => {
     assert.ok(err instanceof InputError);

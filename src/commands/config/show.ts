@@ -10,7 +10,12 @@ export default class ConfigShow extends BaseCommand<ShowResult> {
     'Without --config: /etc/portsentry/portsentry.conf, else the embedded default.';
   static override examples = ['<%= config.bin %> <%= command.id %> --config ./portsentry.conf --json'];
   static override flags = {
-    config: Flags.string({ char: 'c', description: 'portsentry.conf to read', helpValue: 'FILE' }),
+    config: Flags.string({
+      char: 'c',
+      description:
+        'portsentry.conf to read (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
+      helpValue: 'FILE',
+    }),
   };
 
   async run(): Promise<ShowResult> {

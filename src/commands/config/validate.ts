@@ -14,7 +14,12 @@ export default class ConfigValidate extends BaseCommand<ValidateResult> {
     '<%= config.bin %> <%= command.id %> --config ./portsentry.conf --json',
   ];
   static override flags = {
-    config: Flags.string({ char: 'c', description: 'portsentry.conf to check', helpValue: 'FILE' }),
+    config: Flags.string({
+      char: 'c',
+      description:
+        'portsentry.conf to check (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
+      helpValue: 'FILE',
+    }),
   };
 
   async run(): Promise<ValidateResult> {
