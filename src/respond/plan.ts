@@ -2,21 +2,14 @@
 // BLOCK=1, KILL_RUN_CMD_FIRST=0: hosts.deny, block, KILL_RUN_CMD; FIRST=1: KILL_RUN_CMD, hosts.deny, block;
 // BLOCK=2: KILL_RUN_CMD only; BLOCK=0: nothing. The block step is the native ban set, or KILL_ROUTE with the
 // `command` backend. Pure: `replay` prints the plan, `watch` executes it.
-import type { BanBackendName, Mode, PortSentryConfig } from '../config/types.js';
+import type { BanBackendName, PortSentryConfig } from '../config/types.js';
+import type { DetectedHit as Detection } from '../detect/types.js';
 import type { Family } from '../net/address.js';
 import { formatDuration } from '../util/duration.js';
 
-export type Protocol = 'tcp' | 'udp';
-
-export interface Detection {
-  /** Canonical source address (validated IP literal). */
-  address: string;
-  family: Family;
-  port: number;
-  protocol: Protocol;
-  mode: Mode;
-  scanType: string;
-}
+// A detection is the engine's hit as is: one shape from detect to respond, no copying between them.
+export type { Protocol } from '../detect/types.js';
+export type { DetectedHit as Detection } from '../detect/types.js';
 
 export type Action =
   | { kind: 'hosts-deny'; file: string; line: string; text: string }
