@@ -2,11 +2,20 @@
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
+import { toolSkipReason } from './tools.js';
+
 export const isRoot = process.getuid?.() === 0;
 
-/** `t.skip` reason when the kernel tests cannot run here (not root). CI runs as root. */
-export function kernelSkipReason(): string | false {
-  return isRoot ? false : 'needs root (network namespaces); CI runs these as root';
+/**
+ * `t.skip` reason when the kernel tests cannot run here: not root, or a program they drive is missing.
+ * Under CI=true nothing may be skipped: a gap is an error there (see tools.ts).
+ */
+export function kernelSkipReason(...programs: string[]): string | false {
+  if (!isRoot) {
+    if (process.env.CI === 'true') throw new Error('kernel and end-to-end tests must run as root in CI');
+    return 'needs root (network namespaces); CI runs these as root';
+  }
+  return toolSkipReason('ip', 'nft', ...programs);
 }
 
 export function uniqueName(prefix: string): string {

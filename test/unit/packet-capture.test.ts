@@ -11,9 +11,10 @@ import { formatAddress, uint32ToIPv4 } from '../../src/net/address.js';
 import { CaptureDecoder } from '../../src/packet/capture-decoder.js';
 import { readCapture } from '../../src/packet/read-capture.js';
 import type { CaptureStats, Packet } from '../../src/packet/types.js';
+import { toolSkipReason } from '../helpers/tools.js';
 
 const DIR = fileURLToPath(new URL('../../../fixtures/captures/decoder/', import.meta.url));
-const PEER_TRUTH = '/work/shared/peer-truth';
+const RECORDINGS = fileURLToPath(new URL('../../../fixtures/captures', import.meta.url));
 /** make-fixtures.py: first packet at this second, fraction 123456 µs; each next packet +1 s +1 µs. */
 const T0 = 1_790_000_000 * 1e6 + 123456;
 
@@ -240,22 +241,25 @@ test('a file that ends inside its header is an error, not an empty capture', () 
 });
 
 test(
-  'every recorded peer-truth capture decodes as many packets as tcpdump reads',
-  { skip: !existsSync(PEER_TRUTH) },
+  'every recorded scan capture decodes as many packets as tcpdump reads',
+  { skip: toolSkipReason('tcpdump') },
   async () => {
-    const dirs = readdirSync(PEER_TRUTH).filter((d) => existsSync(`${PEER_TRUTH}/${d}/capture.pcap`));
-    assert.ok(dirs.length > 0);
-    for (const d of dirs) {
-      const file = `${PEER_TRUTH}/${d}/capture.pcap`;
+    const files = readdirSync(RECORDINGS).flatMap((d) =>
+      ['capture.pcap', 'capture.pcapng'].map((f) => `${RECORDINGS}/${d}/${f}`).filter((f) => existsSync(f)),
+    );
+    assert.ok(files.length >= 20);
+    for (const file of files) {
+      const d = file.slice(RECORDINGS.length + 1);
       const lines = execFileSync('tcpdump', ['-nr', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
         .split('\n')
         .filter((l) => l !== '');
       let decoded = 0;
       const stats = await readCapture(file, () => decoded++);
       assert.equal(stats.packets, lines.length, `${d}: records`);
-      // tcpdump prints "IP " or "IP6 " for every IP packet; each must reach the detector.
+      // tcpdump prints "IP " or "IP6 " for every IP packet, fragments included; each must reach the detector,
+      // the fragments of one datagram as one reassembled packet.
       const ip = lines.filter((l) => / IP6? /.test(l)).length;
-      assert.equal(decoded, ip, `${d}: decoded IP packets`);
+      assert.equal(decoded, ip - stats.fragments + stats.reassembled, `${d}: decoded IP packets`);
       assert.equal(stats.undecoded, lines.length - ip, `${d}: undecoded`);
       assert.equal(stats.truncated, false);
     }
