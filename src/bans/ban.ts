@@ -8,7 +8,7 @@ import { appendHistory, formatHistoryLine } from '../state/history.js';
 import { formatBanLines, type Origin, type Trigger } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { withSession } from './session.js';
-import type { Target } from './targets.js';
+import { prefixOf, type Target } from './targets.js';
 
 export interface BanRequest {
   targets: Target[];
@@ -52,7 +52,10 @@ export function screenTargets(
   const refused: Refusal[] = [];
   const forced: Refusal[] = [];
   for (const t of targets) {
-    const rule = matcher.refusal(t.prefix, t.target);
+    const rule =
+      t.v4 !== undefined && matcher.refusal4
+        ? matcher.refusal4(t.v4, t.target)
+        : matcher.refusal(prefixOf(t), t.target);
     if (rule === undefined) allowed.push(t);
     else if (force) {
       forced.push({ address: t.target, rule });
@@ -97,7 +100,7 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
       if (allowed.length > 0) {
         await addCreatingObjects(
           s.banSet,
-          allowed.map((t) => ({ target: t.target, family: t.family, timeout })),
+          allowed.map((t) => ({ target: t.target, family: t.family, timeout, v4: t.v4 })),
         );
         const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
         appendLines(ctx.stateDir, formatBanLines(allowed, shared));

@@ -10,6 +10,11 @@ export interface BanEntry {
   family: Family;
   /** Seconds until the kernel drops it; undefined = permanent. */
   timeout?: number;
+  /**
+   * The address as a uint32, when `target` is a single IPv4 address the caller already parsed (the ban commands
+   * do): backends then take the key from here instead of parsing `target` again.
+   */
+  v4?: number;
 }
 
 export interface KernelBan {

@@ -35,6 +35,8 @@ export interface NeverBanMatcher {
    * `text` is the target's canonical text when the caller has it (saves formatting 100k addresses).
    */
   refusal(target: Prefix, text?: string): string | undefined;
+  /** The same answer for a single IPv4 address given as a uint32 and its canonical text, without allocating. */
+  refusal4?(v4: number, text: string): string | undefined;
 }
 
 function protect(address: string, why: string): ProtectedAddress | undefined {
@@ -65,7 +67,32 @@ export function buildNeverBanMatcher(lists: NeverBanLists): NeverBanMatcher {
     bytes: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
     length: 128,
   };
+  // Single IPv4 checks on uint32s: own addresses in a Set, ignore prefixes as (network, mask) pairs.
+  const hosts4 = new Map<number, ProtectedAddress>();
+  for (const h of lists.hosts) {
+    if (h.family !== 4) continue;
+    const v = ((h.bytes[0] << 24) | (h.bytes[1] << 16) | (h.bytes[2] << 8) | h.bytes[3]) >>> 0;
+    if (!hosts4.has(v)) hosts4.set(v, h);
+  }
+  const ignore4 = lists.ignore
+    .filter((e) => e.prefix.family === 4)
+    .map((e) => {
+      const b = e.prefix.bytes;
+      const mask = e.prefix.length === 0 ? 0 : (0xffffffff << (32 - e.prefix.length)) >>> 0;
+      const net = (((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) & mask) >>> 0;
+      return { net, mask, entry: e };
+    });
   return {
+    refusal4(v4: number, text: string): string | undefined {
+      if (v4 >>> 24 === 127) return `${text} is loopback`;
+      if (v4 === 0) return `${text} is the unspecified address, not a host`;
+      if (hosts4.size > 0) {
+        const hit = hosts4.get(v4);
+        if (hit) return `${text} is ${hit.why}`;
+      }
+      for (const i of ignore4) if ((v4 & i.mask) >>> 0 === i.net) return `${text} is in ${ignoreText(i.entry)}`;
+      return undefined;
+    },
     refusal(target: Prefix, known?: string): string | undefined {
       const max = target.family === 4 ? 32 : 128;
       const text = known ?? formatPrefix(target);

@@ -2,7 +2,7 @@
 // yields received datagrams. The socket transport wraps the `netlink` package's RawNetlinkSocket; the recording
 // transport captures what would be sent and answers with canned replies, for golden bytes and error paths.
 import { createRequire } from 'node:module';
-import type { RawNetlinkSocket as RawSocketType } from 'netlink';
+import type { RawNetlinkSocket as RawSocketType } from 'netlink/dist/raw.js';
 import { NetlinkError, ENOBUFS, EMSGSIZE } from './errors.js';
 import { parseMessages, type NetlinkMessage } from './message.js';
 
@@ -34,8 +34,9 @@ export class SocketTransport implements NetlinkTransport {
   readonly maxSendBytes: number;
 
   constructor(protocol: number, opts: SocketTransportOptions = {}) {
-    // The package is CommonJS with a native binding; load it lazily so pure modules never touch it.
-    const { RawNetlinkSocket } = require('netlink') as typeof import('netlink');
+    // The package is CommonJS with a native binding; load it lazily so pure modules never touch it, and load only
+    // its raw socket: the package index also loads every generic-netlink family it knows (~20 ms at start-up).
+    const { RawNetlinkSocket } = require('netlink/dist/raw.js') as typeof import('netlink/dist/raw.js');
     try {
       // A real receive buffer instead of the package's 1-byte MSG_PEEK: the kernel sizes dump replies by the
       // largest buffer recvmsg was given (up to 32 KiB), and every dump continuation of a hash set re-walks it

@@ -72,7 +72,19 @@ export function formatBanLines(
   if (targets.length === 0) return '';
   const probe = formatRecord({ op: 'ban', target: '', family: 4, ...shared });
   const tail = probe.slice(probe.indexOf(',"at":'));
+  // One join of the targets between shared pieces: no per-line string building. Runs of one family (all of a
+  // plain blocklist) need no per-record family text.
+  const open = '{"op":"ban","target":"';
   let text = '';
-  for (const t of targets) text += `{"op":"ban","target":"${t.target}","family":${t.family}${tail}`;
+  for (let from = 0; from < targets.length;) {
+    const family = targets[from].family;
+    let to = from + 1;
+    while (to < targets.length && targets[to].family === family) to++;
+    const names = new Array<string>(to - from);
+    for (let i = from; i < to; i++) names[i - from] = targets[i].target;
+    const close = `","family":${family}${tail}`;
+    text += open + names.join(close + open) + close;
+    from = to;
+  }
   return text;
 }

@@ -20,11 +20,13 @@ import {
 import { EINVAL, ENOENT, EOPNOTSUPP, isNetlinkError, toPortsentinelError } from '../../netlink/errors.js';
 import { BatchError, sendBatch, splitBatches, type NftMessage } from '../../netlink/nfnetlink.js';
 import {
+  buildPackedElementMessages,
   buildSetElementMessages,
   encodeElement,
   getSetElement,
   getSetElements,
   type DecodedElement,
+  type PackedElements,
   type SetElement,
   type SetRef,
 } from '../../netlink/nftables/setelem.js';
@@ -49,7 +51,7 @@ export interface NftablesOptions extends SetupOptions {
 }
 
 /** One ban as kernel elements: 1 key in a hash set, or start + end in an interval set. */
-interface Unit {
+export interface Unit {
   target: string;
   set: SetName;
   elements: SetElement[];
@@ -164,21 +166,22 @@ export class NftablesBanSet implements BanSet {
   }
 
   async add(entries: BanEntry[]): Promise<void> {
-    const units = entries.map((e) => {
-      const t = parseTarget(e.target);
-      if (t.family !== e.family) throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
-      if (e.timeout !== undefined && !(e.timeout >= 0 && e.timeout <= MAX_TIMEOUT_SECONDS)) {
-        throw new InputError(`Ban timeout for ${e.target} must be from 0 to ${MAX_TIMEOUT_SECONDS} seconds.`);
-      }
-      return toUnit(t, e.timeout);
-    });
-    if (units.length === 0) return;
+    const { singles, units } = packEntries(entries);
+    if (units.length === 0 && singles.every((p) => p.packed.count === 0)) return;
     await this.guard('Adding bans to the nftables sets', async () => {
       // Deletes before adds, in the same batch: the replace is atomic, never a moment without the ban.
       const refresh = this.refreshByReplace && (await this.canDestroy());
+      const build = (op: number, flags: number, withTimeout: boolean): NftMessage[] => {
+        const out: NftMessage[] = [];
+        for (const { set, packed } of singles) {
+          if (packed.count > 0) out.push(...buildPackedElementMessages(this.ref(set), op, flags, packed, withTimeout));
+        }
+        if (units.length > 0) out.push(...this.messages(units, op, flags, withTimeout));
+        return out;
+      };
       const msgs = [
-        ...(refresh ? this.messages(units, NFT_MSG_DESTROYSETELEM, 0, false) : []),
-        ...this.messages(units, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
+        ...(refresh ? build(NFT_MSG_DESTROYSETELEM, 0, false) : []),
+        ...build(NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
       ];
       try {
         await this.sendAll(msgs);
@@ -295,6 +298,62 @@ export class NftablesBanSet implements BanSet {
   static nftInstalled(): boolean {
     return findNft() !== undefined;
   }
+}
+
+function checkTimeout(e: BanEntry): void {
+  if (e.timeout !== undefined && !(e.timeout >= 0 && e.timeout <= MAX_TIMEOUT_SECONDS)) {
+    throw new InputError(`Ban timeout for ${e.target} must be from 0 to ${MAX_TIMEOUT_SECONDS} seconds.`);
+  }
+}
+
+/**
+ * Validates every entry (nothing is sent when one is bad) and sorts them: single addresses packed per hash set
+ * (keys taken from `v4` when the caller parsed them, so a 100k-address ban is parsed once), prefixes as units.
+ */
+export function packEntries(entries: readonly BanEntry[]): {
+  singles: Array<{ set: 'banned4' | 'banned6'; packed: PackedElements }>;
+  units: Unit[];
+} {
+  const n = entries.length;
+  const keys4 = new Uint8Array(n * 4);
+  const times4 = new Float64Array(n);
+  let count4 = 0;
+  let keys6: Uint8Array | undefined;
+  let times6: Float64Array | undefined;
+  let count6 = 0;
+  const units: Unit[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = entries[i];
+    checkTimeout(e);
+    const ms = e.timeout ? Math.round(e.timeout * 1000) : 0;
+    if (e.v4 !== undefined && e.family === 4) {
+      const v = e.v4;
+      const at = count4 * 4;
+      keys4[at] = v >>> 24;
+      keys4[at + 1] = (v >>> 16) & 0xff;
+      keys4[at + 2] = (v >>> 8) & 0xff;
+      keys4[at + 3] = v & 0xff;
+      times4[count4++] = ms;
+      continue;
+    }
+    const t = parseTarget(e.target);
+    if (t.family !== e.family) throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
+    if (t.isPrefix) units.push(toUnit(t, e.timeout));
+    else if (t.family === 4) {
+      keys4.set(t.bytes, count4 * 4);
+      times4[count4++] = ms;
+    } else {
+      keys6 ??= new Uint8Array(n * 16);
+      times6 ??= new Float64Array(n);
+      keys6.set(t.bytes, count6 * 16);
+      times6[count6++] = ms;
+    }
+  }
+  const singles: Array<{ set: 'banned4' | 'banned6'; packed: PackedElements }> = [
+    { set: 'banned4', packed: { keyLen: 4, count: count4, keys: keys4, timeoutsMs: times4 } },
+  ];
+  if (keys6) singles.push({ set: 'banned6', packed: { keyLen: 16, count: count6, keys: keys6, timeoutsMs: times6 } });
+  return { singles, units };
 }
 
 function toBan(target: string, family: Family, e: DecodedElement): KernelBan {

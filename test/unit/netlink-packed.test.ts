@@ -1,0 +1,71 @@
+// The bulk element encoder must produce exactly the bytes of the per-element encoder (which matches nft's).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NFPROTO_INET, NFT_MSG_NEWSETELEM, NFT_MSG_DESTROYSETELEM, NLM_F_CREATE } from '../../src/netlink/constants.js';
+import {
+  buildPackedElementMessages,
+  buildSetElementMessages,
+  encodeElement,
+  type SetElement,
+} from '../../src/netlink/nftables/setelem.js';
+import { packEntries } from '../../src/firewall/nftables/backend.js';
+
+const ref = { family: NFPROTO_INET, table: 'portsentinel', set: 'banned4' };
+
+function bytesOf(msgs: Array<{ attrs: Buffer[] }>): Buffer[] {
+  return msgs.map((m) => Buffer.concat(m.attrs));
+}
+
+test('packed IPv4 and IPv6 elements encode byte for byte like encodeElement, across message splits', () => {
+  for (const keyLen of [4, 16] as const) {
+    const count = 5000;
+    const keys = new Uint8Array(count * keyLen);
+    const timeoutsMs = new Float64Array(count);
+    const elements: SetElement[] = [];
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < keyLen; k++) keys[i * keyLen + k] = (i * 7 + k * 13) & 0xff;
+      // Mixed: permanent, short, and beyond 2^32 ms (the high word matters).
+      timeoutsMs[i] = i % 3 === 0 ? 0 : i % 3 === 1 ? 3_600_000 : 5_000_000_000 + i;
+      elements.push({ key: keys.slice(i * keyLen, (i + 1) * keyLen), timeoutMs: timeoutsMs[i] || undefined });
+    }
+    for (const withTimeout of [true, false]) {
+      const op = withTimeout ? NFT_MSG_NEWSETELEM : NFT_MSG_DESTROYSETELEM;
+      const flags = withTimeout ? NLM_F_CREATE : 0;
+      const packed = buildPackedElementMessages(ref, op, flags, { keyLen, count, keys, timeoutsMs }, withTimeout);
+      const plain = buildSetElementMessages(
+        ref,
+        op,
+        flags,
+        elements.map((e) => encodeElement(e, withTimeout)),
+      );
+      assert.ok(plain.length > 1);
+      assert.equal(packed.length, plain.length);
+      assert.deepEqual(bytesOf(packed), bytesOf(plain));
+      assert.deepEqual(
+        packed.map((m) => [m.type, m.flags, m.family]),
+        plain.map((m) => [m.type, m.flags, m.family]),
+      );
+    }
+  }
+});
+
+test('entries are packed from v4 when given, parsed otherwise, prefixes kept as intervals', () => {
+  const { singles, units } = packEntries([
+    { target: '192.0.2.1', family: 4, timeout: 60, v4: 0xc0000201 },
+    { target: '192.0.2.2', family: 4 },
+    { target: '2001:db8::1', family: 6, timeout: 1 },
+    { target: '198.51.100.0/24', family: 4, timeout: 60 },
+  ]);
+  const v4 = singles.find((s) => s.set === 'banned4')!.packed;
+  assert.equal(v4.count, 2);
+  assert.deepEqual([...v4.keys.subarray(0, 8)], [192, 0, 2, 1, 192, 0, 2, 2]);
+  assert.deepEqual([...v4.timeoutsMs!.subarray(0, 2)], [60_000, 0]);
+  const v6 = singles.find((s) => s.set === 'banned6')!.packed;
+  assert.equal(v6.count, 1);
+  assert.equal(v6.keys[15], 1);
+  assert.deepEqual(
+    units.map((u) => [u.target, u.set, u.elements.length]),
+    [['198.51.100.0/24', 'bannednet4', 2]],
+  );
+  assert.throws(() => packEntries([{ target: '192.0.2.1', family: 4, timeout: -1 }]), { name: 'InputError' });
+});
