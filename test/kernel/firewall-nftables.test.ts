@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { Netns, kernelSkipReason } from '../helpers/netns.js';
 import { BansetRpc, RemoteCallError } from '../helpers/banset-rpc.js';
 import type { KernelBan } from '../../src/firewall/banset.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
 
 const skip = kernelSkipReason();
 
@@ -76,7 +80,10 @@ describe('nftables ban set (kernel)', { skip }, () => {
       await rpc.call('add', [{ target: '192.0.2.5', family: 4, timeout: 3600 }]);
       await rpc.call('setup');
       assert.deepEqual(setElems(ns, 'banned4').length, 1);
-      assert.equal(objects(ns, 'rule').filter((r) => r.table === 'portsentinel').length, 4);
+      // Four drop rules and the two NFLOG rules `watch` reads (default group), never doubled by a re-run.
+      const again = objects(ns, 'rule').filter((r) => r.table === 'portsentinel');
+      assert.equal(again.length, 6);
+      assert.equal(again.filter((r) => JSON.stringify(r.expr).includes('{"log":{"group":4711}}')).length, 2);
       const status = await rpc.call<{ ready: boolean; problems: string[] }>('status');
       assert.deepEqual(status, { kind: 'nftables', ready: true, problems: [] });
     }));
@@ -109,6 +116,47 @@ describe('nftables ban set (kernel)', { skip }, () => {
         }
       },
       ['nftables', { logGroup: 7, logRate: 50 }],
+    ));
+
+  it('a plain `portsentinel setup` keeps the log rules of a running watch, with its group', () =>
+    withNs(
+      async ({ ns, rpc }) => {
+        const logRules = () =>
+          objects(ns, 'rule')
+            .filter((r) => r.table === 'portsentinel' && r.chain === 'input')
+            .map((r) => JSON.stringify(r.expr))
+            .filter((t) => t.includes('"log"'));
+        // `watch --nflog-group 99` builds the chain: the BanSet is opened with logGroup 99, as watch opens it.
+        await rpc.call('setup');
+        const before = logRules();
+        assert.equal(before.length, 2);
+        assert.ok(before.every((t) => t.includes('{"log":{"group":99}}') && t.includes('"rate":20')));
+        const dir = mkdtempSync(join(tmpdir(), 'pst-setup-log-'));
+        try {
+          writeFileSync(join(dir, 'portsentry.conf'), 'TCP_PORTS="1"\nUDP_PORTS="1"\n');
+          const cli = (...args: string[]) =>
+            runCli([...args, '--state-dir', dir, '--config', join(dir, 'portsentry.conf'), '--backend', 'nftables'], {
+              netns: ns.name,
+            });
+          const r = cli('setup');
+          assert.equal(r.status, 0, r.stderr);
+          assert.deepEqual(logRules(), before);
+          // With the table gone, the automatic setup of `ban` and `setup --restore` bring the log rules back too.
+          assert.equal(cli('teardown').status, 0);
+          const b = cli('ban', '192.0.2.9', '--timeout', '1h');
+          assert.equal(b.status, 0, b.stderr);
+          assert.equal(logRules().length, 2);
+          assert.ok(logRules().every((t) => t.includes('{"log":{"group":4711}}')));
+          ns.exec('nft', ['delete', 'table', 'inet', 'portsentinel']);
+          const restore = cli('setup', '--restore');
+          assert.equal(restore.status, 0, restore.stderr);
+          assert.equal(logRules().length, 2);
+          assert.equal(setElems(ns, 'banned4').length, 1);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+      ['nftables', { logGroup: 99, logRate: 20 }],
     ));
 
   it('teardown removes only our table', () =>

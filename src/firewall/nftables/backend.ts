@@ -34,8 +34,8 @@ import { getSet } from '../../netlink/nftables/set.js';
 import { deleteTable } from '../../netlink/nftables/table.js';
 import { getGen } from '../../netlink/nftables/gen.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
-import { applyNftDocument, findNft } from './nft.js';
-import { buildSetupDocument, SETS, TABLE, type SetName, type SetupOptions } from './document.js';
+import { applyNftDocument, findNft, listNftChain } from './nft.js';
+import { buildSetupDocument, findLogRule, SETS, TABLE, type SetName, type SetupOptions } from './document.js';
 import { addressText, compareBytes, parseTarget, prefixEnd, rangeToPrefixes, type Target } from '../targets.js';
 
 export interface NftablesOptions extends SetupOptions {
@@ -116,7 +116,10 @@ export class NftablesBanSet implements BanSet {
 
   async setup(): Promise<void> {
     await this.probe();
-    await applyNftDocument(buildSetupDocument({ ...this.opts, table: this.table }));
+    // Without an explicit group, keep the one the chain's log rules already use (a `watch --nflog-group N` may be
+    // listening on it); else the default. Either way the rebuilt chain has the log rules `watch` reads.
+    const log = this.opts.logGroup === undefined ? findLogRule(await listNftChain(this.table, 'input')) : undefined;
+    await applyNftDocument(buildSetupDocument({ ...this.opts, ...log, table: this.table }));
   }
 
   async teardown(): Promise<void> {

@@ -18,7 +18,11 @@ export interface SetupOptions {
   hooks?: Hook[];
   /** Base chain priority (default -10: before the usual filter chains at 0). */
   priority?: number;
-  /** NFLOG group for scan-candidate logging (the live `watch` reads it); no log rules when undefined. */
+  /**
+   * NFLOG group of the scan-candidate log rules the live `watch` reads (default DEFAULT_LOG_GROUP). The rules are
+   * always there, so every way of (re)building the chain — `setup`, `setup --restore`, the automatic setup of
+   * `ban`, `watch` itself — leaves the same ruleset; a log rule whose group has no listener costs almost nothing.
+   */
   logGroup?: number;
   /** Per-rule kernel rate limit for the log rules, packets per second (default 1000). */
   logRate?: number;
@@ -28,6 +32,8 @@ export interface SetupOptions {
 
 export const DEFAULT_PRIORITY = -10;
 export const DEFAULT_LOG_RATE = 1000;
+/** `watch --nflog-group`'s default. */
+export const DEFAULT_LOG_GROUP = 4711;
 
 type Json = Record<string, unknown>;
 
@@ -56,9 +62,9 @@ export function buildSetupDocument(opts: SetupOptions = {}): { nftables: Json[] 
     });
     cmds.push(drop('ip', 'banned4'), drop('ip', 'bannednet4'), drop('ip6', 'banned6'), drop('ip6', 'bannednet6'));
   }
-  if (opts.logGroup !== undefined) {
+  {
     const rate = { limit: { rate: opts.logRate ?? DEFAULT_LOG_RATE, per: 'second' } };
-    const log = { log: { group: opts.logGroup } };
+    const log = { log: { group: opts.logGroup ?? DEFAULT_LOG_GROUP } };
     // Only the input chain: candidates are packets addressed to this host.
     const rule = (expr: Json[]): Json => ({ add: { rule: { family, table, chain: 'input', expr } } });
     cmds.push(
@@ -84,6 +90,27 @@ export function buildSetupDocument(opts: SetupOptions = {}): { nftables: Json[] 
     );
   }
   return { nftables: cmds };
+}
+
+/**
+ * The NFLOG group and rate of the log rules in a `nft -j list chain` document, so a rebuild keeps the group a
+ * running `watch --nflog-group N` listens on. Undefined when the chain has no log rule.
+ */
+export function findLogRule(listing: unknown): { logGroup: number; logRate?: number } | undefined {
+  const items = (listing as { nftables?: unknown[] } | undefined)?.nftables;
+  if (!Array.isArray(items)) return undefined;
+  for (const item of items) {
+    const expr = (item as { rule?: { expr?: unknown[] } })?.rule?.expr;
+    if (!Array.isArray(expr)) continue;
+    let group: number | undefined;
+    let rate: number | undefined;
+    for (const e of expr as Array<Record<string, Record<string, unknown> | undefined>>) {
+      if (typeof e?.log?.group === 'number') group = e.log.group;
+      if (typeof e?.limit?.rate === 'number' && e.limit.per === 'second') rate = e.limit.rate;
+    }
+    if (group !== undefined) return rate === undefined ? { logGroup: group } : { logGroup: group, logRate: rate };
+  }
+  return undefined;
 }
 
 /** The one command teardown sends: our table and everything in it, nothing else. */

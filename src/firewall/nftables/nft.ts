@@ -35,6 +35,22 @@ export function checkNftDocument(doc: unknown): void {
   }
 }
 
+/** `nft -j list chain inet <table> <chain>` parsed, or undefined when the chain (or nft) is not there. */
+export async function listNftChain(table: string, chain: string): Promise<unknown> {
+  const nft = findNft();
+  if (!nft) return undefined;
+  return new Promise((resolve) => {
+    execFile(nft, ['-j', 'list', 'chain', 'inet', table, chain], { maxBuffer: 1 << 24 }, (err, stdout) => {
+      if (err) return resolve(undefined);
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
 /** Applies (or with `check`, only verifies against the kernel: `nft -c`) a libnftables JSON document. */
 export async function applyNftDocument(doc: unknown, opts: { check?: boolean } = {}): Promise<void> {
   checkNftDocument(doc);
