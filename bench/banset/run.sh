@@ -78,6 +78,7 @@ done
 listed=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).bans.length)' "$work/list.json")
 [ "$listed" -eq $((COUNT + 1)) ] || { echo "bans list returned $listed rows, expected $((COUNT + 1))" >&2; exit 1; }
 bare=$( { t0=$(now); node bin/run.js --version >/dev/null; t1=$(now); secs "$t0" "$t1"; } )
+node0=$( { t0=$(now); node -e 0; t1=$(now); secs "$t0" "$t1"; } )
 
 row() {
   local ps nft
@@ -91,3 +92,4 @@ row "ban --file ${COUNT}  vs  nft -f" ban_ps ban_nft
 row "one ban into ${COUNT}  vs  nft add element" one_ps one_nft
 row "bans list --json  vs  nft -j list set" list_ps list_nft
 printf '%-44s %10s\n' "bare start-up (portsentinel --version)" "$bare"
+printf '%-44s %10s\n' "node alone (node -e 0)" "$node0"

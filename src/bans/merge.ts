@@ -61,11 +61,14 @@ export function mergeBans(
   const bans: BanRow[] = [];
   const external: string[] = [];
   const missing: string[] = [];
-  const seen = new Set<string>();
+  // Journal bans the kernel showed: when that is all of them (no drift, the usual case) no set of 100k kernel
+  // targets is needed to find the missing ones.
+  let matched = 0;
   for (const k of kernel) {
     if (family !== undefined && k.family !== family) continue;
-    seen.add(k.target);
-    const j: BanRecord | undefined = journal.active.get(k.target) ?? journal.expired.get(k.target);
+    let j: BanRecord | undefined = journal.active.get(k.target);
+    if (j !== undefined) matched++;
+    else j = journal.expired.get(k.target);
     const drift = j === undefined ? 'external' : null;
     if (drift) external.push(k.target);
     bans.push({
@@ -81,8 +84,9 @@ export function mergeBans(
       drift,
     });
   }
-  for (const [target, j] of journal.active) {
-    if (seen.has(target) || (family !== undefined && j.family !== family)) continue;
+  const seen = matched === journal.active.size ? undefined : new Set(kernel.map((k) => k.target));
+  for (const [target, j] of seen ? journal.active : []) {
+    if (seen?.has(target) || (family !== undefined && j.family !== family)) continue;
     missing.push(target);
     bans.push({
       address: target,

@@ -25,6 +25,7 @@ import {
   encodeElement,
   getSetElement,
   getSetElements,
+  walkAllSetElements,
   type DecodedElement,
   type PackedElements,
   type SetElement,
@@ -273,9 +274,21 @@ export class NftablesBanSet implements BanSet {
       const out: KernelBan[] = [];
       for (const set of Object.keys(SETS) as SetName[]) {
         const family = familyOf(set);
-        const elements = await getSetElements(this.conn, this.ref(set));
-        if (set.startsWith('bannednet')) out.push(...intervalBans(family, elements));
-        else for (const e of elements) out.push(toBan(addressText(family, e.key), family, e));
+        if (set.startsWith('bannednet')) {
+          out.push(...intervalBans(family, await getSetElements(this.conn, this.ref(set))));
+          continue;
+        }
+        // Hash sets hold the bulk: text straight from the reply bytes, one object per ban.
+        await walkAllSetElements(this.conn, this.ref(set), (buf, at, len, timeoutMs, expirationMs) => {
+          const target =
+            len === 4
+              ? `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
+              : addressText(family, buf.subarray(at, at + len));
+          const ban: KernelBan = { target, family };
+          if (expirationMs >= 0) ban.expiresIn = Math.ceil(expirationMs / 1000);
+          if (timeoutMs >= 0) ban.timeout = Math.round(timeoutMs / 1000);
+          out.push(ban);
+        });
       }
       return out;
     });
