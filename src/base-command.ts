@@ -16,16 +16,28 @@ export abstract class BaseCommand<T> extends Command {
   protected override async catch(
     err: Error & { exitCode?: number; code?: string; oclif?: { exit?: number } },
   ): Promise<unknown> {
+    if (err instanceof Errors.ExitError) throw err;
+    let exitCode: number;
+    let code: string;
+    let message: string;
     if (err instanceof PortsentinelError) {
-      this.logToStderr(`portsentinel: ${err.message}`);
-      this.exit(err.exitCode);
-    }
-    // oclif's own parse errors (unknown flag, missing argument) are usage errors: exit 2, message without stack.
-    if (err instanceof Errors.CLIError && !(err instanceof Errors.ExitError)) {
+      ({ exitCode, code, message } = err);
+    } else if (err instanceof Errors.CLIError) {
+      // oclif's own parse errors (unknown flag, missing argument, bad option value) are usage errors.
       const exit = err.oclif?.exit;
-      this.logToStderr(`portsentinel: ${err.message.split('\n')[0]}`);
-      this.exit(exit === undefined || exit === 1 || exit === 2 ? 2 : exit);
+      exitCode = exit === undefined || exit === 1 || exit === 2 ? 2 : exit;
+      code = 'E_USAGE';
+      message = err.message.split('\n')[0];
+    } else {
+      // Not expected: still one sentence, never a stack trace unless asked for.
+      exitCode = 1;
+      code = typeof err.code === 'string' ? err.code : 'E_INTERNAL';
+      message = `unexpected error: ${err.message}`;
+      if (process.env.PORTSENTINEL_DEBUG) process.stderr.write(`${err.stack}\n`);
     }
-    return super.catch(err);
+    // Written directly: oclif's logToStderr is silent under --json, and a failure must never be silent.
+    process.stderr.write(`portsentinel: ${message}\n`);
+    if (this.jsonEnabled()) this.logJson({ error: { code, message, exitCode } });
+    return this.exit(exitCode);
   }
 }
