@@ -23,6 +23,9 @@ const FILES = [
   ['udp6', 'udp'],
 ] as const;
 
+// One clock function for every table: compiled callers then see a single call target.
+const monotonicMs = (): number => performance.now();
+
 export class ListenerTable {
   private tcp = new Set<number>();
   private udp = new Set<number>();
@@ -38,7 +41,7 @@ export class ListenerTable {
   constructor(opts: ListenerTableOptions = {}) {
     this.dir = opts.procNet ?? '/proc/net';
     this.maxAge = opts.maxAgeMs ?? 1000;
-    this.now = opts.now ?? (() => performance.now());
+    this.now = opts.now ?? monotonicMs;
   }
 
   isListening(protocol: 'tcp' | 'udp', port: number): boolean {

@@ -76,21 +76,24 @@ export class NflogCapture implements LiveCapture {
   }
 
   /**
-   * Runs a made-up logged SYN through the parse and decode path once, into a scratch packet, so the first real
-   * probe is not handled by cold code (that first probe is the one whose ban is on the clock).
+   * Runs made-up logged SYNs through the real receive path (this socket's record, parser, decoder and sink; the
+   * sink drops them, see sampleDatagram) until V8 has compiled it, so the first real probe is not handled by interpreted code: that
+   * first probe is the one whose ban is on the clock. The datagrams look like the kernel's in every way the
+   * compiled code depends on (a buffer made like the binding's, a kernel timestamp, an input interface), else the
+   * first real one would throw the compiled code away again.
    */
   private warm(): void {
-    const ip = Buffer.from('45000028000100004006000000000000000000000000000100000000000000005002000000000000', 'hex');
-    const msg = Buffer.alloc(20 + 4 + ip.length);
-    msg.writeUInt32LE(msg.length, 0);
-    msg.writeUInt16LE(0x0400, 4);
-    msg[16] = 2;
-    msg.writeUInt16LE(4 + ip.length, 20);
-    msg.writeUInt16LE(9, 22);
-    ip.copy(msg, 24);
-    const scratch = createPacket();
-    for (let i = 0; i < 64; i++) {
-      parseDatagram(msg, (r) => decodeIpPacket(r.buf, r.payloadOffset, r.payloadLength, 0, scratch), this.onAck);
+    const { msg, tsAt } = sampleDatagram(this.opts.group, this.opts.ifindex ?? 1);
+    const stats = { ...this.stats };
+    try {
+      for (let i = 0; i < 2000; i++) {
+        const now = Date.now();
+        msg.writeBigUInt64BE(BigInt(Math.floor(now / 1000)), tsAt);
+        msg.writeBigUInt64BE(BigInt((now % 1000) * 1000 + (i % 1000)), tsAt + 8);
+        this.receive(msg);
+      }
+    } finally {
+      Object.assign(this.stats, stats);
     }
   }
 
@@ -184,6 +187,61 @@ export class NflogCapture implements LiveCapture {
     }
     this.opts.notice?.(`NFLOG socket error: ${err.message ?? String(err.errno)}`);
   }
+}
+
+/**
+ * A logged SYN as the kernel sends it for the log rules: the attributes in the kernel's order (packet header,
+ * prefix, input interface, hardware address, type, length and header, timestamp, payload), from 198.51.100.1
+ * (TEST-NET-2) to 255.255.255.255, which is never one of ours: the detector drops it after its first checks. Returns the datagram and where the timestamp's seconds are.
+ */
+function sampleDatagram(group: number, ifindex: number): { msg: Buffer; tsAt: number } {
+  // IPv4 header (20 bytes) + TCP header (20 bytes): SYN from port 50000 to port 1.
+  const packet = Buffer.from(
+    '450000280001000040060000' + 'c6336401ffffffff' + 'c350000100000001000000005002020000000000',
+    'hex',
+  );
+  const mac = Buffer.from('020000000001', 'hex');
+  const attrs: Array<[number, Buffer]> = [
+    [1, Buffer.from([0x08, 0x00, 1, 0])],
+    [10, Buffer.from([0])],
+    [4, be32(ifindex)],
+    [8, Buffer.concat([Buffer.from([0, 6, 0, 0]), mac, Buffer.alloc(2)])],
+    [15, Buffer.from([0, 1])],
+    [17, Buffer.from([0, 14])],
+    [16, Buffer.concat([mac, mac, Buffer.from([0x08, 0x00])])],
+    [3, Buffer.alloc(16)],
+    [9, packet],
+  ];
+  const size = 20 + attrs.reduce((n, [, d]) => n + ((4 + d.length + 3) & ~3), 0);
+  const msg = bindingBuffer(size);
+  msg.writeUInt32LE(size, 0);
+  msg.writeUInt16LE(0x0400, 4);
+  msg[16] = 2;
+  msg.writeUInt16BE(group, 18);
+  let at = 20;
+  let tsAt = 0;
+  for (const [type, data] of attrs) {
+    msg.writeUInt16LE(4 + data.length, at);
+    msg.writeUInt16LE(type, at + 2);
+    data.copy(msg, at + 4);
+    if (type === 3) tsAt = at + 4;
+    at += (4 + data.length + 3) & ~3;
+  }
+  return { msg, tsAt };
+}
+
+function be32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v >>> 0, 0);
+  return b;
+}
+
+/**
+ * A buffer made the way the native binding makes received datagrams (a Uint8Array given Buffer's prototype), so
+ * code compiled while warming up expects the same object shape as the real ones.
+ */
+function bindingBuffer(size: number): Buffer {
+  return Object.setPrototypeOf(new Uint8Array(size), Buffer.prototype) as Buffer;
 }
 
 function errText(err: unknown): string {

@@ -13,6 +13,14 @@ export interface ExecuteContext {
   commandTimeoutMs: number;
   /** Receives PortSentry-style log lines, in order. */
   log: (line: string) => void;
+  /**
+   * Called once before the first log line: after the kernel ban has been handed to the kernel when the plan starts
+   * with it (hosts.deny may precede it), else before the first step. The caller writes its detection line here,
+   * so that line and everything else it does stay off the time between the probe and the ban.
+   */
+  announce?: () => void;
+  /** Warm-up only: every step other than ban-set is passed over (reported ok, "skipped"). */
+  onlyBans?: boolean;
 }
 
 export interface ActionOutcome {
@@ -34,24 +42,36 @@ export interface ExecuteResult {
 
 export async function executePlan(actions: Action[], d: Detection, ctx: ExecuteContext): Promise<ExecuteResult> {
   const outcomes: ActionOutcome[] = [];
+  let pending = ctx.announce;
+  const announce = () => {
+    const f = pending;
+    pending = undefined;
+    f?.();
+  };
+  const banFirst =
+    actions[0]?.kind === 'ban-set' || (actions[0]?.kind === 'hosts-deny' && actions[1]?.kind === 'ban-set');
+  if (!banFirst) announce();
   for (let i = 0; i < actions.length; i++) {
     const pair = actions[i].kind === 'hosts-deny' && actions[i + 1]?.kind === 'ban-set';
-    if (!pair) {
+    if (!pair && !(i === 0 && banFirst)) {
       outcomes.push(await executeAction(actions[i], d, ctx, ctx.log));
       continue;
     }
-    // hosts.deny then the kernel ban (PortSentry's order) are both blocking steps with nothing between them: the
-    // ban is sent first and the file written while the kernel works, so the disk never delays the ban. Both are
-    // done before the next step starts, and their lines are logged in plan order.
+    // The kernel ban, alone or after hosts.deny (PortSentry's order; both are blocking steps with nothing between
+    // them): the ban is sent first and the file written while the kernel works, so neither the disk nor the
+    // caller's logging delays the ban. Both are done before the next step starts; lines are logged in plan order.
+    const banAt = pair ? i + 1 : i;
     const held: string[] = [];
-    const ban = executeAction(actions[i + 1], d, ctx, (l) => held.push(l));
-    // The netlink send happens on the event loop's next poll: let it run before the file work takes the thread.
+    const ban = executeAction(actions[banAt], d, ctx, (l) => held.push(l));
+    // The netlink send is issued from the promise jobs that follow this call: let them run before anything else.
     await new Promise((resolve) => setImmediate(resolve));
-    outcomes.push(await executeAction(actions[i], d, ctx, ctx.log));
+    announce();
+    if (pair) outcomes.push(await executeAction(actions[i], d, ctx, ctx.log));
     outcomes.push(await ban);
     for (const l of held) ctx.log(l);
-    i++;
+    i = banAt;
   }
+  announce();
   // hosts.deny lines were written without fsync so the steps after them (the kernel ban) did not wait on the disk.
   for (const a of actions) if (a.kind === 'hosts-deny') await syncFile(a.file).catch(() => undefined);
   const blocked = outcomes.some((o) => o.ok && o.kind !== 'run');
@@ -71,6 +91,7 @@ async function executeAction(
     ms: performance.now() - t0,
     ...o,
   });
+  if (ctx.onlyBans && action.kind !== 'ban-set') return done({ ok: true, detail: 'skipped' });
   try {
     switch (action.kind) {
       case 'hosts-deny': {

@@ -15,6 +15,11 @@ export interface ResponderOptions {
   dryRun?: boolean;
   log: (line: string) => void;
   now?: () => number;
+  /**
+   * Warm-up only: plan and execute as usual, but only the ban-set step acts (hosts.deny, KILL_ROUTE and
+   * KILL_RUN_CMD are passed over) and no cap applies. Runs the real response code on made-up detections.
+   */
+  trial?: boolean;
 }
 
 export interface ResponseReport {
@@ -33,30 +38,38 @@ export class Responder {
 
   constructor(private readonly opts: ResponderOptions) {
     this.config = opts.config;
-    this.cap = new BanRateCap(opts.config.maxBansPerMinute, opts.now);
+    this.cap = new BanRateCap(opts.trial ? 0 : opts.config.maxBansPerMinute, opts.now);
   }
 
   /** SIGHUP: new config; the cap window restarts only when the limit itself changed. */
   reconfigure(config: PortSentryConfig): void {
-    if (config.maxBansPerMinute !== this.config.maxBansPerMinute) {
+    if (config.maxBansPerMinute !== this.config.maxBansPerMinute && !this.opts.trial) {
       this.cap = new BanRateCap(config.maxBansPerMinute, this.opts.now);
     }
     this.config = config;
   }
 
-  async respond(d: Detection): Promise<ResponseReport> {
+  /**
+   * Runs the response to one detection. `announce` is called once before the first response line is logged: right
+   * after the kernel ban was sent when the plan starts with it, so a caller that logs the detection there keeps
+   * its logging off the time to the ban (see executePlan).
+   */
+  async respond(d: Detection, announce?: () => void): Promise<ResponseReport> {
     assertSafeDetection(d);
     const actions = planActions(this.config, d, this.opts.backend);
     const base = { detection: d, actions, outcomes: [], blocked: false, dryRun: this.opts.dryRun === true };
     if (actions.length === 0) {
+      announce?.();
       this.opts.log(lines.ignoringLine(d.protocol));
       return base;
     }
     if (!this.cap.tryTake()) {
+      announce?.();
       this.opts.log(lines.capRefusedLine(d.address, this.config.maxBansPerMinute));
       return { ...base, refused: `MAX_BANS_PER_MINUTE (${this.config.maxBansPerMinute}) reached` };
     }
     if (this.opts.dryRun) {
+      announce?.();
       for (const a of actions) this.opts.log(`attackalert: dry run: would ${a.text}`);
       return base;
     }
@@ -64,6 +77,8 @@ export class Responder {
       banSet: this.opts.banSet,
       commandTimeoutMs: this.config.commandTimeout * 1000,
       log: this.opts.log,
+      announce,
+      onlyBans: this.opts.trial,
     });
     return { ...base, outcomes, blocked };
   }

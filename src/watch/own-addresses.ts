@@ -39,6 +39,12 @@ export class OwnAddresses {
     return this.has(p);
   };
 
+  /** One of our IPv4 addresses (as a uint32), if there is any. */
+  firstV4(): number | undefined {
+    for (const a of this.v4) return a;
+    return undefined;
+  }
+
   list(): string[] {
     return [...[...this.v4].map((n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`), ...this.v6];
   }

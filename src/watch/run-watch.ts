@@ -54,8 +54,12 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       emit,
     });
     const seeded = watcher.seed(kernelBans);
-    await watcher.warm(opts.dryRun ? undefined : banSet);
-    if (banSet?.kind === 'nftables' && !opts.dryRun) await warmBanPath(ctx);
+    const scratchBans = banSet?.kind === 'nftables' && !opts.dryRun ? await openScratchBanSet() : undefined;
+    try {
+      await watcher.warm(opts.dryRun ? undefined : banSet, scratchBans);
+    } finally {
+      await scratchBans?.close().catch(() => undefined);
+    }
     const capture = await openCapture({
       choice: opts.capture,
       nflogAvailable: banSet?.kind === 'nftables' && !opts.dryRun,
@@ -146,17 +150,10 @@ async function openKernel(
 }
 
 /**
- * Sends one ban to a table that does not exist (the kernel answers ENOENT and nothing changes), so the encoding
- * and send path of the first real ban runs compiled code.
+ * A ban set on a table that does not exist: the start-up warm-up sends its bans there (the kernel answers ENOENT
+ * and nothing changes), so the encoding and send path of the first real ban runs compiled code.
  */
-async function warmBanPath(ctx: BanContext): Promise<void> {
+async function openScratchBanSet(): Promise<BanSet | undefined> {
   const { openBanSet } = await import('../firewall/select.js');
-  const scratch = await openBanSet('nftables', { table: 'portsentinel-warmup-absent' }).catch(() => undefined);
-  if (!scratch) return;
-  for (let i = 0; i < 3; i++) {
-    await scratch
-      .add([{ target: '192.0.2.255', family: 4, timeout: ctx.config.banTimeout || undefined }])
-      .catch(() => undefined);
-  }
-  await scratch.close().catch(() => undefined);
+  return openBanSet('nftables', { table: 'portsentinel-warmup-absent' }).catch(() => undefined);
 }

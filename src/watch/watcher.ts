@@ -6,8 +6,9 @@ import type { BanContext } from '../bans/context.js';
 import type { NeverBanMatcher } from '../firewall/never-ban.js';
 import type { LiveCapture } from '../capture/source.js';
 import type { Packet } from '../packet/types.js';
-import type { DetectorEvent } from '../detect/types.js';
+import type { DetectorEvent, DetectorOptions } from '../detect/types.js';
 import { Detector } from '../detect/engine.js';
+import { buildWatchTables } from '../detect/watched-ports.js';
 import { formatAlertLines } from '../detect/log-lines.js';
 import { parseModesFlag } from '../replay/options.js';
 import { parsePrefix } from '../net/address.js';
@@ -15,7 +16,6 @@ import { Responder, type ResponseReport } from '../respond/responder.js';
 import { ListenerTable } from '../capture/listeners.js';
 import { createPacket } from '../packet/packet.js';
 import { IPPROTO_TCP, TCP_SYN } from '../packet/types.js';
-import { planActions } from '../respond/plan.js';
 import { OwnAddresses } from './own-addresses.js';
 import { recordBan } from './record-ban.js';
 import { alertEvent, responseEvent, type WatchEvent } from './events.js';
@@ -32,7 +32,12 @@ export interface WatcherDeps {
   matcher: NeverBanMatcher;
   alerts: AlertLog;
   emit: (e: WatchEvent) => void;
+  /** The warm-up's throwaway watcher: responses run only their ban-set step and nothing is recorded. */
+  trial?: boolean;
 }
+
+/** Made-up probes judged by the throwaway watcher at start-up (about one in four leads to a ban attempt). */
+const WARM_PROBES = 2048;
 
 export class Watcher {
   private ctx: BanContext;
@@ -59,6 +64,7 @@ export class Watcher {
       banSet: deps.banSet,
       dryRun: deps.opts.dryRun,
       log: (l) => deps.alerts.line(l),
+      trial: deps.trial,
     });
   }
 
@@ -94,25 +100,33 @@ export class Watcher {
       if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
       return;
     }
-    // The detection line first, then the response runs and logs each step as it completes.
-    this.deps.alerts.line(formatAlertLines(ev)[0]);
-    if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
     const job = this.respond(ev).finally(() => this.inflight.delete(job));
     this.inflight.add(job);
   }
 
   private async respond(ev: DetectorEvent): Promise<void> {
     const d = ev.detection;
+    // The response starts before anything is logged: when its plan starts with the kernel ban, that ban is sent
+    // first and the detection line (and its JSON event) written in `announce`, still before any response line.
+    let announced = false;
+    const announce = () => {
+      if (announced) return;
+      announced = true;
+      this.deps.alerts.line(formatAlertLines(ev)[0]);
+      if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
+    };
     let report: ResponseReport;
     try {
-      report = await this.responder.respond(d);
+      report = await this.responder.respond(d, announce);
     } catch (err) {
+      announce();
       this.deps.alerts.line(`attackalert: ERROR: response for host ${d.address} failed: ${(err as Error).message}`);
       return;
     }
+    announce();
     const sinceProbeMs = Date.now() - ev.ts / 1000;
     if (this.deps.opts.json) this.deps.emit(responseEvent(report, sinceProbeMs));
-    if (report.dryRun || report.refused) return;
+    if (report.dryRun || report.refused || this.deps.trial) return;
     const banned = report.outcomes.some((o) => o.kind === 'ban-set' && o.ok);
     const planned = report.actions.some((a) => a.kind === 'ban-set');
     if (planned && !banned) {
@@ -147,47 +161,53 @@ export class Watcher {
   }
 
   /**
-   * Runs the lookups a first detection needs once before any packet arrives: the first scan's ban must not pay
-   * for cold code paths, a first netlink round trip or the first never-ban lookups.
+   * Runs the path from a probe to its ban until V8 has compiled it, before any packet arrives: the first scan's ban
+   * is the one on the clock, and code run for the first time (compiled on the spot, then interpreted) costs
+   * milliseconds there. A throwaway watcher of the same code judges made-up probes from TEST-NET-2 sources to one
+   * of our addresses and responds to them with the same configuration, but only the ban-set steps act: their bans
+   * go to `scratchBans`, a ban set on a table that does not exist (the kernel refuses each), and nothing is
+   * recorded. Nothing it decides reaches this watcher.
    */
-  async warm(banSet?: BanSet): Promise<void> {
-    const probe = parsePrefix('192.0.2.255');
-    if (typeof probe !== 'string') this.matcher.refusal(probe);
+  async warm(banSet?: BanSet, scratchBans?: BanSet): Promise<void> {
     this.listeners.isListening('tcp', 1);
-    // A throwaway detector judges a made-up probe (TEST-NET-1 broadcast address to a watched port), so the real
-    // one's first verdict runs compiled code; nothing it decides is acted on.
-    const scratch = new Detector({
-      config: this.ctx.config,
-      ignore: this.ctx.ignore,
-      modes: this.modes,
-      isProtected: () => true,
-      isListening: (protocol, port) => this.listeners.isListening(protocol, port),
-      isNeverBan: () => undefined,
+    const trial = new Watcher({
+      ...this.deps,
+      trial: true,
+      banSet: scratchBans,
+      alerts: { line: () => undefined, close: async () => undefined, target: 'nowhere' },
+      emit: () => undefined,
     });
-    const p = createPacket();
-    p.src4 = 0xc00002ff;
-    p.dst4 = 0xc00002fe;
-    p.proto = IPPROTO_TCP;
-    p.tcpFlags = TCP_SYN;
-    for (let port = 1; port < 64; port++) {
-      p.dstPort = port;
-      const ev = scratch.process(p);
-      if (ev) {
-        formatAlertLines(ev);
-        planActions(this.ctx.config, ev.detection, this.deps.blockBackend);
+    try {
+      const ownV4 = this.own.firstV4();
+      const { tcp } = buildWatchTables(this.ctx.config, this.modes);
+      const watched: number[] = [];
+      for (let port = 1; port < tcp.length && watched.length < 64; port++) if (tcp[port] !== 0) watched.push(port);
+      const p = createPacket();
+      p.dst4 = ownV4 ?? 0;
+      p.proto = IPPROTO_TCP;
+      p.tcpFlags = TCP_SYN;
+      for (let i = 0; i < WARM_PROBES && ownV4 !== undefined && watched.length > 0; i++) {
+        // Real timestamps are µs since the epoch: not small integers, which compiled code would assume otherwise.
+        p.ts = Date.now() * 1000 + (i % 1000);
+        p.src4 = (0xc6336400 | (1 + (i % 254))) >>> 0;
+        p.dstPort = watched[i % watched.length];
+        trial.onPacket(p);
+        if (i % 256 === 255) await trial.drain(false);
       }
+    } finally {
+      await trial.drain();
     }
     await banSet?.has('192.0.2.255').catch(() => undefined);
   }
 
   /** Waits for responses still running (a command mid-flight finishes, bounded by COMMAND_TIMEOUT). */
-  async drain(): Promise<void> {
-    this.listeners.stop();
+  async drain(stopListeners = true): Promise<void> {
+    if (stopListeners) this.listeners.stop();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private buildDetector(banned: string[]): Detector {
-    const d = new Detector({
+  private detectorOptions(): DetectorOptions {
+    return {
       config: this.ctx.config,
       ignore: this.ctx.ignore,
       modes: this.modes,
@@ -197,7 +217,11 @@ export class Watcher {
         const prefix = parsePrefix(address);
         return typeof prefix === 'string' ? undefined : this.matcher.refusal(prefix);
       },
-    });
+    };
+  }
+
+  private buildDetector(banned: string[]): Detector {
+    const d = new Detector(this.detectorOptions());
     for (const a of banned) d.markBanned(a);
     return d;
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeLink, type Netns } from '../helpers/netns.js';
 import { binRun, repoRoot } from '../helpers/cli.js';
+import { validate as validateWatchEvent } from '../../src/generated/watch-event.js';
 
 export const VICTIM4 = '192.0.2.10';
 export const VICTIM6 = '2001:db8::10';
@@ -94,6 +95,7 @@ export async function startWatch(lab: Lab, config: string, args: string[] = []):
   const events: Array<Record<string, unknown>> = [];
   let err = '';
   let buf = '';
+  const invalid: string[] = [];
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
   // 'close', not 'exit': every event written to stdout has been read by then.
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -107,6 +109,9 @@ export async function startWatch(lab: Lab, config: string, args: string[] = []):
         try {
           const ev = JSON.parse(line) as Record<string, unknown>;
           events.push(ev);
+          // Every event must match schemas/watch-event.schema.json; stop() reports those that did not.
+          if (!validateWatchEvent(ev))
+            invalid.push(`${line}: ${JSON.stringify((validateWatchEvent as unknown as { errors?: unknown }).errors)}`);
           if (ev.event === 'ready') resolve();
         } catch {
           // not an event line
@@ -122,7 +127,9 @@ export async function startWatch(lab: Lab, config: string, args: string[] = []):
     stderr: () => err,
     async stop() {
       child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      if (invalid.length > 0) throw new Error(`watch --json events not matching the schema:\n${invalid.join('\n')}`);
+      return code;
     },
   };
 }

@@ -236,3 +236,106 @@ test('BLOCK_TCP=0 does nothing; BLOCK_TCP=2 runs only the command; --dry-run run
   assert.equal(banSet.added.length, 0);
   rmSync(dir, { recursive: true });
 });
+
+test('the caller is announced after the kernel ban is sent and before any response line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-rsp-'));
+  try {
+    const logs: string[] = [];
+    const banSet = recordingBanSet(dir);
+    const r = await new Responder({
+      config: config(dir),
+      backend: 'nftables',
+      banSet,
+      log: (l) => logs.push(l),
+    }).respond(syn, () => {
+      assert.equal(banSet.added.length, 1, 'the ban was handed over before the announcement');
+      assert.equal(
+        existsSync(join(dir, 'order.log')) ? readFileSync(join(dir, 'order.log'), 'utf8') : '',
+        'ban 192.0.2.66\n',
+      );
+      logs.push('detection');
+    });
+    assert.equal(logs[0], 'detection');
+    assert.equal(logs.length, 4);
+    assert.deepEqual(
+      r.outcomes.map((o) => o.kind),
+      ['hosts-deny', 'ban-set', 'run'],
+    );
+    assert.deepEqual(orderLog(dir), ['ban 192.0.2.66', 'run 192.0.2.66 11 atcp', 'hosts.deny written']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('KILL_RUN_CMD_FIRST=1: the announcement comes first and the command still runs before the ban', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-rsp-'));
+  try {
+    const logs: string[] = [];
+    const banSet = recordingBanSet(dir);
+    await new Responder({
+      config: config(dir, { killRunCmdFirst: true }),
+      backend: 'nftables',
+      banSet,
+      log: (l) => logs.push(l),
+    }).respond(syn, () => {
+      assert.equal(existsSync(join(dir, 'order.log')), false, 'nothing ran before the announcement');
+      logs.push('detection');
+    });
+    assert.equal(logs[0], 'detection');
+    assert.deepEqual(orderLog(dir), ['run 192.0.2.66 11 atcp', 'ban 192.0.2.66', 'hosts.deny written']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('refused by the cap or with nothing to do: announced once, before the line saying so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-rsp-'));
+  try {
+    const logs: string[] = [];
+    const responder = new Responder({
+      config: config(dir, { maxBansPerMinute: 1 }),
+      backend: 'nftables',
+      banSet: recordingBanSet(dir),
+      log: (l) => logs.push(l),
+    });
+    await responder.respond(syn);
+    logs.length = 0;
+    const r = await responder.respond({ ...syn, address: '192.0.2.67' }, () => logs.push('detection'));
+    assert.ok(r.refused);
+    assert.equal(logs[0], 'detection');
+    assert.equal(logs.length, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a trial responder (warm-up) runs only the ban-set step and is never capped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-rsp-'));
+  try {
+    const banSet = recordingBanSet(dir);
+    const responder = new Responder({
+      config: config(dir, { maxBansPerMinute: 1 }),
+      backend: 'nftables',
+      banSet,
+      log: () => undefined,
+      trial: true,
+    });
+    for (const a of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) {
+      const r = await responder.respond({ ...syn, address: a });
+      assert.equal(r.refused, undefined);
+      assert.deepEqual(
+        r.outcomes.map((o) => `${o.kind} ${o.detail}`),
+        ['hosts-deny skipped', 'ban-set added', 'run skipped'],
+      );
+    }
+    assert.equal(banSet.added.length, 3);
+    assert.equal(existsSync(join(dir, 'hosts.deny')), false);
+    assert.deepEqual(readFileSync(join(dir, 'order.log'), 'utf8').trim().split('\n'), [
+      'ban 192.0.2.1',
+      'ban 192.0.2.2',
+      'ban 192.0.2.3',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertEvent, responseEvent } from '../../src/watch/events.js';
+import { alertEvent, responseEvent, type WatchEvent } from '../../src/watch/events.js';
+import { validate } from '../../src/generated/watch-event.js';
 import { OwnAddresses } from '../../src/watch/own-addresses.js';
 import { bpfSpecFor } from '../../src/capture/bpf.js';
 import { createPacket } from '../../src/packet/packet.js';
@@ -69,4 +70,41 @@ test('the capture filter follows the modes: advanced by range, stealth by list, 
   assert.deepEqual(bpfSpecFor(cfg, ['stcp', 'sudp']), { tcp: { ports: [1, 2000] }, udp: { ports: [7] } });
   assert.deepEqual(bpfSpecFor(cfg, ['atcp', 'stcp']), { tcp: { below: 2001 }, udp: undefined });
   assert.deepEqual(bpfSpecFor(cfg, ['tcp', 'udp']), { tcp: undefined, udp: { ports: [7] } });
+});
+
+test('every kind of watch --json event matches schemas/watch-event.schema.json', () => {
+  const events: WatchEvent[] = [
+    {
+      event: 'ready',
+      capture: 'nflog',
+      backend: 'nftables',
+      modes: ['atcp', 'audp'],
+      addresses: ['192.0.2.10'],
+      restored: [],
+      seeded: 0,
+      dryRun: false,
+    },
+    alertEvent({ ts: 1_700_000_000_123_456, verdict: 'banned', detection, hits: 1 }),
+    alertEvent({ ts: 1_700_000_000_123_456, verdict: 'ignored', detection, hits: 0, reason: '192.0.2.0/24' }),
+    responseEvent(
+      {
+        detection,
+        actions: [{ kind: 'ban-set', backend: 'nftables', target: '192.0.2.66', family: 4, text: 'ban' }],
+        outcomes: [{ kind: 'ban-set', text: 'ban', ok: true, detail: 'added', ms: 0.2 }],
+        blocked: true,
+        dryRun: false,
+      },
+      0.9,
+    ),
+    { event: 'reload', ok: true, message: 'reloaded' },
+    { event: 'notice', message: 'NFLOG receive queue overflowed' },
+    { event: 'stopped', capture: { received: 3, decoded: 3, dropped: 0, restarts: 0 }, alerts: 1, bans: 1 },
+  ];
+  for (const e of events)
+    assert.ok(
+      validate(e),
+      `${JSON.stringify(e)}: ${JSON.stringify((validate as unknown as { errors?: unknown }).errors)}`,
+    );
+  assert.equal(validate({ event: 'alert', verdict: 'banned' }), false);
+  assert.equal(validate({ event: 'unknown' }), false);
 });
