@@ -43,8 +43,17 @@ export function parseTimeoutFlag(text: string): number {
   return s;
 }
 
+/** A result whose JSON document is already written out (large listings): printed as it is. */
+export class RenderedJson {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 export abstract class BanCommand<T> extends BaseCommand<T> {
   override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    process.stdout.write(json instanceof RenderedJson ? `${json.text}\n` : `${JSON.stringify(json, null, 2)}\n`);
   }
 }

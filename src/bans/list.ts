@@ -3,27 +3,36 @@ import type { BackendKind, KernelBan } from '../firewall/banset.js';
 import { EnvironmentError } from '../errors.js';
 import type { Family } from '../net/address.js';
 import type { BanContext } from './context.js';
-import { mergeBans, type MergedBans } from './merge.js';
-import { withSession } from './session.js';
+import { mergeBans, renderBansJson, type MergedBans } from './merge.js';
+import { withSession, type Session } from './session.js';
 
 export interface ListOutcome extends MergedBans {
   backend: BackendKind;
 }
 
+async function readKernel(s: Session): Promise<KernelBan[]> {
+  try {
+    return await s.banSet.list();
+  } catch (err) {
+    // A deleted table is drift to report, not a failure: everything journaled shows as missing.
+    if (err instanceof EnvironmentError || (await s.banSet.status()).ready) throw err;
+    return [];
+  }
+}
+
 export async function listBans(ctx: BanContext, family?: Family, now?: number): Promise<ListOutcome> {
   return withSession(
     ctx,
-    async (s) => {
-      let kernel: KernelBan[];
-      try {
-        kernel = await s.banSet.list();
-      } catch (err) {
-        // A deleted table is drift to report, not a failure: everything journaled shows as missing.
-        if (err instanceof EnvironmentError || (await s.banSet.status()).ready) throw err;
-        kernel = [];
-      }
-      return { backend: s.banSet.kind, ...mergeBans(kernel, s.state(), s.now, family) };
-    },
+    async (s) => ({ backend: s.banSet.kind, ...mergeBans(await readKernel(s), s.state(), s.now, family) }),
+    now,
+  );
+}
+
+/** The `bans list --json` document as text (the ListOutcome's JSON), built without row objects. */
+export async function listBansJson(ctx: BanContext, family?: Family, now?: number): Promise<string> {
+  return withSession(
+    ctx,
+    async (s) => renderBansJson(s.banSet.kind, await readKernel(s), s.state(), s.now, family),
     now,
   );
 }

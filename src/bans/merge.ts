@@ -1,10 +1,11 @@
 // Kernel truth merged with the journal, row by row, in O(n): the kernel says what is banned and for how long;
 // the journal says why, by whom and since when. Disagreements are drift: "external" (kernel only) and
-// "missing" (journal only, repaired by `portsentinel setup --restore`).
-import type { KernelBan } from '../firewall/banset.js';
+// "missing" (journal only, repaired by `portsentinel setup --restore`). One walk feeds two outputs: row objects
+// (the table, `status`) and, for `--json`, the document text built directly, with no row objects at all.
+import type { BackendKind, KernelBan } from '../firewall/banset.js';
 import type { Family } from '../net/address.js';
 import type { JournalState } from '../state/fold.js';
-import type { BanRecord, Origin, Trigger } from '../state/record.js';
+import type { AnyBanRecord, Origin, Trigger } from '../state/record.js';
 
 export const REPAIR_COMMAND = 'portsentinel setup --restore';
 
@@ -49,6 +50,48 @@ function isoCache(): (ms: number) => string {
   };
 }
 
+/** Receives the merged rows: kernel rows with the index of their journal record (-1: none), then missing ones. */
+interface RowSink {
+  kernel(k: KernelBan, record: number): void;
+  missing(target: string, record: number): void;
+}
+
+/**
+ * The merge itself. Kernel targets arrive canonical from the decoder and are looked up as they are; the journal
+ * side is a target → record index map, so nothing is re-parsed, re-sorted or copied per element.
+ */
+function walk(kernel: readonly KernelBan[], journal: JournalState, family: Family | undefined, sink: RowSink): Drift {
+  const external: string[] = [];
+  const missing: string[] = [];
+  const live = journal.live;
+  // Running journal bans the kernel showed: when that is all of them (no drift, the usual case) no set of the
+  // kernel's targets is needed to find the missing ones.
+  let matched = 0;
+  for (const k of kernel) {
+    if (family !== undefined && k.family !== family) continue;
+    const i = live.get(k.target);
+    if (i === undefined) external.push(k.target);
+    else if (!journal.isOver(i)) matched++;
+    sink.kernel(k, i ?? -1);
+  }
+  if (matched !== journal.activeCount) {
+    const seen = new Set<string>();
+    for (const k of kernel) seen.add(k.target);
+    for (const [target, i] of live) {
+      if (journal.isOver(i) || seen.has(target)) continue;
+      if (family !== undefined && journal.records[i].family !== family) continue;
+      missing.push(target);
+      sink.missing(target, i);
+    }
+  }
+  return { external, missing, repair: missing.length > 0 ? REPAIR_COMMAND : null };
+}
+
+/** Seconds a journal ban has left (rounded up), null = permanent. */
+function secondsLeft(r: AnyBanRecord, now: number): number | null {
+  return r.until === undefined ? null : Math.max(0, Math.ceil((r.until - now) / 1000));
+}
+
 export function mergeBans(
   kernel: readonly KernelBan[],
   journal: JournalState,
@@ -58,48 +101,111 @@ export function mergeBans(
   const iso = isoCache();
   // Kernel timeouts are whole seconds; round "now" so rows from one second share a cached expiresAt.
   const nowSec = Math.floor(now / 1000) * 1000;
+  const records = journal.records as readonly AnyBanRecord[];
   const bans: BanRow[] = [];
-  const external: string[] = [];
-  const missing: string[] = [];
-  // Journal bans the kernel showed: when that is all of them (no drift, the usual case) no set of 100k kernel
-  // targets is needed to find the missing ones.
-  let matched = 0;
-  for (const k of kernel) {
-    if (family !== undefined && k.family !== family) continue;
-    let j: BanRecord | undefined = journal.active.get(k.target);
-    if (j !== undefined) matched++;
-    else j = journal.expired.get(k.target);
-    const drift = j === undefined ? 'external' : null;
-    if (drift) external.push(k.target);
-    bans.push({
-      address: k.target,
-      family: k.family,
-      prefix: k.target.includes('/'),
-      expiresIn: k.expiresIn ?? null,
-      expiresAt: k.expiresIn === undefined ? null : iso(nowSec + k.expiresIn * 1000),
-      reason: j?.reason ?? null,
-      trigger: j?.trigger ?? null,
-      bannedAt: j ? iso(j.at) : null,
-      origin: j?.origin ?? null,
-      drift,
-    });
-  }
-  const seen = matched === journal.active.size ? undefined : new Set(kernel.map((k) => k.target));
-  for (const [target, j] of seen ? journal.active : []) {
-    if (seen?.has(target) || (family !== undefined && j.family !== family)) continue;
-    missing.push(target);
-    bans.push({
-      address: target,
-      family: j.family,
-      prefix: target.includes('/'),
-      expiresIn: j.until === undefined ? null : Math.max(0, Math.ceil((j.until - now) / 1000)),
-      expiresAt: j.until === undefined ? null : iso(j.until),
-      reason: j.reason ?? null,
-      trigger: j.trigger ?? null,
-      bannedAt: iso(j.at),
-      origin: j.origin,
-      drift: 'missing',
-    });
-  }
-  return { bans, drift: { external, missing, repair: missing.length > 0 ? REPAIR_COMMAND : null } };
+  const drift = walk(kernel, journal, family, {
+    kernel(k, i) {
+      const j = i < 0 ? undefined : records[i];
+      bans.push({
+        address: k.target,
+        family: k.family,
+        prefix: k.target.includes('/'),
+        expiresIn: k.expiresIn ?? null,
+        expiresAt: k.expiresIn === undefined ? null : iso(nowSec + k.expiresIn * 1000),
+        reason: j?.reason ?? null,
+        trigger: j?.trigger ?? null,
+        bannedAt: j ? iso(j.at) : null,
+        origin: j?.origin ?? null,
+        drift: j === undefined ? 'external' : null,
+      });
+    },
+    missing(target, i) {
+      const j = records[i];
+      bans.push({
+        address: target,
+        family: j.family,
+        prefix: target.includes('/'),
+        expiresIn: secondsLeft(j, now),
+        expiresAt: j.until === undefined ? null : iso(j.until),
+        reason: j.reason ?? null,
+        trigger: j.trigger ?? null,
+        bannedAt: iso(j.at),
+        origin: j.origin,
+        drift: 'missing',
+      });
+    },
+  });
+  return { bans, drift };
+}
+
+// The `--json` document, byte for byte what JSON.stringify({backend, bans, drift}, null, 2) prints, written
+// straight from the walk. Rows sit at depth 2 (4 spaces), their fields at depth 3 (6 spaces).
+const ROW_OPEN = '\n    {\n      "address": "';
+const NULL_STORY =
+  '      "reason": null,\n      "trigger": null,\n      "bannedAt": null,\n      "origin": null,\n      "drift": "external"\n    },';
+
+/** JSON.stringify(value, null, 2) for a value nested `depth` levels deep. */
+function nested(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+}
+
+export function renderBansJson(
+  backend: BackendKind,
+  kernel: readonly KernelBan[],
+  journal: JournalState,
+  now: number,
+  family?: Family,
+): string {
+  const iso = isoCache();
+  const nowSec = Math.floor(now / 1000) * 1000;
+  const records = journal.records as readonly AnyBanRecord[];
+  // Every piece of a row but its address repeats across rows, so each is formatted once and rows are joins of
+  // shared strings: family and prefix, expiry per distinct number of seconds, the journal story per record.
+  const mids = [4, 6].map((f) => [false, true].map((p) => `",\n      "family": ${f},\n      "prefix": ${p},\n`));
+  const mid = (f: Family, t: string) => mids[f === 4 ? 0 : 1][t.includes('/') ? 1 : 0];
+  const kernelExpiry = new Map<number, string>();
+  const expiry = (seconds: number | undefined): string => {
+    if (seconds === undefined) return '      "expiresIn": null,\n      "expiresAt": null,\n';
+    let s = kernelExpiry.get(seconds);
+    if (s === undefined) {
+      s = `      "expiresIn": ${seconds},\n      "expiresAt": "${iso(nowSec + seconds * 1000)}",\n`;
+      kernelExpiry.set(seconds, s);
+    }
+    return s;
+  };
+  const stories = new Map<number, string>();
+  const story = (i: number, missing: boolean): string => {
+    const key = missing ? -2 - i : i;
+    let s = stories.get(key);
+    if (s === undefined) {
+      const j = records[i];
+      const left = secondsLeft(j, now);
+      s =
+        (missing
+          ? left === null
+            ? '      "expiresIn": null,\n      "expiresAt": null,\n'
+            : `      "expiresIn": ${left},\n      "expiresAt": "${iso(j.until!)}",\n`
+          : '') +
+        `      "reason": ${j.reason === undefined ? 'null' : JSON.stringify(j.reason)},\n` +
+        `      "trigger": ${j.trigger === undefined ? 'null' : nested(j.trigger, 3)},\n` +
+        `      "bannedAt": "${iso(j.at)}",\n      "origin": "${j.origin}",\n` +
+        `      "drift": ${missing ? '"missing"' : 'null'}\n    },`;
+      stories.set(key, s);
+    }
+    return s;
+  };
+  const rows: string[] = [];
+  const drift = walk(kernel, journal, family, {
+    kernel(k, i) {
+      rows.push(
+        ROW_OPEN + k.target + mid(k.family, k.target) + expiry(k.expiresIn) + (i < 0 ? NULL_STORY : story(i, false)),
+      );
+    },
+    missing(target, i) {
+      rows.push(ROW_OPEN + target + mid(records[i].family, target) + story(i, true));
+    },
+  });
+  // Each row ends in "}," so the list's last comma is dropped.
+  const body = rows.length === 0 ? ']' : `${rows.join('').slice(0, -1)}\n  ]`;
+  return `{\n  "backend": ${JSON.stringify(backend)},\n  "bans": [${body},\n  "drift": ${nested(drift, 1)}\n}`;
 }

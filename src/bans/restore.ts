@@ -2,7 +2,8 @@
 // after a reboot or a `flush ruleset`. Journaled with origin "restore"; reason and trigger are carried over.
 import type { BanEntry } from '../firewall/banset.js';
 import { appendRecords } from '../state/journal.js';
-import type { BanRecord } from '../state/record.js';
+import { banRecordFor } from '../state/fold.js';
+import type { JournalRecord } from '../state/record.js';
 import { compactIfWorthIt, type Session } from './session.js';
 
 export interface RestoreOutcome {
@@ -11,12 +12,13 @@ export interface RestoreOutcome {
 
 export async function restoreFromJournal(s: Session): Promise<RestoreOutcome> {
   const entries: BanEntry[] = [];
-  const records: BanRecord[] = [];
-  for (const j of s.state().active.values()) {
+  const records: JournalRecord[] = [];
+  // One record per journal record restored from: its targets share everything but the new time and origin.
+  for (const { record: j, targets } of s.state().activeGroups()) {
     // Round up: a ban must never end earlier than the journal says.
     const timeout = j.until === undefined ? undefined : Math.max(1, Math.ceil((j.until - s.now) / 1000));
-    entries.push({ target: j.target, family: j.family, timeout });
-    records.push({ ...j, at: s.now, origin: 'restore' });
+    for (const target of targets) entries.push({ target, family: j.family, timeout });
+    records.push(banRecordFor({ ...j, at: s.now, origin: 'restore' }, targets));
   }
   if (entries.length === 0) return { restored: 0 };
   await s.banSet.add(entries);

@@ -3,8 +3,8 @@
 import type { BanSet } from '../firewall/banset.js';
 import { withLock } from '../state/lock.js';
 import { readJournal, rewriteJournal, type JournalRead } from '../state/journal.js';
-import { foldJournal, shouldCompact, type JournalState } from '../state/fold.js';
-import type { JournalRecord } from '../state/record.js';
+import { banRecordFor, foldJournal, shouldCompact, type JournalState } from '../state/fold.js';
+import { entryCount, type JournalRecord } from '../state/record.js';
 import type { BanContext } from './context.js';
 
 export interface Session {
@@ -18,18 +18,29 @@ export interface Session {
 
 /** Removes from the kernel the route bans the journal says have ended. Returns the targets removed. */
 export async function expireRouteBans(banSet: BanSet, state: JournalState): Promise<string[]> {
-  if (banSet.kind !== 'route' || state.expired.size === 0) return [];
+  if (banSet.kind !== 'route' || state.live.size === state.activeCount) return [];
   const inKernel = await banSet.list();
-  const due = inKernel.filter((k) => state.expired.has(k.target)).map((k) => k.target);
+  const due = inKernel
+    .filter((k) => {
+      const i = state.live.get(k.target);
+      return i !== undefined && state.isOver(i);
+    })
+    .map((k) => k.target);
   return due.length > 0 ? banSet.remove(due) : [];
 }
 
-/** Rewrites the journal down to its live bans when most of it is dead. Call with the lock held. */
+/**
+ * Rewrites the journal down to its running bans when most of it is dead, one record per surviving record (a batch
+ * stays a batch). Call with the lock held.
+ */
 export function compactIfWorthIt(dir: string, read: JournalRead, extra: JournalRecord[], now: number): boolean {
   const all = extra.length > 0 ? [...read.records, ...extra] : read.records;
   const state = foldJournal(all, now);
-  if (!shouldCompact(all.length, state.active.size)) return false;
-  rewriteJournal(dir, [...state.active.values()]);
+  if (!shouldCompact(entryCount(all), state.activeCount)) return false;
+  rewriteJournal(
+    dir,
+    state.activeGroups().map((g) => banRecordFor(g.record, g.targets)),
+  );
   return true;
 }
 

@@ -5,6 +5,7 @@ import { selectionReason } from './backend.js';
 import { mergeBans } from './merge.js';
 import { probeKernelSupport, type KernelSupport } from './probe.js';
 import { withSession } from './session.js';
+import { entryCount } from '../state/record.js';
 
 export interface SetCounts {
   banned4: number;
@@ -53,8 +54,8 @@ export async function readStatus(ctx: BanContext, now?: number): Promise<StatusO
         },
         journal: {
           stateDir: ctx.stateDir,
-          records: read.records.length,
-          active: s.state().active.size,
+          records: entryCount(read.records),
+          active: s.state().activeCount,
           skipped: read.skipped,
         },
       };

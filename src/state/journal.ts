@@ -1,4 +1,5 @@
-// The ban journal: append-only JSON lines, one write and one fsync per batch, read whole in O(n).
+// The ban journal: append-only JSON lines (a line may carry a batch of targets), one write and one fsync per
+// command, read whole in O(n).
 // Crash safety: a torn last line (power cut mid-append) is skipped on read and fenced off by a newline before the
 // next append; compaction writes a temp file, fsyncs it and renames it over the journal. Writers hold the lock.
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
@@ -80,7 +81,7 @@ export function parseJournal(text: string): JournalRead {
   const body = end >= 0 ? text.slice(0, end) : '';
   let skipped = end === text.length - 1 ? 0 : 1;
   if (body.length === 0) return { records: [], skipped };
-  // Fast path: an undamaged journal is one JSON array away from parsed.
+  // Fast path: an undamaged journal is one JSON array away from parsed (a 100k batch is one string array in it).
   try {
     const all = JSON.parse(`[${body.replaceAll('\n', ',')}]`) as unknown[];
     if (all.every(isRecord)) return { records: all, skipped };

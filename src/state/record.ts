@@ -1,4 +1,6 @@
-// The journal's record shapes: one JSON object per line, a ban or an unban, never rewritten in place.
+// The journal's record shapes: one JSON object per line, never rewritten in place. A line is either one target
+// (`target`, as `watch` writes it) or a batch of targets of one family sharing every other field (`targets`, as
+// `ban --file`, `unban --all`, restores and compaction write it): 100k bans are one line with the shared fields once.
 import type { Family } from '../net/address.js';
 import type { Mode } from '../config/types.js';
 
@@ -12,9 +14,8 @@ export interface Trigger {
   scanType: string;
 }
 
-export interface BanRecord {
-  op: 'ban';
-  target: string;
+/** What every ban of one record shares. */
+export interface BanFields {
   family: Family;
   /** Epoch milliseconds of the ban. */
   at: number;
@@ -25,6 +26,17 @@ export interface BanRecord {
   trigger?: Trigger;
 }
 
+export interface BanRecord extends BanFields {
+  op: 'ban';
+  target: string;
+}
+
+export interface BanBatchRecord extends BanFields {
+  op: 'ban';
+  /** Canonical targets, all of `family`. */
+  targets: string[];
+}
+
 export interface UnbanRecord {
   op: 'unban';
   target: string;
@@ -33,19 +45,47 @@ export interface UnbanRecord {
   origin: Origin;
 }
 
-export type JournalRecord = BanRecord | UnbanRecord;
+export interface UnbanBatchRecord {
+  op: 'unban';
+  targets: string[];
+  family: Family;
+  at: number;
+  origin: Origin;
+}
 
-/** One line of the journal (with its newline). Hand-built: 100k bans are stringified in one go. */
+export type JournalRecord = BanRecord | UnbanRecord | BanBatchRecord | UnbanBatchRecord;
+export type AnyBanRecord = BanRecord | BanBatchRecord;
+
+/** How many targets a record names. */
+export function targetCount(r: JournalRecord): number {
+  return 'targets' in r ? r.targets.length : 1;
+}
+
+/** A record's targets, in order (a fresh array only for a single-target record). */
+export function recordTargets(r: JournalRecord): readonly string[] {
+  return 'targets' in r ? r.targets : [r.target];
+}
+
+/** The record's shared fields after its target(s), formatted once: `,"family":4,"at":…}`. */
+function tail(r: JournalRecord): string {
+  if (r.op === 'unban') return `,"family":${r.family},"at":${r.at},"origin":"${r.origin}"}\n`;
+  let text = `,"family":${r.family},"at":${r.at}`;
+  if (r.until !== undefined) text += `,"until":${r.until}`;
+  if (r.reason !== undefined) text += `,"reason":${JSON.stringify(r.reason)}`;
+  text += `,"origin":"${r.origin}"`;
+  if (r.trigger !== undefined) text += `,"trigger":${JSON.stringify(r.trigger)}`;
+  return text + '}\n';
+}
+
+/**
+ * One line of the journal (with its newline). Hand-built: a batch of 100k targets is one join. Targets are
+ * canonical address text (no quotes or escapes to worry about). A batch of one is written in the single form.
+ */
 export function formatRecord(r: JournalRecord): string {
-  if (r.op === 'unban') {
-    return `{"op":"unban","target":"${r.target}","family":${r.family},"at":${r.at},"origin":"${r.origin}"}\n`;
-  }
-  let line = `{"op":"ban","target":"${r.target}","family":${r.family},"at":${r.at}`;
-  if (r.until !== undefined) line += `,"until":${r.until}`;
-  if (r.reason !== undefined) line += `,"reason":${JSON.stringify(r.reason)}`;
-  line += `,"origin":"${r.origin}"`;
-  if (r.trigger !== undefined) line += `,"trigger":${JSON.stringify(r.trigger)}`;
-  return line + '}\n';
+  const head = `{"op":"${r.op}",`;
+  if (!('targets' in r)) return `${head}"target":"${r.target}"${tail(r)}`;
+  if (r.targets.length === 1) return `${head}"target":"${r.targets[0]}"${tail(r)}`;
+  return `${head}"targets":["${r.targets.join('","')}"]${tail(r)}`;
 }
 
 /** Structural check of a parsed line; lines that fail it are skipped on read, like a torn line. */
@@ -54,7 +94,7 @@ export function isRecord(v: unknown): v is JournalRecord {
   const r = v as Record<string, unknown>;
   return (
     (r.op === 'ban' || r.op === 'unban') &&
-    typeof r.target === 'string' &&
+    (typeof r.target === 'string' || (Array.isArray(r.targets) && r.targets.every((t) => typeof t === 'string'))) &&
     (r.family === 4 || r.family === 6) &&
     typeof r.at === 'number' &&
     (r.until === undefined || typeof r.until === 'number')
@@ -62,29 +102,56 @@ export function isRecord(v: unknown): v is JournalRecord {
 }
 
 /**
- * The lines of many bans that share everything but target and family (one `ban` command, one restore): the
- * shared tail is formatted once, which keeps a 100k-address ban cheap. Same text as formatRecord per record.
+ * The records for many bans sharing everything but target and family (one `ban` command, one restore): one batch
+ * per family, so 100k addresses are one line. Empty when there are no targets.
  */
-export function formatBanLines(
-  targets: ReadonlyArray<{ target: string; family: 4 | 6 }>,
-  shared: Omit<BanRecord, 'op' | 'target' | 'family'>,
-): string {
-  if (targets.length === 0) return '';
-  const probe = formatRecord({ op: 'ban', target: '', family: 4, ...shared });
-  const tail = probe.slice(probe.indexOf(',"at":'));
-  // One join of the targets between shared pieces: no per-line string building. Runs of one family (all of a
-  // plain blocklist) need no per-record family text.
-  const open = '{"op":"ban","target":"';
-  let text = '';
-  for (let from = 0; from < targets.length;) {
-    const family = targets[from].family;
-    let to = from + 1;
-    while (to < targets.length && targets[to].family === family) to++;
-    const names = new Array<string>(to - from);
-    for (let i = from; i < to; i++) names[i - from] = targets[i].target;
-    const close = `","family":${family}${tail}`;
-    text += open + names.join(close + open) + close;
-    from = to;
+export function banBatches(
+  targets: ReadonlyArray<{ target: string; family: Family }>,
+  shared: Omit<BanFields, 'family'>,
+): BanBatchRecord[] {
+  const four: string[] = [];
+  const six: string[] = [];
+  for (const t of targets) (t.family === 4 ? four : six).push(t.target);
+  const out: BanBatchRecord[] = [];
+  for (const [family, list] of [
+    [4, four],
+    [6, six],
+  ] as const) {
+    if (list.length > 0) out.push({ op: 'ban', targets: list, family, ...withoutUndefined(shared) });
   }
+  return out;
+}
+
+/** The unban records for `targets` (family from the text), one batch per family. */
+export function unbanBatches(targets: readonly string[], at: number, origin: Origin): UnbanBatchRecord[] {
+  const four: string[] = [];
+  const six: string[] = [];
+  for (const t of targets) (t.includes(':') ? six : four).push(t);
+  const out: UnbanBatchRecord[] = [];
+  if (four.length > 0) out.push({ op: 'unban', targets: four, family: 4, at, origin });
+  if (six.length > 0) out.push({ op: 'unban', targets: six, family: 6, at, origin });
+  return out;
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** The journal text of bans sharing everything but target and family: one line per family. */
+export function formatBanLines(
+  targets: ReadonlyArray<{ target: string; family: Family }>,
+  shared: Omit<BanFields, 'family'>,
+): string {
+  let text = '';
+  for (const r of banBatches(targets, shared)) text += formatRecord(r);
   return text;
+}
+
+/** Targets named over all records: the journal's size in bans and unbans, whatever its line count. */
+export function entryCount(records: readonly JournalRecord[]): number {
+  let n = 0;
+  for (const r of records) n += targetCount(r);
+  return n;
 }

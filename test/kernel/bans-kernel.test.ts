@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { kernelSkipReason, makeLink, type Netns } from '../helpers/netns.js';
 import { binRun, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import { readJournal } from '../../src/state/journal.js';
+import { recordTargets } from '../../src/state/record.js';
 import { validate as validateList } from '../../src/generated/bans-list.js';
 import { validate as validateStatus } from '../../src/generated/status.js';
 
@@ -182,8 +183,11 @@ for (const backend of ['nftables', 'route'] as const) {
       assert.deepEqual(codes, Array(10).fill(0));
       const journal = readJournal(lab.dir);
       assert.equal(journal.skipped, 0);
-      const bans = journal.records.filter((r) => r.op === 'ban' && r.target.startsWith('203.0.113.'));
-      assert.deepEqual(bans.map((r) => r.target).sort(), [...addrs].sort());
+      const bans = journal.records
+        .filter((r) => r.op === 'ban')
+        .flatMap(recordTargets)
+        .filter((t) => t.startsWith('203.0.113.'));
+      assert.deepEqual(bans.sort(), [...addrs].sort());
       const inKernel = listJson(lab).bans.filter((b) => b.drift === null);
       assert.deepEqual(inKernel.map((b) => b.address).sort(), [...addrs].sort());
       ok(lab.cli(['unban', '--all']));

@@ -13,6 +13,7 @@ import { validate as validateSetup } from '../../src/generated/setup.js';
 import { validate as validateTeardown } from '../../src/generated/teardown.js';
 import { validate as validateStatus } from '../../src/generated/status.js';
 import { readJournal } from '../../src/state/journal.js';
+import { recordTargets } from '../../src/state/record.js';
 
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
 
@@ -82,7 +83,7 @@ test('ban → list → unban with schemas, journal and history', () => {
     const j = readJournal(w.dir);
     assert.equal(j.skipped, 0);
     assert.deepEqual(
-      j.records.map((r) => `${r.op} ${r.target}`),
+      j.records.map((r) => `${r.op} ${recordTargets(r).join(' ')}`),
       ['ban 192.0.2.66', 'ban 2001:db8::/64', 'unban 192.0.2.66', 'unban 2001:db8::/64'],
     );
   } finally {

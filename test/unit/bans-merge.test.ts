@@ -1,7 +1,7 @@
 // The kernel/journal merge behind `bans list` and `status`: rows, drift, and that it stays linear at 100k.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeBans, REPAIR_COMMAND } from '../../src/bans/merge.js';
+import { mergeBans, renderBansJson, REPAIR_COMMAND } from '../../src/bans/merge.js';
 import { foldJournal } from '../../src/state/fold.js';
 import type { KernelBan } from '../../src/firewall/banset.js';
 import type { JournalRecord } from '../../src/state/record.js';
@@ -81,4 +81,36 @@ test('100k rows merge in one pass', () => {
   const r = mergeBans(kern, foldJournal(recs, now), now);
   assert.equal(r.bans.length, 100_000);
   assert.equal(r.drift.external.length + r.drift.missing.length, 0);
+});
+
+test('the --json text is exactly the pretty-printed merge: story, drift both ways, family filter, empty', () => {
+  const quoted: JournalRecord = {
+    op: 'ban',
+    targets: ['198.51.100.1', '198.51.100.0/24'],
+    family: 4,
+    at: now - 5000,
+    until: now + 90_500,
+    reason: 'a "quoted" réason\nwith newline',
+    origin: 'manual',
+  };
+  const records = [...journal, quoted];
+  const kern: KernelBan[] = [...kernel, { target: '198.51.100.1', family: 4, expiresIn: 90 }];
+  const state = foldJournal(records, now);
+  for (const family of [undefined, 4, 6] as const) {
+    const expected = JSON.stringify({ backend: 'nftables', ...mergeBans(kern, state, now, family) }, null, 2);
+    assert.equal(renderBansJson('nftables', kern, state, now, family), expected);
+  }
+  const empty = foldJournal([], now);
+  assert.equal(
+    renderBansJson('route', [], empty, now),
+    JSON.stringify({ backend: 'route', ...mergeBans([], empty, now) }, null, 2),
+  );
+  const allMissing = JSON.parse(renderBansJson('dry-run', [], state, now));
+  assert.deepEqual(allMissing.drift.missing, [
+    '192.0.2.66',
+    '2001:db8::/64',
+    '192.0.2.70',
+    '198.51.100.1',
+    '198.51.100.0/24',
+  ]);
 });

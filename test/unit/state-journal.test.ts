@@ -9,7 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { appendRecords, journalPath, parseJournal, readJournal, rewriteJournal } from '../../src/state/journal.js';
 import { foldJournal, shouldCompact } from '../../src/state/fold.js';
 import { acquireLock, LOCK_FILE, withLock } from '../../src/state/lock.js';
-import { formatRecord, type BanRecord, type JournalRecord } from '../../src/state/record.js';
+import {
+  entryCount,
+  formatBanLines,
+  formatRecord,
+  recordTargets,
+  type BanBatchRecord,
+  type BanRecord,
+  type JournalRecord,
+} from '../../src/state/record.js';
 import { compactIfWorthIt } from '../../src/bans/session.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'pst-journal-'));
@@ -59,10 +67,7 @@ test('a torn last line is ignored on read and fenced off on the next append', ()
     assert.equal(read.skipped, 1);
     appendRecords(dir, [ban('192.0.2.3', 2)]);
     read = readJournal(dir);
-    assert.deepEqual(
-      read.records.map((r) => r.target),
-      ['192.0.2.1', '192.0.2.3'],
-    );
+    assert.deepEqual(read.records.flatMap(recordTargets), ['192.0.2.1', '192.0.2.3']);
     assert.equal(read.skipped, 1, 'the damaged line stays skipped, the new record is intact');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -72,10 +77,7 @@ test('a torn last line is ignored on read and fenced off on the next append', ()
 test('garbage lines are skipped, never fatal', () => {
   const text = `${formatRecord(ban('192.0.2.1', 1))}not json\n{"op":"nope"}\n\n${formatRecord(ban('192.0.2.2', 1))}`;
   const read = parseJournal(text);
-  assert.deepEqual(
-    read.records.map((r) => r.target),
-    ['192.0.2.1', '192.0.2.2'],
-  );
+  assert.deepEqual(read.records.flatMap(recordTargets), ['192.0.2.1', '192.0.2.2']);
   assert.equal(read.skipped, 2);
 });
 
@@ -108,10 +110,7 @@ test('compaction keeps exactly the live bans and is atomic (no temp file left)',
     const done = compactIfWorthIt(dir, readJournal(dir), [], 100);
     assert.equal(done, true);
     const read = readJournal(dir);
-    assert.deepEqual(
-      read.records.map((r) => r.target),
-      ['192.0.2.9'],
-    );
+    assert.deepEqual(read.records.flatMap(recordTargets), ['192.0.2.9']);
     assert.ok(!existsSync(`${journalPath(dir)}.tmp-${process.pid}`));
     rewriteJournal(dir, []);
     assert.equal(readFileSync(journalPath(dir), 'utf8'), '');
@@ -194,6 +193,117 @@ test('concurrent writers in separate processes leave a whole, parseable journal'
     const counts = new Set(read.records.map((r) => r.at));
     assert.equal(counts.size, 8 * 20);
     for (const c of counts) assert.equal(c % 50, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const batch = (targets: string[], at: number, extra: Partial<BanBatchRecord> = {}): BanBatchRecord => ({
+  op: 'ban',
+  targets,
+  family: targets[0].includes(':') ? 6 : 4,
+  at,
+  origin: 'manual',
+  ...extra,
+});
+
+test('a batch is one line with the shared fields once; a batch of one is written as a single record', () => {
+  const many = batch(['192.0.2.1', '192.0.2.2', '192.0.2.0/30'], 7, { until: 9, reason: 'list "x"' });
+  const line = formatRecord(many);
+  assert.equal(line.split('\n').length, 2);
+  assert.equal(line.match(/"at"/g)?.length, 1);
+  assert.deepEqual(JSON.parse(line), many);
+  assert.deepEqual(JSON.parse(formatRecord(batch(['192.0.2.5'], 7))), ban('192.0.2.5', 7));
+  assert.deepEqual(
+    JSON.parse(formatRecord({ op: 'unban', targets: ['::1', '::2'], family: 6, at: 1, origin: 'watch' })),
+    {
+      op: 'unban',
+      targets: ['::1', '::2'],
+      family: 6,
+      at: 1,
+      origin: 'watch',
+    },
+  );
+  // Mixed families: one record per family.
+  const lines = formatBanLines(
+    [
+      { target: '192.0.2.1', family: 4 },
+      { target: '2001:db8::1', family: 6 },
+      { target: '192.0.2.2', family: 4 },
+    ],
+    { at: 5, origin: 'manual' },
+  );
+  assert.deepEqual(parseJournal(lines).records, [batch(['192.0.2.1', '192.0.2.2'], 5), ban('2001:db8::1', 5)]);
+});
+
+test('batches and old single records fold together: last record per target wins', () => {
+  const dir = tempDir();
+  try {
+    appendRecords(dir, [
+      ban('192.0.2.1', 1, { reason: 'old' }),
+      batch(['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4'], 2, { until: 100, reason: 'list' }),
+      { op: 'unban', target: '192.0.2.2', family: 4, at: 3, origin: 'manual' },
+      { op: 'unban', targets: ['192.0.2.3', '192.0.2.9'], family: 4, at: 3, origin: 'manual' },
+      ban('192.0.2.4', 4, { until: 10 }),
+      batch(['2001:db8::1', '2001:db8::2'], 5),
+    ]);
+    const read = readJournal(dir);
+    assert.equal(read.skipped, 0);
+    assert.equal(entryCount(read.records), 11);
+    const s = foldJournal(read.records, 50);
+    assert.deepEqual([...s.live.keys()], ['192.0.2.1', '192.0.2.4', '2001:db8::1', '2001:db8::2']);
+    assert.equal(s.activeCount, 3);
+    assert.equal(s.isActive('192.0.2.1'), true);
+    assert.equal(s.isActive('192.0.2.4'), false, 'its last ban ended at 10');
+    assert.equal(s.recordOf('192.0.2.1')?.reason, 'list');
+    assert.deepEqual(s.active.get('192.0.2.1'), ban('192.0.2.1', 2, { until: 100, reason: 'list' }));
+    assert.deepEqual(s.active.get('2001:db8::2'), ban('2001:db8::2', 5));
+    assert.deepEqual([...s.expired.keys()], ['192.0.2.4']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a torn batch line is skipped whole; the next append starts on a line of its own', () => {
+  const dir = tempDir();
+  try {
+    appendRecords(dir, [batch(['192.0.2.1', '192.0.2.2'], 1)]);
+    const torn = formatRecord(batch(['10.0.0.1', '10.0.0.2', '10.0.0.3'], 2));
+    appendFileSync(journalPath(dir), torn.slice(0, torn.indexOf('10.0.0.3')));
+    let read = readJournal(dir);
+    assert.deepEqual(read.records.flatMap(recordTargets), ['192.0.2.1', '192.0.2.2']);
+    assert.equal(read.skipped, 1);
+    appendRecords(dir, [batch(['192.0.2.7', '192.0.2.8'], 3)]);
+    read = readJournal(dir);
+    assert.deepEqual(read.records.flatMap(recordTargets), ['192.0.2.1', '192.0.2.2', '192.0.2.7', '192.0.2.8']);
+    assert.equal(read.skipped, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('compaction counts targets, not lines, and writes the survivors as batches', () => {
+  const dir = tempDir();
+  try {
+    const targets = Array.from({ length: 3000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    appendRecords(dir, [
+      batch(targets, 1, { until: 500, reason: 'list' }),
+      ban('192.0.2.9', 1, { reason: 'single' }),
+      { op: 'unban', targets: targets.slice(0, 2000), family: 4, at: 2, origin: 'manual' },
+    ]);
+    assert.equal(compactIfWorthIt(dir, readJournal(dir), [], 100), true, '5001 entries, 1001 live');
+    const text = readFileSync(journalPath(dir), 'utf8');
+    assert.equal(text.split('\n').length - 1, 2, 'one batch line and one single line');
+    const read = readJournal(dir);
+    assert.deepEqual(read.records, [
+      batch(targets.slice(2000), 1, { until: 500, reason: 'list' }),
+      ban('192.0.2.9', 1, { reason: 'single' }),
+    ]);
+    assert.equal(compactIfWorthIt(dir, read, [], 100), false, 'nothing dead left');
+    // Ended bans go at the next compaction.
+    const extra: JournalRecord[] = [{ op: 'unban', target: '192.0.2.9', family: 4, at: 3, origin: 'manual' }];
+    assert.equal(compactIfWorthIt(dir, readJournal(dir), extra, 1000), true);
+    assert.equal(readFileSync(journalPath(dir), 'utf8'), '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
