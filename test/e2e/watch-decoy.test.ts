@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { kernelSkipReason } from '../helpers/netns.js';
 import { kernelSet, nmap, openLab, startWatch, VICTIM4, waitFor, writeConfig } from './watch-harness.js';
 
-test('decoys are banned, the gateway among them is not', { skip: kernelSkipReason() }, async () => {
+test('decoys are banned, the gateway among them is not', { skip: kernelSkipReason('nmap', 'tcpdump') }, async () => {
   const lab = openLab();
   try {
     lab.victim.ip('route', 'add', 'default', 'via', '192.0.2.1');

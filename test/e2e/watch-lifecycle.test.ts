@@ -7,35 +7,39 @@ import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
 import { kernelSet, nmap, openLab, startWatch, VICTIM4, waitFor, writeConfig } from './watch-harness.js';
 
-test('SIGTERM leaves the bans; a restart restores those the kernel lost', { skip: kernelSkipReason() }, async () => {
-  const lab = openLab();
-  try {
-    const config = writeConfig(lab.dir);
-    const first = await startWatch(lab, config);
-    await nmap(lab, ['-sS', '-p', '1-50', VICTIM4]);
-    assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned4').includes('192.0.2.66')), first.stderr());
-    assert.equal(await first.stop(), 0);
-    assert.match(first.stderr(), /bans stay in the kernel/);
-    assert.deepEqual(kernelSet(lab.victim, 'banned4'), ['192.0.2.66']);
-
-    lab.victim.exec('nft', ['flush', 'set', 'inet', 'portsentinel', 'banned4']);
-    assert.deepEqual(kernelSet(lab.victim, 'banned4'), []);
-    const second = await startWatch(lab, config);
+test(
+  'SIGTERM leaves the bans; a restart restores those the kernel lost',
+  { skip: kernelSkipReason('nmap', 'tcpdump') },
+  async () => {
+    const lab = openLab();
     try {
-      const ready = second.events.find((e) => e.event === 'ready');
-      assert.deepEqual(ready?.restored, ['192.0.2.66']);
+      const config = writeConfig(lab.dir);
+      const first = await startWatch(lab, config);
+      await nmap(lab, ['-sS', '-p', '1-50', VICTIM4]);
+      assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned4').includes('192.0.2.66')), first.stderr());
+      assert.equal(await first.stop(), 0);
+      assert.match(first.stderr(), /bans stay in the kernel/);
       assert.deepEqual(kernelSet(lab.victim, 'banned4'), ['192.0.2.66']);
+
+      lab.victim.exec('nft', ['flush', 'set', 'inet', 'portsentinel', 'banned4']);
+      assert.deepEqual(kernelSet(lab.victim, 'banned4'), []);
+      const second = await startWatch(lab, config);
+      try {
+        const ready = second.events.find((e) => e.event === 'ready');
+        assert.deepEqual(ready?.restored, ['192.0.2.66']);
+        assert.deepEqual(kernelSet(lab.victim, 'banned4'), ['192.0.2.66']);
+      } finally {
+        await second.stop();
+      }
     } finally {
-      await second.stop();
+      lab.close();
     }
-  } finally {
-    lab.close();
-  }
-});
+  },
+);
 
 test(
   'SIGHUP reloads the ignore file: a newly ignored scanner is not banned',
-  { skip: kernelSkipReason() },
+  { skip: kernelSkipReason('nmap', 'tcpdump') },
   async () => {
     const lab = openLab(['192.0.2.67']);
     try {

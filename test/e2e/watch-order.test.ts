@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
 import { kernelSet, nmap, openLab, startWatch, VICTIM4, waitFor, writeConfig } from './watch-harness.js';
 
-const skip = kernelSkipReason();
+const skip = kernelSkipReason('nmap', 'tcpdump');
 
 for (const first of ['1', '0'] as const) {
   test(

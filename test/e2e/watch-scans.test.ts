@@ -18,7 +18,7 @@ import {
   writeConfig,
 } from './watch-harness.js';
 
-const skip = kernelSkipReason();
+const skip = kernelSkipReason('nmap', 'tcpdump');
 
 test(
   'SYN, FIN, UDP and IPv6 SYN scans are banned in the kernel set; later probes go unanswered',

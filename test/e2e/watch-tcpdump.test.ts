@@ -17,7 +17,7 @@ import {
 
 test(
   'with --capture tcpdump a SYN scan (IPv4 and IPv6) is banned and cut off',
-  { skip: kernelSkipReason() },
+  { skip: kernelSkipReason('nmap', 'tcpdump') },
   async () => {
     const lab = openLab();
     const service = listen(lab, 2222);
