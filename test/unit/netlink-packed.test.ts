@@ -49,6 +49,35 @@ test('packed IPv4 and IPv6 elements encode byte for byte like encodeElement, acr
   }
 });
 
+test('runs of one timeout (copied element by element) encode like encodeElement, across message splits', () => {
+  for (const keyLen of [4, 16] as const) {
+    const count = 7000;
+    const keys = new Uint8Array(count * keyLen);
+    const timeoutsMs = new Float64Array(count);
+    const elements: SetElement[] = [];
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < keyLen; k++) keys[i * keyLen + k] = (i * 11 + k * 5) & 0xff;
+      // Long runs of one timeout, broken by a few different ones and a permanent stretch.
+      timeoutsMs[i] = i < 3000 ? 3_600_000 : i < 3003 ? 60_000 + i : i < 4000 ? 0 : 5_000_000_000;
+      elements.push({ key: keys.slice(i * keyLen, (i + 1) * keyLen), timeoutMs: timeoutsMs[i] || undefined });
+    }
+    const packed = buildPackedElementMessages(ref, NFT_MSG_NEWSETELEM, NLM_F_CREATE, {
+      keyLen,
+      count,
+      keys,
+      timeoutsMs,
+    });
+    const plain = buildSetElementMessages(
+      ref,
+      NFT_MSG_NEWSETELEM,
+      NLM_F_CREATE,
+      elements.map((e) => encodeElement(e)),
+    );
+    assert.ok(plain.length > 2);
+    assert.deepEqual(bytesOf(packed), bytesOf(plain));
+  }
+});
+
 test('entries are packed from v4 when given, parsed otherwise, prefixes kept as intervals', () => {
   const { singles, units } = packEntries([
     { target: '192.0.2.1', family: 4, timeout: 60, v4: 0xc0000201 },

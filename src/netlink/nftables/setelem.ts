@@ -160,9 +160,14 @@ export function buildPackedElementMessages(
     const nest = Buffer.allocUnsafe(NLA_HDRLEN + size);
     putHeader(nest, 0, NLA_HDRLEN + size, NLA_F_NESTED | NFTA_SET_ELEM_LIST_ELEMENTS);
     let pos = NLA_HDRLEN;
-    for (let i = first, index = 1; i < end; i++, index++) {
+    for (let i = first, index = 1; i < end;) {
       const ms = timeouts ? Math.round(timeouts[i]) : 0;
       const len = base + (ms > 0 ? 12 : 0);
+      // Elements with one timeout (a whole `ban --file`) differ only in their number and key: the first is
+      // written in full, copied over the run by doubling, and each copy gets its number and key.
+      let runEnd = i + 1;
+      while (runEnd < end && (timeouts ? Math.round(timeouts[runEnd]) : 0) === ms) runEnd++;
+      const start = pos;
       putHeader(nest, pos, len, NLA_F_NESTED | index);
       pos += 4;
       if (ms > 0) {
@@ -174,9 +179,26 @@ export function buildPackedElementMessages(
       putHeader(nest, pos, 8 + keyLen, NLA_F_NESTED | NFTA_SET_ELEM_KEY);
       putHeader(nest, pos + 4, 4 + keyLen, NFTA_DATA_VALUE);
       pos += 8;
-      const from = i * keyLen;
+      let from = i * keyLen;
       for (let k = 0; k < keyLen; k++) nest[pos + k] = keys[from + k];
       pos += keyLen;
+      const run = runEnd - i;
+      for (let done = 1; done < run;) {
+        const n = Math.min(done, run - done);
+        nest.copyWithin(start + done * len, start, start + n * len);
+        done += n;
+      }
+      for (let j = i + 1, at = start + len; j < runEnd; j++, at += len) {
+        const type = NLA_F_NESTED | ++index;
+        nest[at + 2] = type & 0xff;
+        nest[at + 3] = type >>> 8;
+        from += keyLen;
+        const key = at + len - keyLen;
+        for (let k = 0; k < keyLen; k++) nest[key + k] = keys[from + k];
+      }
+      pos = start + run * len;
+      index++;
+      i = runEnd;
     }
     out.push({ type, flags, family: ref.family, attrs: [...header, nest] });
     first = end;
