@@ -43,17 +43,18 @@ export function parseTimeoutFlag(text: string): number {
   return s;
 }
 
-/** A result whose JSON document is already written out (large listings): printed as it is. */
+/** A result whose JSON document (and final newline) is already encoded (large listings): printed as it is. */
 export class RenderedJson {
-  constructor(readonly text: string) {}
+  constructor(readonly chunks: Buffer[]) {}
 
   toJSON(): unknown {
-    return JSON.parse(this.text);
+    return JSON.parse(Buffer.concat(this.chunks).toString('utf8'));
   }
 }
 
 export abstract class BanCommand<T> extends BaseCommand<T> {
   override logJson(json: unknown): void {
-    process.stdout.write(json instanceof RenderedJson ? `${json.text}\n` : `${JSON.stringify(json, null, 2)}\n`);
+    if (json instanceof RenderedJson) for (const chunk of json.chunks) process.stdout.write(chunk);
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 }

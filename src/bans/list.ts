@@ -28,8 +28,8 @@ export async function listBans(ctx: BanContext, family?: Family, now?: number): 
   );
 }
 
-/** The `bans list --json` document as text (the ListOutcome's JSON), built without row objects. */
-export async function listBansJson(ctx: BanContext, family?: Family, now?: number): Promise<string> {
+/** The `bans list --json` document (the ListOutcome's JSON, with its newline) as Buffers, built without row objects. */
+export async function listBansJson(ctx: BanContext, family?: Family, now?: number): Promise<Buffer[]> {
   return withSession(
     ctx,
     async (s) => renderBansJson(s.banSet.kind, await readKernel(s), s.state(), s.now, family),

@@ -138,74 +138,132 @@ export function mergeBans(
   return { bans, drift };
 }
 
-// The `--json` document, byte for byte what JSON.stringify({backend, bans, drift}, null, 2) prints, written
-// straight from the walk. Rows sit at depth 2 (4 spaces), their fields at depth 3 (6 spaces).
+// The `--json` document, byte for byte what JSON.stringify({backend, bans, drift}, null, 2) prints plus its
+// newline, written straight from the walk into Buffers: no row objects, no row strings, no 30 MB string to flatten
+// and encode again. Rows sit at depth 2 (4 spaces), their fields at depth 3 (6 spaces).
 const ROW_OPEN = '\n    {\n      "address": "';
-const NULL_STORY =
-  '      "reason": null,\n      "trigger": null,\n      "bannedAt": null,\n      "origin": null,\n      "drift": "external"\n    },';
+const FIRST_ROW = Buffer.from(ROW_OPEN);
+const NEXT_ROW = Buffer.from(`,${ROW_OPEN}`);
+const NULL_STORY = Buffer.from(
+  '      "reason": null,\n      "trigger": null,\n      "bannedAt": null,\n      "origin": null,\n      "drift": "external"\n    }',
+);
+const NO_EXPIRY = '      "expiresIn": null,\n      "expiresAt": null,\n';
+const CHUNK = 1 << 20;
 
 /** JSON.stringify(value, null, 2) for a value nested `depth` levels deep. */
 function nested(value: unknown, depth: number): string {
   return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
+/** Appends bytes to a list of 1 MiB Buffers. */
+class ByteWriter {
+  readonly chunks: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pos = 0;
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.chunks.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    this.pos = 0;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Address text: ASCII, one byte per character. */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  text(s: string): void {
+    this.bytes(Buffer.from(s, 'utf8'));
+  }
+
+  finish(): Buffer[] {
+    this.chunks.push(this.buf.subarray(0, this.pos));
+    return this.chunks;
+  }
+}
+
+/** The `bans list --json` document (with its final newline) as Buffers to write in order. */
 export function renderBansJson(
   backend: BackendKind,
   kernel: readonly KernelBan[],
   journal: JournalState,
   now: number,
   family?: Family,
-): string {
+): Buffer[] {
   const iso = isoCache();
   const nowSec = Math.floor(now / 1000) * 1000;
   const records = journal.records as readonly AnyBanRecord[];
-  // Every piece of a row but its address repeats across rows, so each is formatted once and rows are joins of
-  // shared strings: family and prefix, expiry per distinct number of seconds, the journal story per record.
-  const mids = [4, 6].map((f) => [false, true].map((p) => `",\n      "family": ${f},\n      "prefix": ${p},\n`));
+  // Every piece of a row but its address repeats across rows, so each is encoded once: family and prefix, the
+  // expiry per distinct number of seconds, the journal story per record.
+  const mids = [4, 6].map((f) =>
+    [false, true].map((p) => Buffer.from(`",\n      "family": ${f},\n      "prefix": ${p},\n`)),
+  );
   const mid = (f: Family, t: string) => mids[f === 4 ? 0 : 1][t.includes('/') ? 1 : 0];
-  const kernelExpiry = new Map<number, string>();
-  const expiry = (seconds: number | undefined): string => {
-    if (seconds === undefined) return '      "expiresIn": null,\n      "expiresAt": null,\n';
-    let s = kernelExpiry.get(seconds);
-    if (s === undefined) {
-      s = `      "expiresIn": ${seconds},\n      "expiresAt": "${iso(nowSec + seconds * 1000)}",\n`;
-      kernelExpiry.set(seconds, s);
+  const noExpiry = Buffer.from(NO_EXPIRY);
+  const expiries = new Map<number, Buffer>();
+  const expiry = (seconds: number | undefined): Buffer => {
+    if (seconds === undefined) return noExpiry;
+    let b = expiries.get(seconds);
+    if (b === undefined) {
+      b = Buffer.from(`      "expiresIn": ${seconds},\n      "expiresAt": "${iso(nowSec + seconds * 1000)}",\n`);
+      expiries.set(seconds, b);
     }
-    return s;
+    return b;
   };
-  const stories = new Map<number, string>();
-  const story = (i: number, missing: boolean): string => {
+  const stories = new Map<number, Buffer>();
+  const story = (i: number, missing: boolean): Buffer => {
     const key = missing ? -2 - i : i;
-    let s = stories.get(key);
-    if (s === undefined) {
+    let b = stories.get(key);
+    if (b === undefined) {
       const j = records[i];
       const left = secondsLeft(j, now);
-      s =
+      b = Buffer.from(
         (missing
           ? left === null
-            ? '      "expiresIn": null,\n      "expiresAt": null,\n'
+            ? NO_EXPIRY
             : `      "expiresIn": ${left},\n      "expiresAt": "${iso(j.until!)}",\n`
           : '') +
-        `      "reason": ${j.reason === undefined ? 'null' : JSON.stringify(j.reason)},\n` +
-        `      "trigger": ${j.trigger === undefined ? 'null' : nested(j.trigger, 3)},\n` +
-        `      "bannedAt": "${iso(j.at)}",\n      "origin": "${j.origin}",\n` +
-        `      "drift": ${missing ? '"missing"' : 'null'}\n    },`;
-      stories.set(key, s);
+          `      "reason": ${j.reason === undefined ? 'null' : JSON.stringify(j.reason)},\n` +
+          `      "trigger": ${j.trigger === undefined ? 'null' : nested(j.trigger, 3)},\n` +
+          `      "bannedAt": "${iso(j.at)}",\n      "origin": "${j.origin}",\n` +
+          `      "drift": ${missing ? '"missing"' : 'null'}\n    }`,
+      );
+      stories.set(key, b);
     }
-    return s;
+    return b;
   };
-  const rows: string[] = [];
+  const out = new ByteWriter();
+  out.text(`{\n  "backend": ${JSON.stringify(backend)},\n  "bans": [`);
+  let open = FIRST_ROW;
   const drift = walk(kernel, journal, family, {
     kernel(k, i) {
-      rows.push(
-        ROW_OPEN + k.target + mid(k.family, k.target) + expiry(k.expiresIn) + (i < 0 ? NULL_STORY : story(i, false)),
-      );
+      out.bytes(open);
+      out.ascii(k.target);
+      out.bytes(mid(k.family, k.target));
+      out.bytes(expiry(k.expiresIn));
+      out.bytes(i < 0 ? NULL_STORY : story(i, false));
+      open = NEXT_ROW;
     },
     missing(target, i) {
-      rows.push(ROW_OPEN + target + mid(records[i].family, target) + story(i, true));
+      out.bytes(open);
+      out.ascii(target);
+      out.bytes(mid(records[i].family, target));
+      out.bytes(story(i, true));
+      open = NEXT_ROW;
     },
   });
-  // Each row ends in "}," so the list's last comma is dropped.
-  const body = rows.length === 0 ? ']' : `${rows.join('').slice(0, -1)}\n  ]`;
-  return `{\n  "backend": ${JSON.stringify(backend)},\n  "bans": [${body},\n  "drift": ${nested(drift, 1)}\n}`;
+  out.text(`${open === FIRST_ROW ? ']' : '\n  ]'},\n  "drift": ${nested(drift, 1)}\n}\n`);
+  return out.finish();
 }

@@ -83,6 +83,9 @@ test('100k rows merge in one pass', () => {
   assert.equal(r.drift.external.length + r.drift.missing.length, 0);
 });
 
+const rendered = (...args: Parameters<typeof renderBansJson>) =>
+  Buffer.concat(renderBansJson(...args)).toString('utf8');
+
 test('the --json text is exactly the pretty-printed merge: story, drift both ways, family filter, empty', () => {
   const quoted: JournalRecord = {
     op: 'ban',
@@ -98,14 +101,14 @@ test('the --json text is exactly the pretty-printed merge: story, drift both way
   const state = foldJournal(records, now);
   for (const family of [undefined, 4, 6] as const) {
     const expected = JSON.stringify({ backend: 'nftables', ...mergeBans(kern, state, now, family) }, null, 2);
-    assert.equal(renderBansJson('nftables', kern, state, now, family), expected);
+    assert.equal(rendered('nftables', kern, state, now, family), `${expected}\n`);
   }
   const empty = foldJournal([], now);
   assert.equal(
-    renderBansJson('route', [], empty, now),
-    JSON.stringify({ backend: 'route', ...mergeBans([], empty, now) }, null, 2),
+    rendered('route', [], empty, now),
+    `${JSON.stringify({ backend: 'route', ...mergeBans([], empty, now) }, null, 2)}\n`,
   );
-  const allMissing = JSON.parse(renderBansJson('dry-run', [], state, now));
+  const allMissing = JSON.parse(rendered('dry-run', [], state, now));
   assert.deepEqual(allMissing.drift.missing, [
     '192.0.2.66',
     '2001:db8::/64',
@@ -113,4 +116,22 @@ test('the --json text is exactly the pretty-printed merge: story, drift both way
     '198.51.100.1',
     '198.51.100.0/24',
   ]);
+});
+
+test('a --json document of many rows spans several buffers and still matches the pretty-printed merge', () => {
+  const recs: JournalRecord[] = [
+    { op: 'ban', targets: [], family: 4, at: now, until: now + 3_600_000, origin: 'manual', reason: 'list' },
+  ];
+  const kern: KernelBan[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const target = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+    (recs[0] as { targets: string[] }).targets.push(target);
+    if (i % 1000 !== 0) kern.push({ target, family: 4, expiresIn: 3590 + (i % 7) });
+  }
+  kern.push({ target: '2001:db8::/48', family: 6 });
+  const state = foldJournal(recs, now);
+  const chunks = renderBansJson('nftables', kern, state, now);
+  assert.ok(chunks.length > 1);
+  const expected = JSON.stringify({ backend: 'nftables', ...mergeBans(kern, state, now) }, null, 2);
+  assert.equal(Buffer.concat(chunks).toString('utf8'), `${expected}\n`);
 });
