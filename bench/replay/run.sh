@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Replay throughput: generates a large synthetic capture (lab/bigpcap.py) in a temporary directory, then times
-# `tcpdump -nr FILE -w /dev/null` and our reader on the same file, reporting packets/s, the time ratio and peak RSS.
+# Replay throughput: generates a large synthetic capture (lab/bigpcap.py) in a temporary directory, then times, on
+# the same file in the same run, `tcpdump -nr FILE -w /dev/null`, `portsentinel replay FILE` (end to end: start-up,
+# decode, detection, report), the same with --json, and the decode-only entry, reporting packets/s, the time
+# ratio against tcpdump and peak RSS.
 #
 # usage: bench/replay/run.sh [PACKETS] [-- COMMAND...]
 #   PACKETS   capture size (default 3000000)
-#   COMMAND   what to time instead of the decode-only entry; FILE in it is replaced by the capture path, e.g.
-#             bench/replay/run.sh 3000000 -- ./bin/run.js replay FILE --json
+#   COMMAND   time this instead; FILE in it is replaced by the capture path, e.g.
+#             bench/replay/run.sh 3000000 -- ./bin/run.js replay FILE --mode atcp
 # Needs: a build (npx tsc -p tsconfig.json), /usr/bin/python3, tcpdump, GNU time (/usr/bin/time).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,7 +22,12 @@ CAP="$TMP/big.pcap"
 
 /usr/bin/python3 "$LAB/bigpcap.py" "$CAP" "$PACKETS"
 SIZE=$(stat -c %s "$CAP")
-if [[ $# -gt 0 ]]; then CMD=("${@//FILE/$CAP}"); else CMD=(node "$ROOT/dist/bench/replay/decode.js" "$CAP"); fi
+CMDS=()
+if [[ $# -gt 0 ]]; then CMDS=("${*//FILE/$CAP}"); else
+  CMDS=("node $ROOT/bin/run.js replay $CAP --config embedded"
+    "node $ROOT/bin/run.js replay $CAP --config embedded --json"
+    "node $ROOT/dist/bench/replay/decode.js $CAP")
+fi
 cat "$CAP" >/dev/null # warm the page cache so both readers start equal
 
 # best of RUNS: elapsed seconds and max RSS (KiB) of one command
@@ -35,10 +42,15 @@ best() {
 }
 
 read -r T_S T_KB < <(best tcpdump -nr "$CAP" -w /dev/null)
-read -r O_S O_KB < <(best "${CMD[@]}")
-awk -v n="$PACKETS" -v size="$SIZE" -v ts="$T_S" -v tkb="$T_KB" -v os="$O_S" -v okb="$O_KB" -v cmd="${CMD[*]}" 'BEGIN {
+awk -v n="$PACKETS" -v size="$SIZE" -v ts="$T_S" -v tkb="$T_KB" 'BEGIN {
   printf "capture: %d packets, %.0f MB\n", n, size / 1e6
-  printf "tcpdump -nr -w /dev/null: %.2f s  %.1f M packets/s  peak RSS %.0f MiB\n", ts, n / ts / 1e6, tkb / 1024
-  printf "%s: %.2f s  %.1f M packets/s  peak RSS %.0f MiB\n", cmd, os, n / os / 1e6, okb / 1024
-  printf "ratio (ours / tcpdump time): %.2f\n", os / ts
+  printf "%-70s %6.2f s %6.1f M packets/s  peak RSS %5.0f MiB\n", "tcpdump -nr FILE -w /dev/null", ts, n / ts / 1e6, tkb / 1024
 }'
+for c in "${CMDS[@]}"; do
+  # shellcheck disable=SC2086
+  read -r O_S O_KB < <(best $c)
+  awk -v n="$PACKETS" -v ts="$T_S" -v os="$O_S" -v okb="$O_KB" -v cmd="${c//$CAP/FILE}" 'BEGIN {
+    sub(/^node [^ ]*\/bin\/run.js/, "portsentinel", cmd); sub(/^node [^ ]*\/dist\//, "dist/", cmd)
+    printf "%-70s %6.2f s %6.1f M packets/s  peak RSS %5.0f MiB  ratio %.2fx tcpdump\n", cmd, os, n / os / 1e6, okb / 1024, os / ts
+  }'
+done

@@ -66,6 +66,7 @@ export default class Replay extends BaseCommand<ReplayReport> {
       listening: flags.listening,
       backend: flags.backend as 'nftables' | 'route' | 'command' | undefined,
       keepAlerts: json || flags.log,
+      keepLog: flags.log === true,
       onProgress: bar && ((s, pass, read, total) => bar.update(s, pass, read, total)),
     }).finally(() => bar?.done());
     // Warnings go to stderr under --json too (oclif's logToStderr is silent then).

@@ -64,6 +64,8 @@ export class EventCollector {
     private readonly config: PortSentryConfig,
     private readonly backend: 'nftables' | 'route' | 'command',
     private readonly keepAlerts: boolean,
+    /** Keep each alert's PortSentry log lines too (--log): the bulk of a large report, so only when asked. */
+    private readonly keepLog = keepAlerts,
   ) {}
 
   add(ev: DetectorEvent): void {
@@ -78,8 +80,8 @@ export class EventCollector {
         ...d,
         verdict: ev.verdict,
         hits: ev.hits,
-        log: formatAlertLines(ev, actions),
       };
+      if (this.keepLog) row.log = formatAlertLines(ev, actions);
       if (ev.reason !== undefined) row.reason = ev.reason;
       this.alerts.push(row);
     }

@@ -103,7 +103,7 @@ export function renderReport(r: ReplayReport, opts: { log: boolean }): string[] 
   }
   if (opts.log) {
     out.push('');
-    for (const a of r.alerts) for (const line of a.log) out.push(`${a.time} ${line}`);
+    for (const a of r.alerts) for (const line of a.log ?? []) out.push(`${a.time} ${line}`);
   }
   return out;
 }

@@ -81,7 +81,8 @@ export interface AlertRow {
   hits: number;
   reason?: string;
   /** The attackalert lines PortSentry would log for it (none for ignored / below-trigger hits). */
-  log: string[];
+  /** PortSentry-style log lines for this hit (with --log). */
+  log?: string[];
 }
 
 export interface BanRow {

@@ -32,6 +32,8 @@ export interface ReplayOptions {
   backend?: Backend;
   /** Keep every alert in the report (JSON, --log); off, only sources and bans are kept. */
   keepAlerts: boolean;
+  /** Keep every alert's PortSentry log lines (--log); defaults to keepAlerts. */
+  keepLog?: boolean;
   onProgress?: (source: string, pass: 1 | 2, read: number, total?: number) => void;
   stdin?: NodeJS.ReadableStream;
   /** Candidates kept per file before it is read a second time instead (default FILE_CANDIDATE_LIMIT). */
@@ -152,7 +154,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     isListening: buildIsListening(tables),
     isNeverBan: buildIsOwnAddress(hostAddrs),
   });
-  const collector = new EventCollector(config, backend, opts.keepAlerts);
+  const collector = new EventCollector(config, backend, opts.keepAlerts, opts.keepLog ?? opts.keepAlerts);
   const judge = (p: Packet) => {
     const ev = detector.process(p);
     if (ev !== undefined) collector.add(ev);

@@ -62,6 +62,12 @@ test('--json validates against the schema and names hosts, listeners and the ban
   );
   assert.equal(report.sources[0].verdict, 'banned');
   assert.ok(report.alerts.length > 1);
+  assert.ok(
+    report.alerts.every((a) => a.log === undefined),
+    'log lines only with --log',
+  );
+  const withLog = replayJson([capture, '--log']);
+  assert.match(withLog.alerts[0].log?.[0] ?? '', /^attackalert: TCP SYN\/Normal scan from host: 192\.0\.2\.66/);
 });
 
 test('the same capture gives byte-identical JSON', () => {

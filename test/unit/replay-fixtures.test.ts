@@ -81,10 +81,10 @@ for (const name of fixtures) {
   if (sameAsPortSentry && existsSync(logFile) && readFileSync(logFile, 'utf8').trim() !== '') {
     test(`fixture ${name}: every line PortSentry 1.2 logged is one replay --log would print`, () => {
       const tmp = mkdtempSync(join(tmpdir(), 'psn-replay-'));
-      const r = runCli(replayArgs(dir, exp, tmp, ['--json', '--backend', 'command']));
+      const r = runCli(replayArgs(dir, exp, tmp, ['--json', '--log', '--backend', 'command']));
       assert.equal(r.status, 0, r.stderr);
       const report = JSON.parse(r.stdout) as ReplayReport;
-      const ours = countLines(report.alerts.flatMap((a) => a.log));
+      const ours = countLines(report.alerts.flatMap((a) => a.log ?? []));
       const theirs = readFileSync(logFile, 'utf8')
         .split('\n')
         .filter((l) => l.includes('attackalert:'))
