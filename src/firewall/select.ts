@@ -5,7 +5,7 @@ import type { BanSet } from './banset.js';
 import { EnvironmentError } from '../errors.js';
 import { isPermissionError, NetlinkError, toPortsentinelError } from '../netlink/errors.js';
 import { NftablesBanSet, type NftablesOptions } from './nftables/backend.js';
-import { findNft } from './nftables/nft.js';
+import { findNft } from './nftables/find-nft.js';
 import { RouteBanSet, type RouteOptions } from './route/backend.js';
 
 export type BackendName = 'auto' | 'nftables' | 'route';

@@ -35,7 +35,7 @@ import { getSet } from '../../netlink/nftables/set.js';
 import { deleteTable } from '../../netlink/nftables/table.js';
 import { getGen } from '../../netlink/nftables/gen.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
-import { applyNftDocument, findNft, listNftChain } from './nft.js';
+import { findNft } from './find-nft.js';
 import { buildSetupDocument, findLogRule, SETS, TABLE, type SetName, type SetupOptions } from './document.js';
 import { addressText, compareBytes, parseTarget, prefixEnd, rangeToPrefixes, type Target } from '../targets.js';
 
@@ -117,6 +117,8 @@ export class NftablesBanSet implements BanSet {
 
   async setup(): Promise<void> {
     await this.probe();
+    // nft (and its document validator) is needed only here: loaded on demand, not by every ban.
+    const { applyNftDocument, listNftChain } = await import('./nft.js');
     // Without an explicit group, keep the one the chain's log rules already use (a `watch --nflog-group N` may be
     // listening on it); else the default. Either way the rebuilt chain has the log rules `watch` reads.
     const log = this.opts.logGroup === undefined ? findLogRule(await listNftChain(this.table, 'input')) : undefined;

@@ -4,25 +4,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessSync, constants } from 'node:fs';
 import { EnvironmentError, OperationError } from '../../errors.js';
 import { validate } from '../../generated/nftables.js';
+import { findNft } from './find-nft.js';
 
-const SEARCH_PATH = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/local/bin'];
-
-/** Absolute path of the nft binary, or undefined when it is not installed. */
-export function findNft(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...SEARCH_PATH];
-  for (const dir of dirs) {
-    try {
-      accessSync(join(dir, 'nft'), constants.X_OK);
-      return join(dir, 'nft');
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+export { findNft };
 
 export function checkNftDocument(doc: unknown): void {
   if (!validate(doc)) {
