@@ -55,6 +55,6 @@ export class RenderedJson {
 export abstract class BanCommand<T> extends BaseCommand<T> {
   override logJson(json: unknown): void {
     if (json instanceof RenderedJson) for (const chunk of json.chunks) process.stdout.write(chunk);
-    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    else super.logJson(json);
   }
 }
