@@ -40,6 +40,8 @@ export interface BanOutcome {
   /** When the bans end (ISO 8601), null = permanent. */
   until: string | null;
   reason: string | null;
+  /** What went wrong after the bans were made (e.g. HISTORY_FILE not writable). */
+  warnings: string[];
 }
 
 /** Splits targets into those that may be banned and those the never-ban rules refuse. Pure given the matcher. */
@@ -93,6 +95,7 @@ function historyLines(targets: Target[], shared: { at: number; trigger?: Trigger
 export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
   const { allowed, refused, forced } = screenTargets(req.targets, req.matcher ?? matcherFor(ctx), req.force);
   const timeout = req.timeout > 0 ? req.timeout : undefined;
+  const warnings: string[] = [];
   return withSession(
     ctx,
     async (s) => {
@@ -104,7 +107,16 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         );
         const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
         appendLines(ctx.stateDir, formatBanLines(allowed, shared));
-        if (ctx.historyFile) appendHistory(ctx.historyFile, historyLines(allowed, shared));
+        // The bans are in the kernel and the journal by now: a history file that cannot be written is worth a
+        // warning, not a failed command.
+        if (ctx.historyFile) {
+          try {
+            appendHistory(ctx.historyFile, historyLines(allowed, shared));
+          } catch (err) {
+            if (!(err instanceof PortsentinelError)) throw err;
+            warnings.push(err.message);
+          }
+        }
       }
       return {
         backend: s.banSet.kind,
@@ -114,6 +126,7 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         timeout: timeout ?? null,
         until: until === undefined ? null : new Date(until).toISOString(),
         reason: req.reason ?? null,
+        warnings,
       };
     },
     req.now,

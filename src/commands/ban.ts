@@ -44,10 +44,11 @@ export default class Ban extends BanCommand<BanOutcome> {
       reason: flags.reason,
       force: flags.force,
     });
-    for (const r of result.forced) this.logToStderr(`portsentinel: warning: banned anyway (--force): ${r.rule}`);
-    for (const r of result.refused) {
-      this.logToStderr(`portsentinel: refused ${r.address}: ${r.rule} (--force bans it anyway)`);
-    }
+    // Straight to stderr: oclif's logToStderr is silent under --json, and these must be seen.
+    const warn = (line: string) => process.stderr.write(`portsentinel: ${line}\n`);
+    for (const r of result.forced) warn(`warning: banned anyway (--force): ${r.rule}`);
+    for (const r of result.refused) warn(`refused ${r.address}: ${r.rule} (--force bans it anyway)`);
+    for (const w of result.warnings) warn(`warning: ${w}`);
     const { formatBanSummary } = await import('../bans/summary.js');
     this.log(formatBanSummary(result));
     return result;

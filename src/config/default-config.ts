@@ -22,8 +22,10 @@ ADVANCED_EXCLUDE_TCP="113,139"
 ADVANCED_EXCLUDE_UDP="520,138,137,67"
 
 IGNORE_FILE="/etc/portsentry/portsentry.ignore"
-HISTORY_FILE="/var/lib/portsentry/portsentry.history"
-BLOCKED_FILE="/var/lib/portsentry/portsentry.blocked"
+# portsentinel's own journal (/var/lib/portsentinel) records every ban; set HISTORY_FILE to also keep
+# PortSentry's history file for scripts that read it.
+#HISTORY_FILE="/var/lib/portsentry/portsentry.history"
+#BLOCKED_FILE="/var/lib/portsentry/portsentry.blocked"
 
 RESOLVE_HOST="0"
 

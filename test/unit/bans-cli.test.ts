@@ -33,6 +33,24 @@ function workspace() {
   return { dir, cli, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+test('a HISTORY_FILE that cannot be written is a warning: the ban stands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pst-cli-'));
+  try {
+    const conf = join(dir, 'portsentry.conf');
+    writeFileSync(conf, `TCP_PORTS="1"\nHISTORY_FILE="${dir}/no/such/dir/history"\n`);
+    const r = runCli(['ban', '192.0.2.66', '--json', '--state-dir', dir, '--backend', 'dry-run', '--config', conf]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    valid(validateBan as Validator, out);
+    assert.deepEqual(out.banned, ['192.0.2.66']);
+    assert.equal(out.warnings.length, 1);
+    assert.match(r.stderr, /warning: cannot append to the history file .*no\/such\/dir\/history/);
+    assert.deepEqual(readJournal(dir).records.flatMap(recordTargets), ['192.0.2.66']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('ban → list → unban with schemas, journal and history', () => {
   const w = workspace();
   try {
