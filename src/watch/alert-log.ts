@@ -30,7 +30,7 @@ function streamLog(stream: NodeJS.WritableStream): AlertLog {
 
 function startLogger(devLog: string): ChildProcess | undefined {
   try {
-    return spawn('logger', ['--id', String(process.pid), '-t', 'portsentinel', '-p', 'daemon.notice', '-u', devLog], {
+    return spawn('logger', [`--id=${process.pid}`, '-t', 'portsentinel', '-p', 'daemon.notice', '-u', devLog], {
       stdio: ['pipe', 'ignore', 'ignore'],
     });
   } catch {

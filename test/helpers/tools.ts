@@ -12,6 +12,8 @@ export const PACKAGE_OF: Record<string, string> = {
   '/usr/bin/python3': 'python3-scapy',
   iptables: 'iptables',
   portsentry: 'portsentry',
+  logger: 'bsdutils',
+  python3: 'python3',
 };
 
 const found = new Map<string, boolean>();
