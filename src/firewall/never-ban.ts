@@ -148,6 +148,7 @@ export function parseIPv4Routes(text: string): ProtectedAddress[] {
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8 || f[1] !== '00000000' || f[7] !== '00000000' || f[2] === '00000000') continue;
+    if (!/^[0-9A-Fa-f]{8}$/.test(f[2])) continue;
     const n = parseInt(f[2], 16);
     const addr = `${n & 0xff}.${(n >>> 8) & 0xff}.${(n >>> 16) & 0xff}.${n >>> 24}`;
     const p = protect(addr, `this host's default gateway (${f[0]})`);
@@ -161,8 +162,9 @@ export function parseIPv6Routes(text: string): ProtectedAddress[] {
   const out: ProtectedAddress[] = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[1] !== '00' || !/^0{32}$/.test(f[0]) || /^0{32}$/.test(f[4])) continue;
-    const addr = f[4].match(/.{4}/g)!.join(':');
+    if (f.length < 10 || f[1] !== '00' || !/^0{32}$/.test(f[0])) continue;
+    if (!/^[0-9a-f]{32}$/i.test(f[4]) || /^0{32}$/.test(f[4])) continue;
+    const addr = f[4].replace(/(.{4})(?!$)/g, '$1:');
     const p = protect(addr, `this host's default gateway (${f[9]})`);
     if (p) out.push(p);
   }

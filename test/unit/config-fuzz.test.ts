@@ -9,18 +9,7 @@ import { parseIgnoreText } from '../../src/config/ignore.js';
 import { decodeText } from '../../src/config/load.js';
 import type { ConfigProblem } from '../../src/config/problem.js';
 import { repoRoot } from '../helpers/cli.js';
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 const goodDir = join(repoRoot, 'fixtures', 'configs', 'good');
 const seeds = readdirSync(goodDir)

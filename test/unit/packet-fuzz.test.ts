@@ -9,22 +9,11 @@ import { CaptureDecoder } from '../../src/packet/capture-decoder.js';
 import { decodeIpPacket } from '../../src/packet/decode-ip.js';
 import { Reassembler } from '../../src/packet/ip/reassembler.js';
 import { createPacket } from '../../src/packet/packet.js';
+import { prng } from '../helpers/prng.js';
 
 const DIR = fileURLToPath(new URL('../../../fixtures/captures/decoder/', import.meta.url));
 const SEED = Number(process.env.PACKET_FUZZ_SEED ?? 0x5eed);
 const ITERATIONS = Number(process.env.PACKET_FUZZ_ITERATIONS ?? 6000);
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fixtures = readdirSync(DIR)
   .filter((f) => /\.(pcap|pcapng)$/.test(f))
