@@ -94,30 +94,59 @@ export function buildNeverBanMatcher(lists: NeverBanLists): NeverBanMatcher {
       return undefined;
     },
     refusal(target: Prefix, known?: string): string | undefined {
-      const max = target.family === 4 ? 32 : 128;
       const text = known ?? formatPrefix(target);
-      if (target.length === max) {
-        if (isLoopback(target.family, target.bytes)) return `${text} is loopback`;
-        if (isUnspecified(target.bytes)) return `${text} is the unspecified address, not a host`;
-        const hit = byAddress.get(text);
-        if (hit) return `${text} is ${hit.why}`;
-        for (const e of lists.ignore) {
-          if (prefixContains(e.prefix, target.family, target.bytes)) return `${text} is in ${ignoreText(e)}`;
-        }
-        return undefined;
-      }
-      // A prefix is refused when it would cover anything protected.
-      const lo = target.family === 4 ? loopback4 : loopback6;
-      if (prefixContains(target, lo.family, lo.bytes)) return `${text} contains loopback`;
-      for (const h of lists.hosts) {
-        if (prefixContains(target, h.family, h.bytes)) return `${text} contains ${h.address}, ${h.why}`;
-      }
-      for (const e of lists.ignore) {
-        if (overlaps(target, e.prefix)) return `${text} overlaps ${ignoreText(e)}`;
-      }
-      return undefined;
+      const why = refusal(target, text);
+      if (why !== undefined) return why;
+      // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) names the IPv4 host: the IPv4 rules apply to it too.
+      const v4 = mappedIPv4(target);
+      const mapped = v4 && refusal(v4, formatPrefix(v4));
+      return mapped === undefined ? undefined : `${text} is IPv4-mapped: ${mapped}`;
     },
   };
+
+  function refusal(target: Prefix, text: string): string | undefined {
+    const max = target.family === 4 ? 32 : 128;
+    if (target.length === max) {
+      if (isLoopback(target.family, target.bytes)) return `${text} is loopback`;
+      if (isUnspecified(target.bytes)) return `${text} is the unspecified address, not a host`;
+      const hit = byAddress.get(text);
+      if (hit) return `${text} is ${hit.why}`;
+      for (const e of lists.ignore) {
+        if (prefixContains(e.prefix, target.family, target.bytes)) return `${text} is in ${ignoreText(e)}`;
+      }
+      return undefined;
+    }
+    // A prefix is refused when it would cover anything protected.
+    const lo = target.family === 4 ? loopback4 : loopback6;
+    if (prefixContains(target, lo.family, lo.bytes)) return `${text} contains loopback`;
+    for (const h of lists.hosts) {
+      if (prefixContains(target, h.family, h.bytes)) return `${text} contains ${h.address}, ${h.why}`;
+    }
+    for (const e of lists.ignore) {
+      if (overlaps(target, e.prefix)) return `${text} overlaps ${ignoreText(e)}`;
+    }
+    return undefined;
+  }
+}
+
+/** ::ffff:0:0/96, the IPv4-mapped IPv6 addresses. */
+const MAPPED: Prefix = {
+  family: 6,
+  bytes: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0),
+  length: 96,
+};
+
+/**
+ * The IPv4 prefix an IPv6 prefix covers inside ::ffff:0:0/96 (a prefix covering that whole range maps to
+ * 0.0.0.0/0), or undefined when it does not reach into the mapped range.
+ */
+function mappedIPv4(target: Prefix): Prefix | undefined {
+  if (target.family !== 6) return undefined;
+  if (target.length <= 96) {
+    return prefixContains(target, 6, MAPPED.bytes) ? { family: 4, bytes: new Uint8Array(4), length: 0 } : undefined;
+  }
+  if (!prefixContains(MAPPED, 6, target.bytes)) return undefined;
+  return { family: 4, bytes: target.bytes.slice(12, 16), length: target.length - 96 };
 }
 
 // ---- gathering the lists (I/O) ----

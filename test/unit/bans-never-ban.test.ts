@@ -98,3 +98,21 @@ test('gathering reads this host (or namespace): its own addresses and loopback a
   const own = gatherNeverBanLists().hosts.find((h) => h.why.startsWith("this host's own") && h.family === 4);
   if (own) assert.match(live.refusal(p(own.address)) ?? '', /own address|loopback/);
 });
+
+test('IPv4-mapped IPv6 forms of protected IPv4 hosts and ignored prefixes are refused', () => {
+  assert.equal(
+    m.refusal(p('::ffff:192.0.2.1')),
+    "::ffff:c000:201 is IPv4-mapped: 192.0.2.1 is this host's default gateway (eth0)",
+  );
+  assert.match(m.refusal(p('::ffff:192.0.2.53')) ?? '', /IPv4-mapped: 192\.0\.2\.53 is a nameserver/);
+  assert.match(m.refusal(p('::ffff:192.0.2.10')) ?? '', /IPv4-mapped: 192\.0\.2\.10 is this host's own address/);
+  assert.match(m.refusal(p('::ffff:198.51.100.77')) ?? '', /IPv4-mapped: 198\.51\.100\.77 is in the ignore list/);
+  assert.match(m.refusal(p('::ffff:127.0.0.1')) ?? '', /loopback/);
+  assert.match(m.refusal(p('::ffff:192.0.2.0/120')) ?? '', /IPv4-mapped: 192\.0\.2\.0\/24 contains 192\.0\.2\.10/);
+  assert.match(m.refusal(p('::ffff:0:0/96')) ?? '', /IPv4-mapped: 0\.0\.0\.0\/0 contains loopback/);
+  assert.match(m.refusal(p('::ff00:0:0/88')) ?? '', /IPv4-mapped/);
+  // Mapped forms of ordinary hosts, and IPv6 outside the mapped range, still pass.
+  assert.equal(m.refusal(p('::ffff:192.0.2.66')), undefined);
+  assert.equal(m.refusal(p('::ffff:203.0.113.0/120')), undefined);
+  assert.equal(m.refusal(p('64:ff9b::c000:201')), undefined);
+});
