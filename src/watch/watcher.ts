@@ -38,6 +38,8 @@ export interface WatcherDeps {
 
 /** Made-up probes judged by the throwaway watcher at start-up (about one in four leads to a ban attempt). */
 const WARM_PROBES = 2048;
+/** How often, at most, the kernel is asked whether a source it should be dropping still is banned there. */
+const RECHECK_MS = 1000;
 
 export class Watcher {
   private ctx: BanContext;
@@ -48,6 +50,8 @@ export class Watcher {
   private readonly listeners = new ListenerTable();
   private readonly own = new OwnAddresses();
   private readonly inflight = new Set<Promise<void>>();
+  /** Sources banned in the kernel set (seeded or by this watch), and when the kernel was last asked about each. */
+  private readonly inKernel = new Map<string, number>();
   capture?: LiveCapture;
   alertCount = 0;
   banCount = 0;
@@ -79,7 +83,11 @@ export class Watcher {
   /** Addresses the kernel already holds: their next probes are "already blocked", not new bans. */
   seed(addresses: Iterable<string>): number {
     let n = 0;
-    for (const a of addresses) if (this.detector.markBanned(a)) n++;
+    for (const a of addresses) {
+      if (!this.detector.markBanned(a)) continue;
+      this.inKernel.set(a, -Infinity);
+      n++;
+    }
     return n;
   }
 
@@ -98,6 +106,7 @@ export class Watcher {
     if (ev.verdict !== 'banned') {
       for (const l of formatAlertLines(ev)) this.deps.alerts.line(l);
       if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
+      if (ev.verdict === 'already-banned') this.recheck(ev.detection.address);
       return;
     }
     const job = this.respond(ev).finally(() => this.inflight.delete(job));
@@ -134,6 +143,7 @@ export class Watcher {
       this.detector.forget(d.address);
       return;
     }
+    if (banned) this.inKernel.set(d.address, -Infinity);
     if (report.blocked) this.banCount++;
     if (!report.blocked && !banned) return;
     try {
@@ -147,6 +157,33 @@ export class Watcher {
     } catch (err) {
       this.deps.alerts.line(`attackalert: ERROR: could not record the ban of ${d.address}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * A probe from a source this watch banned in the kernel: the kernel drops a banned source's packets before they
+   * are logged, so the ban may have ended (its timeout, `portsentinel unban`). If the kernel no longer holds it,
+   * the detector forgets the source and its next probes are judged afresh.
+   */
+  private recheck(address: string): void {
+    const banSet = this.deps.banSet;
+    const last = this.inKernel.get(address);
+    if (!banSet || last === undefined || this.deps.trial) return;
+    const now = performance.now();
+    if (now - last < RECHECK_MS) return;
+    this.inKernel.set(address, now);
+    const job = banSet
+      .has(address)
+      .then(
+        (held) => {
+          if (held || !this.inKernel.has(address)) return;
+          this.inKernel.delete(address);
+          this.detector.forget(address);
+          this.deps.alerts.line(`attackalert: Host ${address} is no longer banned in the kernel; watching it again`);
+        },
+        () => undefined,
+      )
+      .finally(() => this.inflight.delete(job));
+    this.inflight.add(job);
   }
 
   /** SIGHUP: a new context (config + ignore file), never-ban lists and detector; bans made so far stay known. */

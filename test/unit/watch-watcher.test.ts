@@ -1,0 +1,152 @@
+// The live loop's wiring, without a kernel: a fake ban set, probes pushed straight into the watcher.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PortSentryConfig } from '../../src/config/types.js';
+import type { BanEntry, BanSet } from '../../src/firewall/banset.js';
+import type { BanContext } from '../../src/bans/context.js';
+import { buildNeverBanMatcher } from '../../src/firewall/never-ban.js';
+import { createPacket } from '../../src/packet/packet.js';
+import { IPPROTO_TCP, TCP_SYN } from '../../src/packet/types.js';
+import { Watcher } from '../../src/watch/watcher.js';
+
+function config(over: Partial<PortSentryConfig> = {}): PortSentryConfig {
+  return {
+    tcpPorts: [1, 11],
+    udpPorts: [1, 7],
+    advancedPortsTcp: 1024,
+    advancedPortsUdp: 1024,
+    advancedExcludeTcp: [113, 139],
+    advancedExcludeUdp: [520, 138, 137, 67],
+    resolveHost: false,
+    blockTcp: 1,
+    blockUdp: 1,
+    killHostsDeny: '',
+    killRunCmd: '',
+    killRunCmdFirst: false,
+    scanTrigger: 0,
+    tcpMode: 'atcp',
+    udpMode: 'audp',
+    banBackend: 'nftables',
+    banTimeout: 3600,
+    nftHooks: ['input'],
+    nftPriority: -10,
+    commandTimeout: 5,
+    maxBansPerMinute: 0,
+    hostsDenyFile: '/nonexistent/hosts.deny',
+    ...over,
+  };
+}
+
+/** An in-memory ban set: `held` is what the "kernel" holds now. */
+function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[] } {
+  const held = new Set<string>();
+  const adds: BanEntry[] = [];
+  const noop = async () => undefined;
+  return {
+    kind: 'nftables',
+    held,
+    adds,
+    setup: noop,
+    teardown: noop,
+    status: async () => ({ kind: 'nftables', ready: true, problems: [] }),
+    async add(entries: BanEntry[]) {
+      for (const e of entries) {
+        adds.push(e);
+        held.add(e.target);
+      }
+    },
+    async remove(targets: string[]) {
+      return targets.filter((t) => held.delete(t));
+    },
+    list: async () => [...held].map((target) => ({ target, family: 4 as const })),
+    has: async (t: string) => held.has(t),
+    close: noop,
+  };
+}
+
+function setup(over: Partial<PortSentryConfig>, historyFile?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-watcher-'));
+  const banSet = memoryBanSet();
+  const lines: string[] = [];
+  const cfg = config(over);
+  const ctx: BanContext = {
+    stateDir: dir,
+    config: cfg,
+    configFile: join(dir, 'portsentry.conf'),
+    ignore: [],
+    historyFile: historyFile && join(dir, historyFile),
+    backend: { kind: 'nftables', reason: 'test' } as unknown as BanContext['backend'],
+    banSet: async () => banSet,
+    close: async () => undefined,
+  };
+  const watcher = new Watcher({
+    opts: { iface: 'any', dryRun: false, json: false, capture: 'nflog', nflogGroup: 4711, syslog: false },
+    ctx,
+    banSet,
+    blockBackend: 'nftables',
+    matcher: buildNeverBanMatcher({ hosts: [], ignore: [] }),
+    alerts: { line: (l) => lines.push(l), close: async () => undefined, target: 'test' },
+    emit: () => undefined,
+  });
+  const p = createPacket();
+  const probe = (port: number) => {
+    p.family = 4;
+    p.ts = Date.now() * 1000;
+    p.src4 = 0xcb007105; // 203.0.113.5
+    p.dst4 = 0x7f000001; // one of our own addresses (loopback)
+    p.proto = IPPROTO_TCP;
+    p.tcpFlags = TCP_SYN;
+    p.dstPort = port;
+    watcher.onPacket(p);
+  };
+  const done = async () => {
+    await watcher.drain();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, ctx, banSet, lines, watcher, probe, done };
+}
+
+test('a scanner whose kernel ban ended (timeout or unban) is banned again when it scans again', async () => {
+  const w = setup({});
+  try {
+    w.probe(1);
+    await w.watcher.drain(false);
+    assert.deepEqual(
+      w.banSet.adds.map((e) => e.target),
+      ['203.0.113.5'],
+    );
+    // The kernel's timeout ends the ban (or `portsentinel unban` lifts it) while the watch runs.
+    w.banSet.held.clear();
+    w.probe(2);
+    await w.watcher.drain(false);
+    w.probe(3);
+    await w.watcher.drain(false);
+    assert.deepEqual(
+      w.banSet.adds.map((e) => e.target),
+      ['203.0.113.5', '203.0.113.5'],
+      w.lines.join('\n'),
+    );
+    assert.ok(w.banSet.held.has('203.0.113.5'));
+  } finally {
+    await w.done();
+  }
+});
+
+test('a ban the kernel still holds stays "already blocked"', async () => {
+  const w = setup({});
+  try {
+    w.probe(1);
+    await w.watcher.drain(false);
+    w.probe(2);
+    await w.watcher.drain(false);
+    w.probe(3);
+    await w.watcher.drain(false);
+    assert.equal(w.banSet.adds.length, 1);
+    assert.ok(w.lines.some((l) => /already blocked/.test(l)));
+  } finally {
+    await w.done();
+  }
+});
