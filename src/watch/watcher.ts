@@ -145,7 +145,12 @@ export class Watcher {
     }
     if (banned) this.inKernel.set(d.address, -Infinity);
     if (report.blocked) this.banCount++;
-    if (!report.blocked && !banned) return;
+    // BLOCK_*="2" (KILL_RUN_CMD only): PortSentry counts the response a success, and writes its history line, when
+    // the shell could run the command, whatever its status.
+    const commandOnly =
+      report.outcomes.length > 0 &&
+      report.outcomes.every((o) => o.kind === 'run' && o.shell !== undefined && !o.shell.notRun && !o.shell.error);
+    if (!report.blocked && !banned && !commandOnly) return;
     try {
       await recordBan({
         stateDir: this.ctx.stateDir,

@@ -150,3 +150,32 @@ test('a ban the kernel still holds stays "already blocked"', async () => {
     await w.done();
   }
 });
+
+test('BLOCK_TCP="2" runs KILL_RUN_CMD and writes the HISTORY_FILE line, as PortSentry did, but no journal ban', async () => {
+  const w = setup({ blockTcp: 2, killRunCmd: 'true' }, 'portsentry.history');
+  try {
+    w.probe(1);
+    await w.watcher.drain(false);
+    assert.equal(w.banSet.adds.length, 0);
+    const history = w.ctx.historyFile!;
+    assert.ok(existsSync(history), w.lines.join('\n'));
+    assert.match(
+      readFileSync(history, 'utf8'),
+      /^\d+ - .* Host: 203\.0\.113\.5\/203\.0\.113\.5 Port: 1 TCP Blocked\n$/,
+    );
+    assert.equal(existsSync(join(w.dir, 'journal.jsonl')), false);
+  } finally {
+    await w.done();
+  }
+});
+
+test('BLOCK_TCP="2" with a KILL_RUN_CMD the shell cannot run writes no history line', async () => {
+  const w = setup({ blockTcp: 2, killRunCmd: '/nonexistent/portsentinel-no-such-command' }, 'portsentry.history');
+  try {
+    w.probe(1);
+    await w.watcher.drain(false);
+    assert.equal(existsSync(w.ctx.historyFile!), false);
+  } finally {
+    await w.done();
+  }
+});
