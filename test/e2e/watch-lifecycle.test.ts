@@ -2,7 +2,7 @@
 // SIGHUP picks up a new ignore file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
 import { kernelSet, nmap, openLab, startWatch, VICTIM4, waitFor, writeConfig } from './watch-harness.js';
@@ -55,6 +55,31 @@ test(
       } finally {
         await watch.stop();
       }
+    } finally {
+      lab.close();
+    }
+  },
+);
+
+test(
+  'a SIGHUP while a stopping watch waits for a running KILL_RUN_CMD does not kill it',
+  { skip: kernelSkipReason('nmap', 'tcpdump') },
+  async () => {
+    const lab = openLab();
+    try {
+      const marker = join(lab.dir, 'command-done');
+      const watch = await startWatch(lab, writeConfig(lab.dir, { KILL_RUN_CMD: `sleep 2; touch ${marker}` }));
+      await nmap(lab, ['-sS', '-p', '1-50', VICTIM4]);
+      assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned4').includes('192.0.2.66')), watch.stderr());
+      const stopped = watch.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      watch.child.kill('SIGHUP');
+      assert.equal(await stopped, 0, watch.stderr());
+      assert.ok(
+        watch.events.some((e) => e.event === 'stopped'),
+        watch.stderr(),
+      );
+      assert.ok(existsSync(marker));
     } finally {
       lab.close();
     }
