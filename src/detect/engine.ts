@@ -10,6 +10,8 @@ import { compileIgnore, describeIgnoreEntry, type IgnoreMatcher } from './ignore
 import { checkNeverBan4, checkNeverBan6, OWN_ADDRESS } from './never-ban.js';
 import { nameTcpScan, SCAN_CONNECT, SCAN_UDP } from './scan-type.js';
 import {
+  LISTED_TCP,
+  LISTED_UDP,
   SourceTable,
   STANDING_IGNORED,
   STANDING_NEVER_BAN,
@@ -140,11 +142,15 @@ export class Detector {
     if (s.standing === STANDING_IGNORED) return { ts, verdict: 'ignored', detection, hits: 0, reason: s.reason };
     s.hits++;
     let verdict: Verdict;
+    const listed = protocol === 'tcp' ? LISTED_TCP : LISTED_UDP;
     if (s.hits < this.trigger) verdict = 'below-trigger';
-    else if (s.banned) verdict = 'already-banned';
+    else if (s.banned || (s.listed & listed) !== 0) verdict = 'already-banned';
     else if (s.standing === STANDING_NEVER_BAN) verdict = 'never-ban';
-    else if (this.blockSetting(protocol) === 0) verdict = 'logged';
-    else {
+    else if (this.blockSetting(protocol) === 0) {
+      // 1.2 counts BLOCK_*="0" as a response that succeeded and lists the host in that protocol's blocked file.
+      verdict = 'logged';
+      s.listed |= listed;
+    } else {
       verdict = 'banned';
       s.banned = true;
     }

@@ -10,11 +10,19 @@ export const STANDING_IGNORED = 1;
 export const STANDING_NEVER_BAN = 2;
 export const STANDING_UNKNOWN = 3;
 
+export const LISTED_TCP = 1;
+export const LISTED_UDP = 2;
+
 export interface SourceState {
   address: string;
   family: Family;
   hits: number;
   banned: boolean;
+  /**
+   * Protocols (LISTED_TCP | LISTED_UDP) whose BLOCK_* was 0 when this source triggered: PortSentry 1.2 still
+   * writes such a host to that protocol's blocked file, so its later hits there are "already blocked".
+   */
+  listed: number;
   standing: number;
   reason?: string;
 }
@@ -31,7 +39,7 @@ export class SourceTable {
   get4(addr: number): SourceState {
     let s = this.v4.get(addr);
     if (s === undefined) {
-      s = { address: uint32ToIPv4(addr), family: 4, hits: 0, banned: false, standing: STANDING_UNKNOWN };
+      s = { address: uint32ToIPv4(addr), family: 4, hits: 0, banned: false, listed: 0, standing: STANDING_UNKNOWN };
       this.v4.set(addr, s);
     }
     return s;
@@ -41,7 +49,14 @@ export class SourceTable {
   get6(bytes: Uint8Array): SourceState {
     let s = this.v6.get(bytes);
     if (s === undefined) {
-      s = { address: formatAddress(6, bytes), family: 6, hits: 0, banned: false, standing: STANDING_UNKNOWN };
+      s = {
+        address: formatAddress(6, bytes),
+        family: 6,
+        hits: 0,
+        banned: false,
+        listed: 0,
+        standing: STANDING_UNKNOWN,
+      };
       this.v6.set(bytes, s);
     }
     return s;

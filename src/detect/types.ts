@@ -12,7 +12,8 @@ export type Protocol = 'tcp' | 'udp';
  * - never-ban: a safety rule covers it (loopback, the host's own address, ...): logged, never blocked;
  * - below-trigger: counted towards SCAN_TRIGGER, not yet acted on (PortSentry stays silent);
  * - banned: this hit triggered the response (BLOCK_* 1 or 2);
- * - already-banned: the source was blocked before ("is already blocked Ignoring");
+ * - already-banned: the source was blocked before, or logged under BLOCK_*="0" for this protocol, which 1.2
+ *   also records as blocked ("is already blocked Ignoring");
  * - logged: BLOCK_* is 0, so the alert is logged and nothing else ("Ignoring TCP response ...").
  */
 export type Verdict = 'ignored' | 'never-ban' | 'below-trigger' | 'banned' | 'already-banned' | 'logged';

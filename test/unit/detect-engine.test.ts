@@ -344,17 +344,35 @@ test('markBanned seeds bans (their hits are already-banned) and forget clears th
   assert.deepEqual(d.bannedAddresses(), ['198.51.100.20', '2001:db8::20']);
 });
 
-test('BLOCK_TCP 0 logs every hit and bans nothing; BLOCK_UDP 1 still bans UDP scanners', () => {
+test('BLOCK_TCP 0 bans nothing; BLOCK_UDP 1 still bans UDP scanners', () => {
   const d = makeDetector({ blockTcp: 0 });
   const evs = feed(d, [
     { src: '198.51.100.7', dport: 5 },
-    { src: '198.51.100.7', dport: 6 },
     { src: '198.51.100.7', proto: 'udp', dport: 9 },
   ]);
   assert.deepEqual(
     evs.map((e) => e.verdict),
-    ['logged', 'logged', 'banned'],
+    ['logged', 'banned'],
   );
+  assert.deepEqual(d.bannedAddresses(), ['198.51.100.7']);
+});
+
+test('BLOCK_TCP 0: as in PortSentry 1.2, the host is listed after its first alert and later TCP hits are already blocked', () => {
+  // 1.2's DisposeTCP returns success for BLOCK_TCP="0", so WriteBlocked adds the host to the TCP blocked file.
+  const d = makeDetector({ blockTcp: 0, blockUdp: 0 });
+  const evs = feed(d, [
+    { src: '198.51.100.7', dport: 5 },
+    { src: '198.51.100.7', dport: 6 },
+    { src: '198.51.100.7', proto: 'udp', dport: 9 },
+    { src: '198.51.100.7', proto: 'udp', dport: 10 },
+  ]);
+  assert.deepEqual(
+    evs.map((e) => e.verdict),
+    ['logged', 'already-banned', 'logged', 'already-banned'],
+  );
+  assert.deepEqual(d.bannedAddresses(), []);
+  assert.ok(d.forget('198.51.100.7'));
+  assert.equal(d.process(makePacket({ src: '198.51.100.7', dport: 5 }))?.verdict, 'logged');
 });
 
 test('BLOCK_TCP 2 is a response too: later hits are already-banned', () => {
