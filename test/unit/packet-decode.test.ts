@@ -253,3 +253,20 @@ test('reassembly is bounded: timeout by capture time, datagrams in flight', () =
   assert.equal(small.pending, 4);
   assert.equal(small.dropped, 96);
 });
+
+test('a non-final fragment whose length is not a multiple of 8 is cut to one, as Linux does, not dropped', () => {
+  const tcp = Buffer.alloc(20);
+  tcp.writeUInt16BE(40000, 0);
+  tcp.writeUInt16BE(22, 2);
+  tcp[12] = 0x50;
+  tcp[13] = 0x02;
+  const r = new Reassembler();
+  // 12 bytes with MF: Linux keeps the first 8 (ip_frag_queue rounds `end` down); the next fragment starts at 8.
+  assert.equal(r.accept(1, 2, 6, 7, 0, true, tcp, 0, 12, 12, 0), false);
+  assert.equal(r.accept(1, 2, 6, 7, 8, false, tcp, 8, 12, 12, 1), true);
+  assert.deepEqual([r.payloadLength, r.dataLength, (r.data[2] << 8) | r.data[3], r.data[13]], [20, 20, 22, 0x02]);
+  // Under 8 bytes with MF nothing is left: the datagram is given up.
+  const s = new Reassembler();
+  assert.equal(s.accept(1, 2, 6, 8, 8, true, tcp, 8, 4, 4, 0), false);
+  assert.equal(s.pending, 0);
+});

@@ -85,11 +85,14 @@ export class Reassembler {
     ts: number,
   ): boolean {
     this.expire(ts);
+    // Linux rounds a non-final fragment down to a multiple of 8 bytes (ip_frag_queue), gives up the datagram when
+    // nothing is left, and drops datagrams over 64 KiB.
+    if (more) length &= ~7;
     const end = offset + length;
-    // Linux drops non-final fragments whose payload is not a multiple of 8, and datagrams over 64 KiB.
-    if (length === 0 || end > IP_MAXPAYLOAD || (more && (length & 7) !== 0)) return false;
     const key = `${src}:${dst}:${proto}:${id}`;
     let d = this.inFlight.get(key);
+    if (length === 0) return d === undefined ? false : this.drop(key, d);
+    if (end > IP_MAXPAYLOAD) return false;
     if (d === undefined) {
       d = {
         firstTs: ts,
