@@ -151,6 +151,30 @@ describe('nftables ban set error paths (recording transport)', () => {
       .map((m) => m.type);
     assert.deepEqual(types, [nftType(NFT_MSG_DESTROYSETELEM), nftType(NFT_MSG_NEWSETELEM)]);
   });
+
+  it("keeps every refreshed element's destroy and add in the same batch when the bans span several batches", async () => {
+    const t = kernel(() => 0);
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({
+      target: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      family: 4 as const,
+      timeout: 3600,
+    }));
+    await set.add(entries);
+    const batches = batchesOf(t);
+    assert.ok(batches.length > 1, 'the bans need several batches');
+    const added = new Set<string>();
+    for (const batch of batches) {
+      const destroyed = new Set<string>();
+      const inBatch = new Set<string>();
+      for (const m of batch.slice(1, -1)) {
+        for (const k of keysOf(m)) (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? destroyed : inBatch).add(k);
+      }
+      for (const k of destroyed) assert.ok(inBatch.has(k), `${k} is destroyed in a batch that does not add it back`);
+      for (const k of inBatch) added.add(k);
+    }
+    assert.equal(added.size, entries.length);
+  });
 });
 
 describe('setup document', () => {

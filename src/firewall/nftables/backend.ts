@@ -172,25 +172,29 @@ export class NftablesBanSet implements BanSet {
   }
 
   async add(entries: BanEntry[]): Promise<void> {
-    const { singles, units } = packEntries(entries);
-    if (units.length === 0 && singles.every((p) => p.packed.count === 0)) return;
+    const all = packEntries(entries);
+    if (all.units.length === 0 && all.singles.every((p) => p.packed.count === 0)) return;
     await this.guard('Adding bans to the nftables sets', async () => {
-      // Deletes before adds, in the same batch: the replace is atomic, never a moment without the ban.
+      // Deletes before adds, in the same batch: the replace is atomic, never a moment without the ban. So that
+      // no element's delete lands in an earlier batch than its add, the entries go in slices that fit one batch.
       const refresh = this.refreshByReplace && (await this.canDestroy());
-      const build = (op: number, flags: number, withTimeout: boolean): NftMessage[] => {
+      const step = refresh ? refreshSliceSize(this.conn.maxSendBytes) : entries.length;
+      const parts = step >= entries.length ? [all] : sliceEntries(entries, step).map((part) => packEntries(part));
+      const build = (part: typeof all, op: number, flags: number, withTimeout: boolean): NftMessage[] => {
         const out: NftMessage[] = [];
-        for (const { set, packed } of singles) {
+        for (const { set, packed } of part.singles) {
           if (packed.count > 0) out.push(...buildPackedElementMessages(this.ref(set), op, flags, packed, withTimeout));
         }
-        if (units.length > 0) out.push(...this.messages(units, op, flags, withTimeout));
+        if (part.units.length > 0) out.push(...this.messages(part.units, op, flags, withTimeout));
         return out;
       };
-      const msgs = [
-        ...(refresh ? build(NFT_MSG_DESTROYSETELEM, 0, false) : []),
-        ...build(NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
-      ];
       try {
-        await this.sendAll(msgs);
+        for (const part of parts) {
+          await this.sendAll([
+            ...(refresh ? build(part, NFT_MSG_DESTROYSETELEM, 0, false) : []),
+            ...build(part, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
+          ]);
+        }
       } catch (e) {
         if (e instanceof BatchError && e.errno === ENOENT) {
           throw new OperationError(
@@ -316,6 +320,23 @@ export class NftablesBanSet implements BanSet {
   static nftInstalled(): boolean {
     return findNft() !== undefined;
   }
+}
+
+/**
+ * Entries per batch when each is destroyed and re-added: an IPv6 prefix, the largest, is two elements each way
+ * (under 160 bytes in all); 16 KiB are kept for the message and attribute headers.
+ */
+const REFRESH_ENTRY_BYTES = 256;
+const REFRESH_HEADROOM = 16 * 1024;
+
+export function refreshSliceSize(maxSendBytes: number): number {
+  return Math.max(1, Math.floor((maxSendBytes - REFRESH_HEADROOM) / REFRESH_ENTRY_BYTES));
+}
+
+function sliceEntries(entries: readonly BanEntry[], size: number): BanEntry[][] {
+  const out: BanEntry[][] = [];
+  for (let i = 0; i < entries.length; i += size) out.push(entries.slice(i, i + size));
+  return out;
 }
 
 function checkTimeout(e: BanEntry): void {
