@@ -49,4 +49,21 @@ describe('route ban set (kernel)', { skip }, () => {
       ns.delete();
     }
   });
+
+  it('refuses to call an address banned when a route that is not ours already covers it', async () => {
+    const ns = new Netns('psrt');
+    const rpc = new BansetRpc(ns.name);
+    try {
+      ns.ip('route', 'add', '192.0.2.77/32', 'dev', 'lo');
+      await rpc.call('open', 'route', {});
+      await assert.rejects(
+        rpc.call('add', [{ target: '192.0.2.77', family: 4 }]),
+        /192\.0\.2\.77 already exists and is not portsentinel's/,
+      );
+      assert.deepEqual(await rpc.call('list'), []);
+    } finally {
+      await rpc.close();
+      ns.delete();
+    }
+  });
 });

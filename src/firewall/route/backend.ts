@@ -2,7 +2,7 @@
 // RTPROT_PORTSENTINEL so listing and removal only ever see our own routes. Routes cannot expire: timeouts are
 // ignored here and expiry is applied by the caller from the ban journal.
 import type { BanEntry, BanSet, BanSetStatus, KernelBan } from '../banset.js';
-import { InputError } from '../../errors.js';
+import { InputError, OperationError } from '../../errors.js';
 import { formatPrefix } from '../../net/address.js';
 import { NetlinkConnection, type OutgoingMessage } from '../../netlink/connection.js';
 import { AF_INET, AF_INET6, NETLINK_ROUTE, RTN_BLACKHOLE, RTPROT_PORTSENTINEL } from '../../netlink/constants.js';
@@ -96,6 +96,19 @@ export class RouteBanSet implements BanSet {
       const errnos = await this.sendMany(specs.map((s) => newRoute(this.conn, s)));
       const failed = errnos.findIndex((e) => e !== 0 && e !== EEXIST);
       if (failed >= 0) throw new NetlinkError(errnos[failed], `blackhole route for ${specs[failed].text}`);
+      // EEXIST is a ban already in place only when the route there is ours: someone else's route for the same
+      // destination (a host route, say) would leave the address reachable while we reported it banned.
+      const existing = specs.filter((_, i) => errnos[i] === EEXIST);
+      if (existing.length > 0) {
+        const ours = new Set((await this.list()).map((b) => b.target));
+        const foreign = existing.find((sp) => !ours.has(sp.text));
+        if (foreign) {
+          throw new OperationError(
+            `a route for ${foreign.text} already exists and is not portsentinel's (see \`ip route show ${foreign.text}\`); remove it, or ban with the nftables backend`,
+            'E_ROUTE_FOREIGN',
+          );
+        }
+      }
     });
   }
 
