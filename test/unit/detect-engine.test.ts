@@ -5,6 +5,7 @@ import { Detector } from '../../src/detect/engine.js';
 import type { DetectorEvent, DetectorOptions } from '../../src/detect/types.js';
 import { parseAddress, parsePrefix, ipv4ToUint32, type Prefix } from '../../src/net/address.js';
 import type { Packet } from '../../src/packet/types.js';
+import { testConfig } from '../helpers/config.js';
 import {
   IPPROTO_ICMP,
   IPPROTO_TCP,
@@ -21,31 +22,13 @@ const HOST = '192.0.2.10';
 const HOST6 = '2001:db8::10';
 
 function makeConfig(over: Partial<PortSentryConfig> = {}): PortSentryConfig {
-  return {
+  return testConfig({
     tcpPorts: [1, 11, 15, 79, 111, 2000, 12345],
     udpPorts: [1, 7, 9, 69, 161],
-    advancedPortsTcp: 1024,
-    advancedPortsUdp: 1024,
-    advancedExcludeTcp: [113, 139],
-    advancedExcludeUdp: [520, 138, 137, 67],
-    resolveHost: false,
-    blockTcp: 1,
-    blockUdp: 1,
     killHostsDeny: 'ALL: $TARGET$ : DENY',
     killRunCmd: '/bin/echo run $TARGET$ $PORT$ $MODE$',
-    killRunCmdFirst: false,
-    scanTrigger: 0,
-    tcpMode: 'atcp',
-    udpMode: 'audp',
-    banBackend: 'auto',
-    banTimeout: 3600,
-    nftHooks: ['input'],
-    nftPriority: -10,
-    commandTimeout: 30,
-    maxBansPerMinute: 0,
-    hostsDenyFile: '/etc/hosts.deny',
     ...over,
-  };
+  });
 }
 
 function bytesOf(text: string): Uint8Array {

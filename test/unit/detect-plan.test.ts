@@ -10,34 +10,18 @@ import { ipv4ToUint32, parseAddress } from '../../src/net/address.js';
 import { createPacket } from '../../src/packet/packet.js';
 import { IPPROTO_TCP, IPPROTO_UDP, TCP_FIN, TCP_PSH, TCP_SYN, TCP_URG } from '../../src/packet/types.js';
 import { planActions } from '../../src/respond/plan.js';
+import { testConfig } from '../helpers/config.js';
 
 function makeConfig(over: Partial<PortSentryConfig> = {}): PortSentryConfig {
-  return {
-    tcpPorts: [1, 11],
+  return testConfig({
     udpPorts: [7],
-    advancedPortsTcp: 1024,
-    advancedPortsUdp: 1024,
     advancedExcludeTcp: [],
     advancedExcludeUdp: [],
-    resolveHost: false,
-    blockTcp: 1,
-    blockUdp: 1,
     killRoute: '/sbin/route add -host $TARGET$ reject',
     killHostsDeny: 'ALL: $TARGET$ : DENY',
     killRunCmd: '/usr/bin/logger scan $TARGET$ $PORT$ $MODE$',
-    killRunCmdFirst: false,
-    scanTrigger: 0,
-    tcpMode: 'atcp',
-    udpMode: 'audp',
-    banBackend: 'auto',
-    banTimeout: 3600,
-    nftHooks: ['input'],
-    nftPriority: -10,
-    commandTimeout: 30,
-    maxBansPerMinute: 0,
-    hostsDenyFile: '/etc/hosts.deny',
     ...over,
-  };
+  });
 }
 
 const HOST = ipv4ToUint32(parseAddress('192.0.2.10')!.bytes);

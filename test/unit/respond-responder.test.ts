@@ -8,33 +8,17 @@ import type { BanEntry, BanSet } from '../../src/firewall/banset.js';
 import type { Detection } from '../../src/respond/plan.js';
 import { Responder } from '../../src/respond/responder.js';
 import { InputError } from '../../src/errors.js';
+import { testConfig } from '../helpers/config.js';
 
 function config(dir: string, over: Partial<PortSentryConfig> = {}): PortSentryConfig {
-  return {
-    tcpPorts: [1, 11],
-    udpPorts: [1, 7],
-    advancedPortsTcp: 1024,
-    advancedPortsUdp: 1024,
-    advancedExcludeTcp: [113, 139],
-    advancedExcludeUdp: [520, 138, 137, 67],
-    resolveHost: false,
-    blockTcp: 1,
-    blockUdp: 1,
+  return testConfig({
     killHostsDeny: 'ALL: $TARGET$ : DENY',
     killRunCmd: `echo run $TARGET$ $PORT$ $MODE$ >> ${dir}/order.log`,
-    killRunCmdFirst: false,
-    scanTrigger: 0,
-    tcpMode: 'atcp',
-    udpMode: 'audp',
     banBackend: 'nftables',
-    banTimeout: 3600,
-    nftHooks: ['input'],
-    nftPriority: -10,
     commandTimeout: 5,
-    maxBansPerMinute: 0,
     hostsDenyFile: join(dir, 'hosts.deny'),
     ...over,
-  };
+  });
 }
 
 /** A ban set that records into the same order log the shell commands write, so the interleaving is observable. */

@@ -11,33 +11,17 @@ import { buildNeverBanMatcher } from '../../src/firewall/never-ban.js';
 import { createPacket } from '../../src/packet/packet.js';
 import { IPPROTO_TCP, TCP_SYN } from '../../src/packet/types.js';
 import { Watcher } from '../../src/watch/watcher.js';
+import { testConfig } from '../helpers/config.js';
 
 function config(over: Partial<PortSentryConfig> = {}): PortSentryConfig {
-  return {
-    tcpPorts: [1, 11],
-    udpPorts: [1, 7],
-    advancedPortsTcp: 1024,
-    advancedPortsUdp: 1024,
-    advancedExcludeTcp: [113, 139],
-    advancedExcludeUdp: [520, 138, 137, 67],
-    resolveHost: false,
-    blockTcp: 1,
-    blockUdp: 1,
+  return testConfig({
     killHostsDeny: '',
     killRunCmd: '',
-    killRunCmdFirst: false,
-    scanTrigger: 0,
-    tcpMode: 'atcp',
-    udpMode: 'audp',
     banBackend: 'nftables',
-    banTimeout: 3600,
-    nftHooks: ['input'],
-    nftPriority: -10,
     commandTimeout: 5,
-    maxBansPerMinute: 0,
     hostsDenyFile: '/nonexistent/hosts.deny',
     ...over,
-  };
+  });
 }
 
 /** An in-memory ban set: `held` is what the "kernel" holds now. */
