@@ -1,10 +1,5 @@
-// What the ban commands share: --config, --state-dir and --backend, duration flags, and a JSON printer that stays
-// fast for 100k-row results (oclif's colourising printer tokenises the whole document).
+// The oclif flags every ban-set command shares: --config, --state-dir and --backend.
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../base-command.js';
-import { InputError } from '../errors.js';
-import { parseDuration } from '../util/duration.js';
-import type { BackendChoice } from './backend.js';
 
 export const sharedFlags = {
   config: Flags.string({
@@ -21,40 +16,4 @@ export const sharedFlags = {
   })(),
 };
 
-export interface SharedFlagValues {
-  config?: string;
-  'state-dir'?: string;
-  backend?: BackendChoice;
-}
-
-export function contextOptions(flags: SharedFlagValues) {
-  return { config: flags.config, stateDir: flags['state-dir'], backend: flags.backend };
-}
-
-/** Seconds from --timeout; 0 = permanent. */
-export function parseTimeoutFlag(text: string): number {
-  const s = parseDuration(text);
-  if (s === undefined) {
-    throw new InputError(
-      `--timeout "${text}" is not a duration; write e.g. 90s, 30m, 1h, 7d or permanent`,
-      'E_TIMEOUT',
-    );
-  }
-  return s;
-}
-
-/** A result whose JSON document (and final newline) is already encoded (large listings): printed as it is. */
-export class RenderedJson {
-  constructor(readonly chunks: Buffer[]) {}
-
-  toJSON(): unknown {
-    return JSON.parse(Buffer.concat(this.chunks).toString('utf8'));
-  }
-}
-
-export abstract class BanCommand<T> extends BaseCommand<T> {
-  override logJson(json: unknown): void {
-    if (json instanceof RenderedJson) for (const chunk of json.chunks) process.stdout.write(chunk);
-    else super.logJson(json);
-  }
-}
+export { contextOptions } from '../cli/actions/shared.js';

@@ -1,9 +1,10 @@
 // `portsentinel ban <addr|prefix ...>`: ban addresses or prefixes in one kernel batch, journaled.
 import { Args, Flags } from '@oclif/core';
-import { BanCommand, contextOptions, parseTimeoutFlag, sharedFlags } from '../bans/command.js';
+import { BaseCommand } from '../base-command.js';
+import { sharedFlags } from '../bans/command.js';
 import type { BanOutcome } from '../bans/ban.js';
 
-export default class Ban extends BanCommand<BanOutcome> {
+export default class Ban extends BaseCommand<BanOutcome> {
   static override summary = 'Ban addresses or prefixes in the kernel ban set';
   static override description =
     'All targets (arguments, or one per line from --file; # comments allowed) go to the kernel in one batch. ' +
@@ -35,22 +36,7 @@ export default class Ban extends BanCommand<BanOutcome> {
 
   async run(): Promise<BanOutcome> {
     const { argv, flags } = await this.parse(Ban);
-    const { runBan } = await import('../bans/run-ban.js');
-    const timeout = flags.timeout === undefined ? undefined : parseTimeoutFlag(flags.timeout);
-    const result = await runBan(contextOptions(flags), {
-      args: argv as string[],
-      file: flags.file,
-      timeout,
-      reason: flags.reason,
-      force: flags.force,
-    });
-    // Straight to stderr: oclif's logToStderr is silent under --json, and these must be seen.
-    const warn = (line: string) => process.stderr.write(`portsentinel: ${line}\n`);
-    for (const r of result.forced) warn(`warning: banned anyway (--force): ${r.rule}`);
-    for (const r of result.refused) warn(`refused ${r.address}: ${r.rule} (--force bans it anyway)`);
-    for (const w of result.warnings) warn(`warning: ${w}`);
-    const { formatBanSummary } = await import('../bans/summary.js');
-    this.log(formatBanSummary(result));
-    return result;
+    const { ban } = await import('../cli/actions/ban.js');
+    return ban(flags, argv as string[], this.io());
   }
 }

@@ -53,25 +53,7 @@ export default class Replay extends BaseCommand<ReplayReport> {
 
   async run(): Promise<ReplayReport> {
     const { flags, argv } = await this.parse(Replay);
-    const { runReplay } = await import('../replay/run-replay.js');
-    const { renderReport } = await import('../replay/render.js');
-    const { createProgressBar } = await import('../replay/progress.js');
-    const json = this.jsonEnabled();
-    const bar = createProgressBar(process.stderr);
-    const report = await runReplay({
-      captures: argv as string[],
-      configPath: flags.config,
-      modes: flags.mode,
-      hosts: flags.host,
-      listening: flags.listening,
-      backend: flags.backend as 'nftables' | 'route' | 'command' | undefined,
-      keepAlerts: json || flags.log,
-      keepLog: flags.log === true,
-      onProgress: bar && ((s, pass, read, total) => bar.update(s, pass, read, total)),
-    }).finally(() => bar?.done());
-    // Warnings go to stderr under --json too (oclif's logToStderr is silent then).
-    for (const w of report.warnings) process.stderr.write(`portsentinel: warning: ${w}\n`);
-    if (!json) process.stdout.write(`${renderReport(report, { log: flags.log }).join('\n')}\n`);
-    return report;
+    const { replay } = await import('../cli/actions/replay.js');
+    return replay(flags, argv as string[], this.io());
   }
 }

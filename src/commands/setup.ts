@@ -1,10 +1,11 @@
 // `portsentinel setup`: create or repair the kernel objects; --restore re-applies the journal; --dry-run prints
 // the nftables document without applying it.
 import { Flags } from '@oclif/core';
-import { BanCommand, contextOptions, sharedFlags } from '../bans/command.js';
+import { BaseCommand } from '../base-command.js';
+import { contextOptions, sharedFlags } from '../bans/command.js';
 import type { SetupResult } from '../bans/run-setup.js';
 
-export default class Setup extends BanCommand<SetupResult> {
+export default class Setup extends BaseCommand<SetupResult> {
   static override summary = 'Create or repair the ban table (or route fallback); --restore re-applies journal bans';
   static override examples = [
     '<%= config.bin %> setup',

@@ -1,8 +1,9 @@
 // `portsentinel status`: backend and why, kernel support, table health, counts per set, drift.
-import { BanCommand, contextOptions, sharedFlags } from '../bans/command.js';
+import { BaseCommand } from '../base-command.js';
+import { contextOptions, sharedFlags } from '../bans/command.js';
 import type { StatusOutcome } from '../bans/status.js';
 
-export default class Status extends BanCommand<StatusOutcome> {
+export default class Status extends BaseCommand<StatusOutcome> {
   static override summary = 'Show the backend in use and why, kernel support, table health, ban counts and drift';
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
   static override flags = { ...sharedFlags };

@@ -1,8 +1,9 @@
 // `portsentinel teardown`: remove portsentinel's own table or routes, nothing else; the journal is kept.
-import { BanCommand, contextOptions, sharedFlags } from '../bans/command.js';
+import { BaseCommand } from '../base-command.js';
+import { contextOptions, sharedFlags } from '../bans/command.js';
 import type { TeardownOutcome } from '../bans/setup.js';
 
-export default class Teardown extends BanCommand<TeardownOutcome> {
+export default class Teardown extends BaseCommand<TeardownOutcome> {
   static override summary = "Remove portsentinel's table (or routes) and nothing else; the journal is kept";
   static override examples = ['<%= config.bin %> teardown'];
   static override flags = { ...sharedFlags };

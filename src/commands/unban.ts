@@ -1,9 +1,10 @@
 // `portsentinel unban <addr|prefix ...> | --all`: lift bans from the kernel and the journal.
 import { Args, Flags } from '@oclif/core';
-import { BanCommand, contextOptions, sharedFlags } from '../bans/command.js';
+import { BaseCommand } from '../base-command.js';
+import { sharedFlags } from '../bans/command.js';
 import type { UnbanOutcome } from '../bans/unban.js';
 
-export default class Unban extends BanCommand<UnbanOutcome> {
+export default class Unban extends BaseCommand<UnbanOutcome> {
   static override summary = 'Lift bans from the kernel ban set and the journal';
   static override examples = ['<%= config.bin %> unban 192.0.2.66', '<%= config.bin %> unban --all'];
   static override strict = false;
@@ -18,11 +19,7 @@ export default class Unban extends BanCommand<UnbanOutcome> {
 
   async run(): Promise<UnbanOutcome> {
     const { argv, flags } = await this.parse(Unban);
-    const { runUnban } = await import('../bans/run-unban.js');
-    const result = await runUnban(contextOptions(flags), { args: argv as string[], file: flags.file, all: flags.all });
-    for (const t of result.notBanned) this.logToStderr(`portsentinel: ${t} was not banned`);
-    const { formatUnbanSummary } = await import('../bans/summary.js');
-    this.log(formatUnbanSummary(result));
-    return result;
+    const { unban } = await import('../cli/actions/unban.js');
+    return unban(flags, argv as string[], this.io());
   }
 }

@@ -1,0 +1,24 @@
+// What `bans list` does once its arguments are parsed, whichever entry path parsed them.
+import type { ListOutcome } from '../../bans/list.js';
+import { RenderedJson, type CommandIO } from '../output.js';
+import { contextOptions, type SharedBanFlags } from './shared.js';
+
+export interface BansListFlags extends SharedBanFlags {
+  family?: string;
+}
+
+export async function listBansCommand(flags: BansListFlags, io: CommandIO): Promise<ListOutcome | RenderedJson> {
+  const [{ withContext }, { listBans, listBansJson }] = await Promise.all([
+    import('../../bans/context.js'),
+    import('../../bans/list.js'),
+  ]);
+  const family = flags.family === undefined ? undefined : (Number(flags.family) as 4 | 6);
+  if (io.json) {
+    // The document is written straight from the merge: 100k rows never become objects.
+    return new RenderedJson(await withContext(contextOptions(flags), (ctx) => listBansJson(ctx, family)));
+  }
+  const result = await withContext(contextOptions(flags), (ctx) => listBans(ctx, family));
+  const { formatBanTable } = await import('../../bans/table.js');
+  io.log(formatBanTable(result));
+  return result;
+}

@@ -1,0 +1,18 @@
+// What `unban` does once its arguments are parsed, whichever entry path parsed them.
+import type { UnbanOutcome } from '../../bans/unban.js';
+import type { CommandIO } from '../output.js';
+import { contextOptions, type SharedBanFlags } from './shared.js';
+
+export interface UnbanFlags extends SharedBanFlags {
+  all?: boolean;
+  file?: string;
+}
+
+export async function unban(flags: UnbanFlags, targets: string[], io: CommandIO): Promise<UnbanOutcome> {
+  const { runUnban } = await import('../../bans/run-unban.js');
+  const result = await runUnban(contextOptions(flags), { args: targets, file: flags.file, all: flags.all === true });
+  for (const t of result.notBanned) io.warn(`${t} was not banned`);
+  const { formatUnbanSummary } = await import('../../bans/summary.js');
+  io.log(formatUnbanSummary(result));
+  return result;
+}

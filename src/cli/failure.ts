@@ -1,0 +1,28 @@
+// A failed command, the same on both entry paths: one sentence on stderr naming what is wrong, the same as a JSON
+// error object under --json, and the exit code of ARCHITECTURE.md. Never a stack trace unless asked for.
+import { PortsentinelError } from '../errors.js';
+import { writeJson } from './output.js';
+
+export interface Failure {
+  exitCode: number;
+  code: string;
+  message: string;
+}
+
+/** The failure an error means; parse errors of the CLI framework are classified by the caller. */
+export function describeFailure(err: Error & { code?: unknown }): Failure {
+  if (err instanceof PortsentinelError) return { exitCode: err.exitCode, code: err.code, message: err.message };
+  // Not expected: still one sentence.
+  if (process.env.PORTSENTINEL_DEBUG) process.stderr.write(`${err.stack}\n`);
+  return {
+    exitCode: 1,
+    code: typeof err.code === 'string' ? err.code : 'E_INTERNAL',
+    message: `unexpected error: ${err.message}`,
+  };
+}
+
+export function reportFailure(f: Failure, json: boolean): void {
+  // Written directly: a failure must never be silent, --json or not.
+  process.stderr.write(`portsentinel: ${f.message}\n`);
+  if (json) writeJson({ error: { code: f.code, message: f.message, exitCode: f.exitCode } });
+}
