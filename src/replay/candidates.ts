@@ -1,9 +1,11 @@
-// Pass 1 keeps the packets pass 2 will judge — only tripwire candidates (TCP/UDP to a watched port), in compact
-// typed columns (about 20 bytes each, 32 more for IPv6) — and plays them back through one reused Packet afterwards.
+// Pass 1 keeps the packets pass 2 will judge — only tripwire candidates (TCP/UDP to a watched port that the engine
+// would not drop on its flags alone), in compact typed columns (about 20 bytes each, 32 more for IPv6) — and plays
+// them back through one reused Packet afterwards.
 // Standard input cannot be read twice, so there the log is unbounded; for files it gives up past `limit` entries
 // (the file is then read a second time), which keeps memory flat whatever the file size.
 import type { Packet } from '../packet/types.js';
-import { IPPROTO_TCP, IPPROTO_UDP } from '../packet/types.js';
+import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST } from '../packet/types.js';
+import { WATCH_CLASSIC } from '../detect/watched-ports.js';
 
 const INITIAL = 4096;
 
@@ -36,7 +38,11 @@ export class CandidateLog {
   record(p: Packet): void {
     const proto = p.proto;
     if (proto === IPPROTO_TCP) {
-      if (this.tcpWatch[p.dstPort] === 0) return;
+      const watch = this.tcpWatch[p.dstPort];
+      if (watch === 0) return;
+      // The engine's own first test: an ACK or RST only counts where classic mode completes handshakes. Most
+      // of a busy capture is established traffic to low ports, so this keeps the log small.
+      if ((p.tcpFlags & (TCP_ACK | TCP_RST)) !== 0 && (watch & WATCH_CLASSIC) === 0) return;
     } else if (proto !== IPPROTO_UDP || this.udpWatch[p.dstPort] === 0) return;
     if (this.n === this.cap) {
       if (this.overflowed) return;

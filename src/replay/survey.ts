@@ -32,12 +32,67 @@ function isUnicast4(a: number): boolean {
   return a !== 0 && first < 224 && (a & 0xff) !== 0xff && first !== 127;
 }
 
-function bump<K>(m: Map<K, number>, k: K, by: number): void {
-  m.set(k, (m.get(k) ?? 0) + by);
+// Counters per address. Runs of packets to or from the same address are the norm (one protected host answering
+// or being probed), so a run is summed in place and folded into the map only when the address changes.
+class Tally4 {
+  private readonly counts = new Map<number, number>();
+  private last = -1;
+  private pending = 0;
+
+  add(key: number, by: number): void {
+    if (key === this.last) {
+      this.pending += by;
+      return;
+    }
+    this.flush();
+    this.last = key;
+    this.pending = by;
+  }
+
+  entries(): IterableIterator<[number, number]> {
+    this.flush();
+    return this.counts.entries();
+  }
+
+  private flush(): void {
+    if (this.last < 0) return;
+    this.counts.set(this.last, (this.counts.get(this.last) ?? 0) + this.pending);
+    this.last = -1;
+  }
 }
 
-function bump6(m: V6Map<number>, k: Uint8Array, by: number): void {
-  m.set(k, (m.get(k) ?? 0) + by);
+class Tally6 {
+  private readonly counts = new V6Map<number>();
+  private readonly last = new Uint8Array(16);
+  private hasLast = false;
+  private pending = 0;
+
+  add(key: Uint8Array, by: number): void {
+    if (this.hasLast && sameBytes16(key, this.last)) {
+      this.pending += by;
+      return;
+    }
+    this.flush();
+    for (let i = 0; i < 16; i++) this.last[i] = key[i];
+    this.hasLast = true;
+    this.pending = by;
+  }
+
+  entries(): IterableIterator<[Uint8Array, number]> {
+    this.flush();
+    return this.counts.entries();
+  }
+
+  private flush(): void {
+    if (!this.hasLast) return;
+    this.counts.set(this.last, (this.counts.get(this.last) ?? 0) + this.pending);
+    this.hasLast = false;
+  }
+}
+
+function sameBytes16(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // Ties go to the address seen first, so the choice is the same on every run.
@@ -54,10 +109,10 @@ function topKey<K>(m: Iterable<[K, number]>): K | undefined {
 }
 
 export class CaptureSurvey {
-  private readonly answers4 = new Map<number, number>();
-  private readonly answers6 = new V6Map<number>();
-  private readonly probed4 = new Map<number, number>();
-  private readonly probed6 = new V6Map<number>();
+  private readonly answers4 = new Tally4();
+  private readonly answers6 = new Tally6();
+  private readonly probed4 = new Tally4();
+  private readonly probed6 = new Tally6();
   // Listener evidence keyed address * 65536 + port (IPv4) or "address#port" (IPv6).
   private readonly synAck4 = new Set<number>();
   private readonly udpFrom4 = new Set<number>();
@@ -106,14 +161,14 @@ export class CaptureSurvey {
 
   private answer(p: Packet, by: number): void {
     if (p.family === 4) {
-      if (isUnicast4(p.src4)) bump(this.answers4, p.src4, by);
-    } else if (p.src6[0] !== 0xff) bump6(this.answers6, p.src6, by);
+      if (isUnicast4(p.src4)) this.answers4.add(p.src4, by);
+    } else if (p.src6[0] !== 0xff) this.answers6.add(p.src6, by);
   }
 
   private probe(p: Packet): void {
     if (p.family === 4) {
-      if (isUnicast4(p.dst4)) bump(this.probed4, p.dst4, 1);
-    } else if (p.dst6[0] !== 0xff) bump6(this.probed6, p.dst6, 1);
+      if (isUnicast4(p.dst4)) this.probed4.add(p.dst4, 1);
+    } else if (p.dst6[0] !== 0xff) this.probed6.add(p.dst6, 1);
   }
 
   private note(p: Packet, set4: Set<number>, set6: Set<string>, fromSource: boolean): void {
@@ -128,8 +183,8 @@ export class CaptureSurvey {
    */
   inferHosts(): InferredHost[] {
     const out: InferredHost[] = [];
-    const a4 = topKey(this.answers4);
-    const d4 = topKey(this.probed4);
+    const a4 = topKey(this.answers4.entries());
+    const d4 = topKey(this.probed4.entries());
     if (a4 !== undefined) out.push({ address: uint32ToIPv4(a4), family: 4, basis: 'answers' });
     else if (d4 !== undefined) out.push({ address: uint32ToIPv4(d4), family: 4, basis: 'destination' });
     const a6 = topKey(this.answers6.entries());

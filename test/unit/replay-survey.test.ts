@@ -116,6 +116,26 @@ test('the candidate log keeps only tripwire packets and plays them back unchange
   ]);
 });
 
+test('the candidate log leaves out ACKs and RSTs except where classic mode completes handshakes', () => {
+  const tcp = new Uint8Array(0x10000);
+  tcp[80] = 4; // advanced only: the engine ignores ACK and RST there
+  tcp[81] = 1 | 4; // also a classic port: the handshake's final ACK is a hit
+  const log = new CandidateLog(tcp, new Uint8Array(0x10000));
+  for (const [port, flags] of [
+    [80, TCP_ACK],
+    [80, TCP_RST],
+    [80, TCP_SYN | TCP_ACK],
+    [80, TCP_SYN],
+    [81, TCP_ACK],
+    [81, TCP_RST],
+  ] as const) {
+    log.record(pkt('192.0.2.66', '192.0.2.10', IPPROTO_TCP, 5000, port, flags));
+  }
+  const kept: string[] = [];
+  log.replay(createPacket(), (p) => kept.push(`${p.dstPort}/${p.tcpFlags}`));
+  assert.deepEqual(kept, [`80/${TCP_SYN}`, `81/${TCP_ACK}`, `81/${TCP_RST}`]);
+});
+
 test('--listening values: repeatable, sorted, deduplicated; "tcp:" means none', () => {
   assert.deepEqual(parseListeningFlags(['tcp:80,22', 'tcp:22', 'udp:']), { tcp: [22, 80], udp: [] });
   assert.throws(() => parseListeningFlags(['22']), /--listening "22": it does not start with tcp: or udp:/);
