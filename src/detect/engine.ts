@@ -139,7 +139,9 @@ export class Detector {
     scanType: string,
   ): DetectorEvent {
     const detection = { address: s.address, family: s.family, port, protocol, mode, scanType };
-    if (s.standing === STANDING_IGNORED) return { ts, verdict: 'ignored', detection, hits: 0, reason: s.reason };
+    if (s.standing === STANDING_IGNORED) {
+      return { ts, verdict: 'ignored', detection, hits: 0, sourceIndex: s.index, reason: s.reason };
+    }
     s.hits++;
     let verdict: Verdict;
     const listed = protocol === 'tcp' ? LISTED_TCP : LISTED_UDP;
@@ -154,7 +156,7 @@ export class Detector {
       verdict = 'banned';
       s.banned = true;
     }
-    const ev: DetectorEvent = { ts, verdict, detection, hits: s.hits };
+    const ev: DetectorEvent = { ts, verdict, detection, hits: s.hits, sourceIndex: s.index };
     if (verdict === 'never-ban') ev.reason = s.reason;
     return ev;
   }

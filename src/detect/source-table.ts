@@ -14,6 +14,8 @@ export const LISTED_TCP = 1;
 export const LISTED_UDP = 2;
 
 export interface SourceState {
+  /** 0, 1, 2... in order of first sight: a dense key for per-source data kept elsewhere. */
+  index: number;
   address: string;
   family: Family;
   hits: number;
@@ -30,6 +32,7 @@ export interface SourceState {
 export class SourceTable {
   private readonly v4 = new Map<number, SourceState>();
   private readonly v6 = new V6Map<SourceState>();
+  private created = 0;
 
   get size(): number {
     return this.v4.size + this.v6.size;
@@ -39,7 +42,15 @@ export class SourceTable {
   get4(addr: number): SourceState {
     let s = this.v4.get(addr);
     if (s === undefined) {
-      s = { address: uint32ToIPv4(addr), family: 4, hits: 0, banned: false, listed: 0, standing: STANDING_UNKNOWN };
+      s = {
+        index: this.created++,
+        address: uint32ToIPv4(addr),
+        family: 4,
+        hits: 0,
+        banned: false,
+        listed: 0,
+        standing: STANDING_UNKNOWN,
+      };
       this.v4.set(addr, s);
     }
     return s;
@@ -50,6 +61,7 @@ export class SourceTable {
     let s = this.v6.get(bytes);
     if (s === undefined) {
       s = {
+        index: this.created++,
         address: formatAddress(6, bytes),
         family: 6,
         hits: 0,

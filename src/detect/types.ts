@@ -37,6 +37,8 @@ export interface DetectorEvent {
   detection: DetectedHit;
   /** Hits counted from this source so far, this one included (0 for ignored / never-ban). */
   hits: number;
+  /** The source's index in the engine's table: 0, 1, 2... in order of first sight. */
+  sourceIndex: number;
   /** Why, for ignored and never-ban (the ignore entry or the safety rule). */
   reason?: string;
 }

@@ -21,40 +21,20 @@ interface SourceAcc {
   row: SourceRow;
   firstTs: number;
   lastTs: number;
-  ports: PortSet;
   rank: number;
+  /** Distinct ports at or above LOW_PORTS (the low ones are bits in the collector's bitmap). */
+  high: Set<number> | undefined;
 }
 
-// Distinct ports per source, counted as they arrive: a bitmap for the low ports most tripwires sit on (a Set
-// of numbers grows and rehashes per scanner, measurably slower over millions of hits), a Set above them.
+// Distinct ports per source, counted as they arrive: bits in one bitmap shared by all sources for the low ports
+// most tripwires sit on (a Set or a typed array per scanner costs more than the counting itself), a Set above.
 const LOW_PORTS = 2048;
-
-class PortSet {
-  private readonly low = new Uint8Array((2 * LOW_PORTS) / 8);
-  private high: Set<number> | undefined;
-  size = 0;
-
-  add(protocol: 'tcp' | 'udp', port: number): void {
-    if (port < LOW_PORTS) {
-      const bit = (protocol === 'udp' ? LOW_PORTS : 0) + port;
-      const mask = 1 << (bit & 7);
-      if ((this.low[bit >> 3] & mask) === 0) {
-        this.low[bit >> 3] |= mask;
-        this.size++;
-      }
-      return;
-    }
-    const key = (protocol === 'udp' ? 0x10000 : 0) + port;
-    this.high ??= new Set();
-    if (!this.high.has(key)) {
-      this.high.add(key);
-      this.size++;
-    }
-  }
-}
+const BITMAP_BYTES = (2 * LOW_PORTS) / 8;
 
 export class EventCollector {
-  private readonly sources = new Map<string, SourceAcc>();
+  /** By the engine's source index. */
+  private readonly sources: SourceAcc[] = [];
+  private lowPorts = new Uint8Array(BITMAP_BYTES * 256);
   readonly alerts: AlertRow[] = [];
   readonly bans: BanRow[] = [];
   firstTs: number | undefined;
@@ -69,11 +49,17 @@ export class EventCollector {
   ) {}
 
   add(ev: DetectorEvent): void {
-    const d = ev.detection;
     if (this.firstTs === undefined) this.firstTs = ev.ts;
     this.lastTs = ev.ts;
-    const actions = ev.verdict === 'banned' ? planActions(this.config, d, this.backend) : [];
-    if (ev.verdict === 'banned') this.bans.push({ ...d, time: formatPacketTime(ev.ts), hits: ev.hits, actions });
+    const banned = ev.verdict === 'banned';
+    if (banned || this.keepAlerts) this.record(ev, banned);
+    this.addToSource(ev);
+  }
+
+  private record(ev: DetectorEvent, banned: boolean): void {
+    const d = ev.detection;
+    const actions = banned ? planActions(this.config, d, this.backend) : [];
+    if (banned) this.bans.push({ ...d, time: formatPacketTime(ev.ts), hits: ev.hits, actions });
     if (this.keepAlerts) {
       const row: AlertRow = {
         time: formatPacketTime(ev.ts),
@@ -85,12 +71,12 @@ export class EventCollector {
       if (ev.reason !== undefined) row.reason = ev.reason;
       this.alerts.push(row);
     }
-    this.addToSource(ev);
   }
 
   private addToSource(ev: DetectorEvent): void {
     const d = ev.detection;
-    let acc = this.sources.get(d.address);
+    const index = ev.sourceIndex;
+    let acc = this.sources[index];
     const rank = RANK[ev.verdict];
     if (acc === undefined) {
       acc = {
@@ -109,11 +95,16 @@ export class EventCollector {
         },
         firstTs: ev.ts,
         lastTs: ev.ts,
-        ports: new PortSet(),
         rank,
+        high: undefined,
       };
       if (ev.reason !== undefined) acc.row.reason = ev.reason;
-      this.sources.set(d.address, acc);
+      this.sources[index] = acc;
+      if ((index + 1) * BITMAP_BYTES > this.lowPorts.length) {
+        const grown = new Uint8Array(this.lowPorts.length * 2);
+        grown.set(this.lowPorts);
+        this.lowPorts = grown;
+      }
     } else if (rank > acc.rank) {
       // The deciding hit now names the source: its port, type and mode.
       Object.assign(acc.row, { port: d.port, protocol: d.protocol, scanType: d.scanType, mode: d.mode });
@@ -123,18 +114,35 @@ export class EventCollector {
     }
     acc.lastTs = ev.ts;
     acc.row.probes++;
-    acc.ports.add(d.protocol, d.port);
+    const port = d.port;
+    const udp = d.protocol === 'udp';
+    if (port < LOW_PORTS) {
+      const bit = (udp ? LOW_PORTS : 0) + port;
+      const at = index * BITMAP_BYTES + (bit >> 3);
+      const mask = 1 << (bit & 7);
+      if ((this.lowPorts[at] & mask) === 0) {
+        this.lowPorts[at] |= mask;
+        acc.row.ports++;
+      }
+      return;
+    }
+    const key = (udp ? 0x10000 : 0) + port;
+    acc.high ??= new Set();
+    if (!acc.high.has(key)) {
+      acc.high.add(key);
+      acc.row.ports++;
+    }
   }
 
   /** Sources by first hit, then address. */
   sourceRows(): SourceRow[] {
-    return [...this.sources.values()]
+    return this.sources
+      .filter((a) => a !== undefined)
       .sort((a, b) => a.firstTs - b.firstTs || (a.row.address < b.row.address ? -1 : 1))
       .map((a) => ({
         ...a.row,
         firstSeen: formatPacketTime(a.firstTs),
         lastSeen: formatPacketTime(a.lastTs),
-        ports: a.ports.size,
       }));
   }
 }

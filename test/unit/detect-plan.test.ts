@@ -124,6 +124,7 @@ test('detection lines use 1.2’s wording, including the double space before TCP
     ts: 0,
     verdict: 'already-banned',
     hits: 2,
+    sourceIndex: 0,
     detection: {
       address: '192.0.2.66',
       family: 4,

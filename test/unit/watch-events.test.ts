@@ -16,7 +16,14 @@ const detection = {
 };
 
 test('alert events carry the detection, the verdict and a time from the packet timestamp', () => {
-  const ev = alertEvent({ ts: 1_700_000_000_123_456, verdict: 'never-ban', detection, hits: 1, reason: 'gateway' });
+  const ev = alertEvent({
+    ts: 1_700_000_000_123_456,
+    verdict: 'never-ban',
+    detection,
+    hits: 1,
+    sourceIndex: 0,
+    reason: 'gateway',
+  });
   assert.deepEqual(ev, {
     event: 'alert',
     time: '2023-11-14T22:13:20.123Z',
@@ -84,8 +91,15 @@ test('every kind of watch --json event matches schemas/watch-event.schema.json',
       seeded: 0,
       dryRun: false,
     },
-    alertEvent({ ts: 1_700_000_000_123_456, verdict: 'banned', detection, hits: 1 }),
-    alertEvent({ ts: 1_700_000_000_123_456, verdict: 'ignored', detection, hits: 0, reason: '192.0.2.0/24' }),
+    alertEvent({ ts: 1_700_000_000_123_456, verdict: 'banned', detection, hits: 1, sourceIndex: 0 }),
+    alertEvent({
+      ts: 1_700_000_000_123_456,
+      verdict: 'ignored',
+      detection,
+      hits: 0,
+      sourceIndex: 0,
+      reason: '192.0.2.0/24',
+    }),
     responseEvent(
       {
         detection,
