@@ -1,17 +1,19 @@
-// Banning: never-ban check, one BanSet.add for the whole batch, then the journal (one append, one fsync) and the
-// PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
-import type { BackendKind, BanEntry, BanSet } from '../firewall/banset.js';
+// Banning: never-ban check, one add of the whole batch to the BanSet, then the journal (one append, one fsync) and
+// the PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
+import { addBatch, type BackendKind, type BanBatch, type BanSet } from '../firewall/banset.js';
 import { PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import { appendLines } from '../state/journal.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
-import { formatBanLines, type Origin, type Trigger } from '../state/record.js';
+import { formatPackedBanLines, type Origin, type Trigger } from '../state/record.js';
 import type { BanContext } from './context.js';
+import { uint32ToIPv4 } from '../net/address.js';
 import { withSession } from './session.js';
-import { prefixOf, type Target } from './targets.js';
+import { rememberBanned } from './summary.js';
+import { prefixOf, TargetList, type Target } from './targets.js';
 
 export interface BanRequest {
-  targets: Target[];
+  targets: TargetList;
   /** Seconds; 0 = permanent. */
   timeout: number;
   reason?: string;
@@ -44,37 +46,75 @@ export interface BanOutcome {
   warnings: string[];
 }
 
-/** Splits targets into those that may be banned and those the never-ban rules refuse. Pure given the matcher. */
+/**
+ * Splits targets into those that may be banned and those the never-ban rules refuse, keeping input order in all
+ * three. Pure given the matcher. When nothing is dropped, `allowed` is `targets` itself.
+ */
 export function screenTargets(
-  targets: Target[],
+  targets: TargetList,
   matcher: NeverBanMatcher,
   force = false,
-): { allowed: Target[]; refused: Refusal[]; forced: Refusal[] } {
-  const allowed: Target[] = [];
+): { allowed: TargetList; refused: Refusal[]; forced: Refusal[] } {
   const refused: Refusal[] = [];
   const forced: Refusal[] = [];
-  for (const t of targets) {
-    const rule =
-      t.v4 !== undefined && matcher.refusal4
-        ? matcher.refusal4(t.v4, t.target)
-        : matcher.refusal(prefixOf(t), t.target);
-    if (rule === undefined) allowed.push(t);
-    else if (force) {
-      forced.push({ address: t.target, rule });
-      allowed.push(t);
-    } else refused.push({ address: t.target, rule });
+  const { v4, others, otherAt } = targets;
+  const rule4 = (v: number): string | undefined =>
+    matcher.refusal4
+      ? matcher.refusal4(v)
+      : matcher.refusal(prefixOf({ target: '', family: 4, isPrefix: false, v4: v }), uint32ToIPv4(v));
+  let hits: number[];
+  if (matcher.refusedAt4) hits = matcher.refusedAt4(v4);
+  else {
+    hits = [];
+    for (let i = 0; i < v4.length; i++) if (rule4(v4[i]) !== undefined) hits.push(i);
   }
-  return { allowed, refused, forced };
+  // Whether the target stays; a refusal is recorded either way.
+  const judge = (rule: string, address: string): boolean => {
+    (force ? forced : refused).push({ address, rule });
+    return force;
+  };
+  const dropped: number[] = [];
+  const keptOthers: Target[] = [];
+  const keptAt: number[] = [];
+  // In input order: the refused addresses before each other target, then that target.
+  for (let j = 0, h = 0; j <= others.length; j++) {
+    const at = j < others.length ? otherAt[j] : v4.length;
+    for (; h < hits.length && hits[h] < at; h++) {
+      const v = v4[hits[h]];
+      if (!judge(rule4(v) ?? '', uint32ToIPv4(v))) dropped.push(hits[h]);
+    }
+    if (j === others.length) break;
+    const t = others[j];
+    const rule = matcher.refusal(prefixOf(t), t.target);
+    if (rule === undefined || judge(rule, t.target)) {
+      keptOthers.push(t);
+      keptAt.push(at);
+    }
+  }
+  if (dropped.length === 0 && keptOthers.length === others.length) return { allowed: targets, refused, forced };
+  const keep = new Uint32Array(v4.length - dropped.length);
+  let from = 0;
+  dropped.forEach((d, k) => {
+    keep.set(v4.subarray(from, d), from - k);
+    from = d + 1;
+  });
+  keep.set(v4.subarray(from), from - dropped.length);
+  // Each kept target's place moves back by the dropped addresses before it.
+  for (let k = 0, d = 0; k < keptAt.length; k++) {
+    while (d < dropped.length && dropped[d] < keptAt[k]) d++;
+    keptAt[k] -= d;
+  }
+  return { allowed: new TargetList(keep, keptOthers, keptAt), refused, forced };
 }
 
 /** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
-async function addCreatingObjects(banSet: BanSet, entries: BanEntry[]): Promise<void> {
+async function addCreatingObjects(banSet: BanSet, batch: BanBatch): Promise<void> {
   try {
-    await banSet.add(entries);
+    await addBatch(banSet, batch);
   } catch (err) {
     if (!(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
     await banSet.setup();
-    await banSet.add(entries);
+    await addBatch(banSet, batch);
   }
 }
 
@@ -82,13 +122,11 @@ export function matcherFor(ctx: BanContext): NeverBanMatcher {
   return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore));
 }
 
-function historyLines(targets: Target[], shared: { at: number; trigger?: Trigger }): string[] {
+function historyLines(targets: readonly string[], shared: { at: number; trigger?: Trigger }): string[] {
   const when = new Date(shared.at);
   const t = shared.trigger;
   return targets.map((x) =>
-    t
-      ? formatHistoryLine(when, x.target, t.port, t.protocol.toUpperCase())
-      : formatHistoryLine(when, x.target, 0, 'manual'),
+    t ? formatHistoryLine(when, x, t.port, t.protocol.toUpperCase()) : formatHistoryLine(when, x, 0, 'manual'),
   );
 }
 
@@ -101,26 +139,24 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
     async (s) => {
       const until = timeout === undefined ? undefined : s.now + timeout * 1000;
       if (allowed.length > 0) {
-        await addCreatingObjects(
-          s.banSet,
-          allowed.map((t) => ({ target: t.target, family: t.family, timeout, v4: t.v4 })),
-        );
+        const { v4, others, otherAt } = allowed;
+        await addCreatingObjects(s.banSet, { v4, others, otherAt, timeout });
         const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
-        appendLines(ctx.stateDir, formatBanLines(allowed, shared));
+        appendLines(ctx.stateDir, formatPackedBanLines(allowed, shared));
         // The bans are in the kernel and the journal by now: a history file that cannot be written is worth a
         // warning, not a failed command.
         if (ctx.historyFile) {
           try {
-            appendHistory(ctx.historyFile, historyLines(allowed, shared));
+            appendHistory(ctx.historyFile, historyLines(allowed.texts(), shared));
           } catch (err) {
             if (!(err instanceof PortsentinelError)) throw err;
             warnings.push(err.message);
           }
         }
       }
-      return {
+      const outcome: BanOutcome = {
         backend: s.banSet.kind,
-        banned: allowed.map((t) => t.target),
+        banned: [],
         refused,
         forced,
         timeout: timeout ?? null,
@@ -128,6 +164,18 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         reason: req.reason ?? null,
         warnings,
       };
+      // 100k strings only when someone reads them (--json); in place, so the JSON keeps its key order.
+      Object.defineProperty(outcome, 'banned', {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          const banned = allowed.texts();
+          Object.defineProperty(outcome, 'banned', { value: banned, enumerable: true, writable: true });
+          return banned;
+        },
+      });
+      rememberBanned(outcome, allowed);
+      return outcome;
     },
     req.now,
   );

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import { banTargets, type BanOutcome } from './ban.js';
 import { withContext, type ContextOptions } from './context.js';
-import { parseTargetArgs, parseTargetText, type Target } from './targets.js';
+import { bannedCount } from './summary.js';
+import { parseTargetArgs, parseTargetBytes, TargetList } from './targets.js';
 
 export interface BanCommandInput {
   args: string[];
@@ -15,28 +16,24 @@ export interface BanCommandInput {
   force?: boolean;
 }
 
-function readTargetsFile(file: string): string {
+function readTargetsFile(file: string): Buffer {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return readFileSync(file === '-' ? 0 : file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new InputError(`cannot read --file ${file} (${code}); give an existing file of addresses, or - for stdin`);
   }
 }
 
-export function gatherTargets(input: BanCommandInput, what: string): Target[] {
+/** Arguments first, then the file's lines; each target once, where it first appears. */
+export function gatherTargets(input: BanCommandInput, what: string): TargetList {
   if (input.args.length === 0 && input.file === undefined) {
     throw new UsageError(`give at least one address or prefix, or --file FILE; e.g. portsentinel ${what} 192.0.2.66`);
   }
   const targets = parseTargetArgs(input.args, what);
-  if (input.file !== undefined) {
-    const name = input.file === '-' ? 'stdin' : input.file;
-    const fromFile = parseTargetText(readTargetsFile(input.file), name, what);
-    if (targets.length === 0) return fromFile;
-    const seen = new Set(targets.map((t) => t.target));
-    for (const t of fromFile) if (!seen.has(t.target)) targets.push(t);
-  }
-  return targets;
+  if (input.file === undefined) return TargetList.from(targets);
+  const name = input.file === '-' ? 'stdin' : input.file;
+  return parseTargetBytes(readTargetsFile(input.file), name, what, targets);
 }
 
 export async function runBan(opts: ContextOptions, input: BanCommandInput): Promise<BanOutcome> {
@@ -50,7 +47,7 @@ export async function runBan(opts: ContextOptions, input: BanCommandInput): Prom
       origin: 'manual',
       force: input.force,
     });
-    if (result.banned.length === 0) {
+    if (bannedCount(result) === 0) {
       const rules = result.refused.map((r) => r.rule).join('; ');
       throw new InputError(`nothing banned: ${rules}; pass --force to ban anyway`, 'E_NEVER_BAN');
     }

@@ -11,7 +11,7 @@ export async function runUnban(
   if (input.all && (input.args.length > 0 || input.file !== undefined)) {
     throw new UsageError('--all lifts every ban; give either --all or addresses, not both');
   }
-  const targets = input.all ? 'all' : gatherTargets(input, 'unban');
+  const targets = input.all ? 'all' : gatherTargets(input, 'unban').toArray();
   return withContext(opts, async (ctx) => {
     const result = await unbanTargets(ctx, targets);
     if (targets !== 'all' && result.unbanned.length === 0) {

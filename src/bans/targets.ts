@@ -1,7 +1,7 @@
 // Ban targets as users type them: addresses or prefixes, on the command line or one per line in a file
 // ("#" comments and blank lines allowed). Every bad value is refused with its place named; nothing is guessed.
 import { InputError } from '../errors.js';
-import { formatPrefix, maskBytes, parsePrefix, type Family, type Prefix } from '../net/address.js';
+import { formatPrefix, maskBytes, parsePrefix, uint32ToIPv4, type Family, type Prefix } from '../net/address.js';
 
 export interface Target {
   /** Canonical text: "192.0.2.66", "2001:db8::/64". */
@@ -127,6 +127,15 @@ export function parseTargetArgs(args: readonly string[], what = 'the command'): 
   return dedupe(out);
 }
 
+/** One line of a targets file: its target, the problem with it, or undefined for a blank or comment line. */
+function parseLine(raw: string, source: string): Target | string | undefined {
+  let value = raw;
+  const hash = value.indexOf('#');
+  if (hash >= 0) value = value.slice(0, hash);
+  value = value.trim();
+  return value === '' ? undefined : parseTarget(value, source);
+}
+
 /** Targets in a file's text, one per line; `name` is the file name ("stdin" for -). */
 export function parseTargetText(text: string, name: string, what = 'the command'): Target[] {
   const out: Target[] = [];
@@ -140,15 +149,213 @@ export function parseTargetText(text: string, name: string, what = 'the command'
       out.push({ target: raw, family: 4, isPrefix: false, v4 });
       continue;
     }
-    let value = raw;
-    const hash = value.indexOf('#');
-    if (hash >= 0) value = value.slice(0, hash);
-    value = value.trim();
-    if (value === '') continue;
-    const t = parseTarget(value, `${name} line ${i + 1}`);
+    const t = parseLine(raw, `${name} line ${i + 1}`);
     if (typeof t === 'string') problems.push(t);
-    else out.push(t);
+    else if (t) out.push(t);
   }
   if (problems.length > 0) fail(problems, what);
   return dedupe(out);
+}
+
+/**
+ * Targets in input order, first occurrences only: single IPv4 addresses as uint32s in one typed array, the rest
+ * (IPv6, prefixes) as Target objects, each placed before the `otherAt[i]`-th address. A 100k-line blocklist is
+ * one Uint32Array from file to kernel and journal; text is made only for what is printed.
+ */
+export class TargetList {
+  constructor(
+    readonly v4: Uint32Array,
+    readonly others: readonly Target[] = [],
+    readonly otherAt: readonly number[] = [],
+  ) {}
+
+  static from(targets: readonly Target[]): TargetList {
+    const v4 = new Uint32Array(targets.length);
+    let n = 0;
+    const others: Target[] = [];
+    const otherAt: number[] = [];
+    for (const t of targets) {
+      if (t.v4 !== undefined) v4[n++] = t.v4;
+      else {
+        others.push(t);
+        otherAt.push(n);
+      }
+    }
+    return new TargetList(v4.subarray(0, n), others, otherAt);
+  }
+
+  get length(): number {
+    return this.v4.length + this.others.length;
+  }
+
+  /** The first `max` targets as canonical text, in input order. */
+  texts(max = Infinity): string[] {
+    const out: string[] = [];
+    const { v4, others, otherAt } = this;
+    const n = Math.min(max, this.length);
+    for (let i = 0, j = 0; out.length < n; i++) {
+      while (j < others.length && otherAt[j] === i && out.length < n) out.push(others[j++].target);
+      if (i < v4.length && out.length < n) out.push(uint32ToIPv4(v4[i]));
+    }
+    return out;
+  }
+
+  /** Every target as a Target object, in input order (for the small lists of `unban`). */
+  toArray(): Target[] {
+    const out: Target[] = [];
+    const { v4, others, otherAt } = this;
+    for (let i = 0, j = 0; i <= v4.length; i++) {
+      while (j < others.length && otherAt[j] === i) out.push(others[j++]);
+      if (i < v4.length) out.push({ target: uint32ToIPv4(v4[i]), family: 4, isPrefix: false, v4: v4[i] });
+    }
+    return out;
+  }
+}
+
+/**
+ * Drops repeated addresses from `vals[0, count)` in place, keeping first occurrences, and moves each `otherAt`
+ * along with them. Returns the new count.
+ */
+function dedupeAddresses(vals: Uint32Array, count: number, otherAt: number[]): number {
+  let size = 16;
+  while (size < count * 2) size *= 2;
+  const slots = new Uint32Array(size);
+  const used = new Uint8Array(size);
+  const mask = size - 1;
+  let kept = 0;
+  let o = 0;
+  for (let i = 0; i < count; i++) {
+    while (o < otherAt.length && otherAt[o] === i) otherAt[o++] = kept;
+    const v = vals[i];
+    for (let h = Math.imul(v, 0x9e3779b1) >>> 0; ; h++) {
+      h &= mask;
+      if (!used[h]) {
+        used[h] = 1;
+        slots[h] = v;
+        vals[kept++] = v;
+        break;
+      }
+      if (slots[h] === v) break;
+    }
+  }
+  while (o < otherAt.length) otherAt[o++] = kept;
+  return kept;
+}
+
+/**
+ * Targets in a file's bytes: the same result and the same errors as parseTargetText on the decoded text, after
+ * `first` (the command's arguments, which keep their place ahead of the file). Lines holding one canonical
+ * dotted quad (ASCII blanks around it and a comment after it allowed) are read straight from the bytes into a
+ * Uint32Array; any other line is decoded and goes through the general parser. Repeats are found with a hash
+ * table only when the addresses are not already strictly increasing, as sorted blocklists are.
+ */
+export function parseTargetBytes(
+  buf: Buffer,
+  name: string,
+  what = 'the command',
+  first: readonly Target[] = [],
+): TargetList {
+  const n = buf.length;
+  // Every line that yields an address is at least 7 bytes ("0.0.0.0") plus its newline.
+  const vals = new Uint32Array(first.length + ((n + 1) >>> 3) + 1);
+  const scan = new Float64Array([0, 0, -1, 1]);
+  const others: Target[] = [];
+  const otherAt: number[] = [];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  const take = (t: Target): void => {
+    if (t.v4 !== undefined) {
+      if (t.v4 <= scan[LAST]) scan[SORTED] = 0;
+      scan[LAST] = t.v4;
+      vals[scan[COUNT]++] = t.v4;
+    } else if (!seen.has(t.target)) {
+      seen.add(t.target);
+      others.push(t);
+      otherAt.push(scan[COUNT]);
+    }
+  };
+  for (const t of first) take(t);
+  for (let i = scanLines(buf, 0, vals, scan); i < n; i = scanLines(buf, i, vals, scan)) {
+    const end = lineEnd(buf, i);
+    const t = parseLine(buf.toString('utf8', i, end), `${name} line ${++scan[LINE]}`);
+    if (typeof t === 'string') problems.push(t);
+    else if (t) take(t);
+    i = end + 1;
+  }
+  if (problems.length > 0) fail(problems, what);
+  let count = scan[COUNT];
+  if (!scan[SORTED]) count = dedupeAddresses(vals, count, otherAt);
+  return new TargetList(vals.subarray(0, count), others, otherAt);
+}
+
+/** Slots of the scan state shared by parseTargetBytes and scanLines. */
+const COUNT = 0;
+const LINE = 1;
+const LAST = 2;
+const SORTED = 3;
+
+/**
+ * Reads lines from `i` while each is blank, a comment or one canonical dotted quad (blanks around it, a comment
+ * after it), appending the addresses to `vals`; returns where the first other line starts (or n or beyond).
+ * Kept small: V8 optimises a small function with a hot loop far sooner than a large one, and this loop reads
+ * every byte of a 100k-line file, once per process.
+ */
+function scanLines(buf: Uint8Array, i: number, vals: Uint32Array, scan: Float64Array): number {
+  const n = buf.length;
+  let count = scan[COUNT];
+  let last = scan[LAST];
+  let sorted = scan[SORTED];
+  let line = scan[LINE];
+  // Each pass reads one line; `i` ends on its newline (or at n), which the loop step skips.
+  for (; i < n; i++) {
+    const start = i;
+    let c = buf[i];
+    while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c) c = ++i < n ? buf[i] : 0x0a;
+    let v = 0;
+    let octets = 0;
+    let value = 0;
+    let digits = 0;
+    for (;;) {
+      if (c >= 0x30 && c <= 0x39) {
+        // A fourth digit or a leading zero is not canonical: the general parser words the error.
+        if (digits === 3 || (digits > 0 && value === 0)) break;
+        value = value * 10 + (c - 0x30);
+        digits++;
+      } else if (c === 0x2e && digits > 0 && octets < 3 && value <= 255) {
+        v = v * 256 + value;
+        octets++;
+        value = 0;
+        digits = 0;
+      } else break;
+      c = ++i < n ? buf[i] : 0x0a;
+    }
+    if (octets === 3 && digits > 0 && value <= 255) {
+      while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c) c = ++i < n ? buf[i] : 0x0a;
+      if (c === 0x0a || c === 0x23) {
+        if (c === 0x23) i = lineEnd(buf, i);
+        const a = v * 256 + value;
+        if (a <= last) sorted = 0;
+        last = a;
+        vals[count++] = a;
+        line++;
+        continue;
+      }
+    } else if (octets === 0 && digits === 0 && (c === 0x0a || c === 0x23)) {
+      if (c === 0x23) i = lineEnd(buf, i);
+      line++;
+      continue;
+    }
+    i = start;
+    break;
+  }
+  scan[COUNT] = count;
+  scan[LAST] = last;
+  scan[SORTED] = sorted;
+  scan[LINE] = line;
+  return i;
+}
+
+function lineEnd(buf: Uint8Array, from: number): number {
+  const nl = buf.indexOf(0x0a, from);
+  return nl < 0 ? buf.length : nl;
 }

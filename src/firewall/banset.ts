@@ -1,6 +1,6 @@
 // The ban-set contract every backend implements (nftables over netlink, blackhole routes, dry run).
 // Deletes go before adds; batches are split by encoded size inside the backend.
-import type { Family } from '../net/address.js';
+import { uint32ToIPv4, type Family } from '../net/address.js';
 
 export type BackendKind = 'nftables' | 'route' | 'dry-run';
 
@@ -15,6 +15,35 @@ export interface BanEntry {
    * do): backends then take the key from here instead of parsing `target` again.
    */
   v4?: number;
+}
+
+/**
+ * Bans sharing one timeout, the single IPv4 addresses among them as uint32s: how `ban --file` hands over 100k
+ * addresses as one typed array instead of 100k entries. `others` (IPv6, prefixes) keep their place in the input:
+ * `others[i]` comes before `v4[otherAt[i]]`.
+ */
+export interface BanBatch {
+  v4: Uint32Array;
+  others: ReadonlyArray<{ target: string; family: Family }>;
+  otherAt: readonly number[];
+  /** Seconds until the kernel drops them; undefined = permanent. */
+  timeout?: number;
+}
+
+/** The batch as entries, in input order (for backends that take entries one by one anyway). */
+export function batchEntries(b: BanBatch): BanEntry[] {
+  const out: BanEntry[] = [];
+  const { v4, others, otherAt, timeout } = b;
+  for (let i = 0, j = 0; i <= v4.length; i++) {
+    for (; j < others.length && otherAt[j] === i; j++) out.push({ ...others[j], timeout });
+    if (i < v4.length) out.push({ target: uint32ToIPv4(v4[i]), family: 4, timeout, v4: v4[i] });
+  }
+  return out;
+}
+
+/** Adds a batch through the backend's packed path when it has one, else as entries. */
+export function addBatch(set: BanSet, b: BanBatch): Promise<void> {
+  return set.addBatch ? set.addBatch(b) : set.add(batchEntries(b));
 }
 
 export interface KernelBan {
@@ -43,6 +72,8 @@ export interface BanSet {
   status(): Promise<BanSetStatus>;
   /** Adds (or refreshes) bans in as few kernel round trips as possible; all or nothing per call. */
   add(entries: BanEntry[]): Promise<void>;
+  /** The same as add(batchEntries(batch)), without making the entries. */
+  addBatch?(batch: BanBatch): Promise<void>;
   /** Removes bans; entries that are already gone (expired) are not an error. Returns those actually removed. */
   remove(targets: string[]): Promise<string[]>;
   list(): Promise<KernelBan[]>;

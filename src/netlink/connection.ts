@@ -11,10 +11,15 @@ export interface OutgoingMessage {
   buf: Buffer;
   /** True when the message asked for NLM_F_ACK, so a reply for its seq is awaited. */
   acked: boolean;
+  /**
+   * A message inside a batch sent without NLM_F_ACK: the kernel answers it only to refuse it, and then still
+   * answers the batch's acked message, so its refusal is recorded in `acks` and the waiting goes on.
+   */
+  inBatch?: boolean;
 }
 
 export interface ExchangeResult {
-  /** errno per awaited seq (0 = ACK). */
+  /** errno per awaited seq (0 = ACK), and per refused `inBatch` seq. */
   acks: Map<number, number>;
   /** A refusal of a message that was not awaited (e.g. BATCH_BEGIN: EPERM, ERESTART); the rest is then unanswered. */
   refused?: { seq: number; type: number; errno: number };
@@ -65,23 +70,32 @@ export class NetlinkConnection {
     }
   }
 
-  /** Sends the messages in ONE datagram and waits for the ACK of every `acked` one (or an early refusal). */
-  exchange(messages: OutgoingMessage[]): Promise<ExchangeResult> {
+  /**
+   * Sends the messages in ONE datagram (`datagram`, when the caller already has them in one buffer) and waits for
+   * the ACK of every `acked` one (or an early refusal).
+   */
+  exchange(messages: OutgoingMessage[], datagram?: Buffer): Promise<ExchangeResult> {
     return this.serialise(async () => {
-      const awaited = new Set(messages.filter((m) => m.acked).map((m) => m.seq));
-      const others = new Map(messages.filter((m) => !m.acked).map((m) => [m.seq, m.type]));
+      const awaited = new Set<number>();
+      const others = new Map<number, OutgoingMessage>();
+      for (const m of messages) {
+        if (m.acked) awaited.add(m.seq);
+        else others.set(m.seq, m);
+      }
       const acks = new Map<number, number>();
-      await this.transport.send(messages.map((m) => m.buf));
-      while (acks.size < awaited.size) {
+      let answered = 0;
+      await this.transport.send(datagram ? [datagram] : messages.map((m) => m.buf));
+      while (answered < awaited.size) {
         for (const msg of await this.receive()) {
           if (msg.type !== NLMSG_ERROR) continue;
           const reply = parseError(msg);
-          if (awaited.has(reply.requestSeq)) acks.set(reply.requestSeq, reply.errno);
-          else if (others.has(reply.requestSeq) && reply.errno !== 0) {
-            return {
-              acks,
-              refused: { seq: reply.requestSeq, type: others.get(reply.requestSeq)!, errno: reply.errno },
-            };
+          const other = others.get(reply.requestSeq);
+          if (awaited.has(reply.requestSeq)) {
+            if (!acks.has(reply.requestSeq)) answered++;
+            acks.set(reply.requestSeq, reply.errno);
+          } else if (other && reply.errno !== 0) {
+            if (other.inBatch) acks.set(reply.requestSeq, reply.errno);
+            else return { acks, refused: { seq: reply.requestSeq, type: other.type, errno: reply.errno } };
           }
           // Anything else is a late reply to an earlier, abandoned request: not ours to act on.
         }

@@ -1,6 +1,6 @@
 // nfnetlink framing (include/uapi/linux/netfilter/nfnetlink.h): struct nfgenmsg, and transactional batches
-// BATCH_BEGIN … messages … BATCH_END sent in one datagram. A batch commits all or nothing; every inner message
-// asks for an ACK so success is proven (every ACK 0) rather than assumed from silence.
+// BATCH_BEGIN … messages … BATCH_END sent in one datagram. A batch commits all or nothing; its last message asks
+// for an ACK, which the kernel sends after any refusal, so success is proven rather than assumed from silence.
 import {
   NFNETLINK_V0,
   NFNL_BATCH_GENID,
@@ -10,10 +10,10 @@ import {
   NLM_F_ACK,
   NLM_F_REQUEST,
   NFPROTO_UNSPEC,
+  NLMSG_HDRLEN,
 } from './constants.js';
-import { be32Attr } from './attributes.js';
+import { align4, be32Attr } from './attributes.js';
 import { NetlinkError } from './errors.js';
-import { encodeMessage } from './message.js';
 import type { NetlinkConnection, OutgoingMessage } from './connection.js';
 
 /** struct nfgenmsg: u8 nfgen_family, u8 version, be16 res_id. */
@@ -46,36 +46,55 @@ export interface BatchOptions {
   genid?: number;
 }
 
+/**
+ * The batch as one datagram in one Buffer (each message a view into it). Only the last inner message asks for an
+ * ACK, as nft does: the kernel answers every refused message anyway, and processes the whole batch before it
+ * answers at all, so that one ACK arrives after every refusal. Success is still proven, not assumed from silence.
+ */
 export function encodeBatch(
   conn: Pick<NetlinkConnection, 'nextSeq'>,
   messages: NftMessage[],
   opts: BatchOptions = {},
 ): OutgoingMessage[] {
-  const out: OutgoingMessage[] = [];
-  const beginSeq = conn.nextSeq();
+  return encodeBatchDatagram(conn, messages, opts).out;
+}
+
+function encodeBatchDatagram(
+  conn: Pick<NetlinkConnection, 'nextSeq'>,
+  messages: NftMessage[],
+  opts: BatchOptions,
+): { out: OutgoingMessage[]; datagram: Buffer } {
   const beginAttrs = opts.genid === undefined ? [] : [be32Attr(NFNL_BATCH_GENID, opts.genid)];
-  out.push({
-    seq: beginSeq,
-    type: NFNL_MSG_BATCH_BEGIN,
-    buf: encodeMessage(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, beginSeq, [
-      nfgenmsg(NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES),
-      ...beginAttrs,
-    ]),
-    acked: false,
-  });
-  for (const m of messages) {
+  let size = 2 * (NLMSG_HDRLEN + 4) + beginAttrs.reduce((n, a) => n + a.length, 0);
+  for (const m of messages) size += align4(messageSize(m));
+  const buf = Buffer.allocUnsafe(size);
+  const out: OutgoingMessage[] = [];
+  let pos = 0;
+  const put = (type: number, flags: number, family: number, resId: number, attrs: Buffer[], last?: boolean) => {
     const seq = conn.nextSeq();
-    const buf = encodeMessage(m.type, NLM_F_REQUEST | NLM_F_ACK | m.flags, seq, [nfgenmsg(m.family), ...m.attrs]);
-    out.push({ seq, type: m.type, buf, acked: true });
-  }
-  const endSeq = conn.nextSeq();
-  out.push({
-    seq: endSeq,
-    type: NFNL_MSG_BATCH_END,
-    buf: encodeMessage(NFNL_MSG_BATCH_END, NLM_F_REQUEST, endSeq, [nfgenmsg(NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES)]),
-    acked: false,
-  });
-  return out;
+    const start = pos;
+    buf.writeUInt16LE(type, pos + 4);
+    buf.writeUInt16LE(flags | (last ? NLM_F_ACK : 0), pos + 6);
+    buf.writeUInt32LE(seq >>> 0, pos + 8);
+    buf.writeUInt32LE(0, pos + 12);
+    buf[pos + 16] = family;
+    buf[pos + 17] = NFNETLINK_V0;
+    buf.writeUInt16BE(resId, pos + 18);
+    pos += NLMSG_HDRLEN + 4;
+    for (const a of attrs) {
+      buf.set(a, pos);
+      pos += a.length;
+    }
+    buf.writeUInt32LE(pos - start, start);
+    while (pos & 3) buf[pos++] = 0;
+    const message: OutgoingMessage = { seq, type, buf: buf.subarray(start, pos), acked: last === true };
+    if (last === false) message.inBatch = true;
+    out.push(message);
+  };
+  put(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES, beginAttrs);
+  messages.forEach((m, i) => put(m.type, NLM_F_REQUEST | m.flags, m.family, 0, m.attrs, i === messages.length - 1));
+  put(NFNL_MSG_BATCH_END, NLM_F_REQUEST, NFPROTO_UNSPEC, NFNL_SUBSYS_NFTABLES, []);
+  return { out, datagram: buf };
 }
 
 /** A refused batch: nothing in it was committed. `index` is the first refused inner message (-1: the batch itself). */
@@ -95,8 +114,8 @@ export async function sendBatch(
   opts: BatchOptions = {},
 ): Promise<void> {
   if (messages.length === 0) return;
-  const out = encodeBatch(conn, messages, opts);
-  const { acks, refused } = await conn.exchange(out);
+  const { out, datagram } = encodeBatchDatagram(conn, messages, opts);
+  const { acks, refused } = await conn.exchange(out, datagram);
   if (refused) throw new BatchError(refused.errno, refused.type, refused.seq, -1);
   for (let i = 1; i < out.length - 1; i++) {
     const errno = acks.get(out[i].seq) ?? 0;

@@ -44,10 +44,10 @@ export function appendRecords(dir: string, records: JournalRecord[]): void {
   appendLines(dir, text);
 }
 
-/** Appends already formatted record lines (formatRecord / formatBanLines) in one write and one fsync. */
-export function appendLines(dir: string, lines: string): void {
+/** Appends already formatted record lines (formatRecord / formatBanLines, text or UTF-8) in one write and one fsync. */
+export function appendLines(dir: string, lines: string | Buffer): void {
   if (lines.length === 0) return;
-  let text = lines;
+  let buf = typeof lines === 'string' ? Buffer.from(lines, 'utf8') : lines;
   const path = journalPath(dir);
   let fd: number;
   try {
@@ -61,9 +61,8 @@ export function appendLines(dir: string, lines: string): void {
       // A torn tail from a crash must not swallow the first new record.
       const last = Buffer.alloc(1);
       readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) text = '\n' + text;
+      if (last[0] !== 0x0a) buf = Buffer.concat([Buffer.from('\n'), buf]);
     }
-    const buf = Buffer.from(text, 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     fsyncSync(fd);

@@ -26,18 +26,26 @@ import { buildSetupDocument } from '../../src/firewall/nftables/document.js';
 import { checkNftDocument } from '../../src/firewall/nftables/nft.js';
 import { EnvironmentError, OperationError } from '../../src/errors.js';
 import { formatAddress } from '../../src/net/address.js';
+import { batchEntries } from '../../src/firewall/banset.js';
 
 const keysOf = (m: NetlinkMessage): string[] =>
   decodeSetElements([{ ...m, type: nftType(NFT_MSG_NEWSETELEM) }]).map((e) =>
     formatAddress(e.key.length === 4 ? 4 : 6, e.key),
   );
 
-/** A scripted kernel: `verdict` gives the errno of each batched message; GETSETELEM (non-dump) finds everything. */
+/**
+ * A scripted kernel: `verdict` gives the errno of each batched message, answered as the kernel does (a refusal
+ * always, an ACK when asked for); GETSETELEM (non-dump) finds everything.
+ */
 function kernel(verdict: (m: NetlinkMessage) => number, beginErrno = 0, dumped: NftMessage[] = []) {
   return new RecordingTransport((sent) => {
     if (sent[0].type === NFNL_MSG_BATCH_BEGIN) {
       if (beginErrno) return [encodeErrorReply(beginErrno, sent[0])];
-      const replies = sent.filter((m) => m.flags & NLM_F_ACK).map((m) => encodeErrorReply(verdict(m), m));
+      const replies = sent
+        .slice(1, -1)
+        .map((m) => [m, verdict(m)] as const)
+        .filter(([m, errno]) => errno !== 0 || m.flags & NLM_F_ACK)
+        .map(([m, errno]) => encodeErrorReply(errno, m));
       return [Buffer.concat(replies)];
     }
     const m = sent[0];
@@ -174,6 +182,77 @@ describe('nftables ban set error paths (recording transport)', () => {
       for (const k of inBatch) added.add(k);
     }
     assert.equal(added.size, entries.length);
+  });
+
+  it('asks for an ACK on the last message of a batch only, and still names an earlier refused message', async () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => 0x0a000000 + i);
+    const batch = { v4: Uint32Array.from(many(10_000)), others: [], otherAt: [], timeout: 60 };
+    const ok = kernel(() => 0);
+    await new NftablesBanSet({ transport: ok, refreshByReplace: false }).addBatch(batch);
+    const [sent] = batchesOf(ok);
+    const inner = sent.slice(1, -1);
+    assert.ok(inner.length > 2, 'several messages in the batch');
+    assert.deepEqual(
+      inner.map((m) => Boolean(m.flags & NLM_F_ACK)),
+      inner.map((_, i) => i === inner.length - 1),
+    );
+    assert.equal(sent[0].flags & NLM_F_ACK, 0);
+    assert.equal(sent.at(-1)!.flags & NLM_F_ACK, 0);
+    // The kernel refuses the second message (unacked; 10.0.9.17 is its first address): that refusal is reported,
+    // not the last message's ACK 0.
+    for (const [errno, check] of [
+      [EINVAL, (e: unknown) => (e as { cause?: { index?: number } }).cause?.index === 1],
+      [ENOENT, (e: unknown) => (e as { code?: string }).code === 'E_NFT_NOT_SET_UP'],
+    ] as const) {
+      const t = kernel((m) => (m.type === nftType(NFT_MSG_NEWSETELEM) && keysOf(m).includes('10.0.9.17') ? errno : 0));
+      await assert.rejects(new NftablesBanSet({ transport: t, refreshByReplace: false }).addBatch(batch), check);
+    }
+  });
+
+  it('adds a batch as add() adds its entries: the same elements, timeouts and sets', async () => {
+    const batch = {
+      v4: Uint32Array.of(0xc0000201, 0xc0000203, 0xc0000202),
+      others: [
+        { target: '2001:db8::1', family: 6 as const },
+        { target: '198.51.100.0/24', family: 4 as const },
+      ],
+      otherAt: [1, 3],
+      timeout: 90,
+    };
+    const elementsOf = (t: RecordingTransport) =>
+      batchesOf(t)
+        .flatMap((b) => b.slice(1, -1))
+        .flatMap((m) => {
+          const set = attributeMap(m.payload, 4).get(NFTA_SET_ELEM_LIST_SET)!.toString('utf8').replace(/\0.*/, '');
+          return decodeSetElements([m]).map((e) => `${set} ${e.key.toString('hex')} ${e.flags} ${e.timeoutMs}`);
+        })
+        .sort();
+    const a = kernel(() => 0);
+    await new NftablesBanSet({ transport: a, refreshByReplace: false }).addBatch(batch);
+    const b = kernel(() => 0);
+    await new NftablesBanSet({ transport: b, refreshByReplace: false }).add(batchEntries(batch));
+    assert.deepEqual(elementsOf(a), elementsOf(b));
+    assert.equal(elementsOf(a).length, 6, 'three addresses, one IPv6 address, a prefix as start and end');
+  });
+
+  it("keeps a batch's refreshed destroy and add together when it spans several batches", async () => {
+    const t = kernel(() => 0);
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
+    const v4 = Uint32Array.from({ length: 20_000 }, (_, i) => 0x0a000000 + i);
+    await set.addBatch({ v4, others: [{ target: '2001:db8::1', family: 6 }], otherAt: [7], timeout: 3600 });
+    const batches = batchesOf(t);
+    assert.ok(batches.length > 1, 'the bans need several batches');
+    const added = new Set<string>();
+    for (const batch of batches) {
+      const destroyed = new Set<string>();
+      const inBatch = new Set<string>();
+      for (const m of batch.slice(1, -1)) {
+        for (const k of keysOf(m)) (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? destroyed : inBatch).add(k);
+      }
+      assert.deepEqual([...destroyed].sort(), [...inBatch].sort());
+      for (const k of inBatch) added.add(k);
+    }
+    assert.equal(added.size, 20_001);
   });
 });
 

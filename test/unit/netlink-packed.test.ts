@@ -6,9 +6,11 @@ import {
   buildPackedElementMessages,
   buildSetElementMessages,
   encodeElement,
+  ipv4Keys,
+  slicePacked,
   type SetElement,
 } from '../../src/netlink/nftables/setelem.js';
-import { packEntries } from '../../src/firewall/nftables/backend.js';
+import { packBatch, packEntries } from '../../src/firewall/nftables/backend.js';
 
 const ref = { family: NFPROTO_INET, table: 'portsentinel', set: 'banned4' };
 
@@ -97,4 +99,90 @@ test('entries are packed from v4 when given, parsed otherwise, prefixes kept as 
     [['198.51.100.0/24', 'bannednet4', 2]],
   );
   assert.throws(() => packEntries([{ target: '192.0.2.1', family: 4, timeout: -1 }]), { name: 'InputError' });
+});
+
+test('one shared timeout (nests copied from a template) encodes like encodeElement, at and across nest limits', () => {
+  for (const keyLen of [4, 16] as const) {
+    const perNest = Math.floor(65_000 / (12 + keyLen + 12));
+    for (const count of [1, 2, perNest - 1, perNest, perNest + 1, 2 * perNest + 3]) {
+      const keys = new Uint8Array(count * keyLen);
+      for (let i = 0; i < keys.length; i++) keys[i] = (i * 29 + (i >> 7)) & 0xff;
+      for (const timeoutMs of [0, 60_000, 5_000_000_007]) {
+        for (const withTimeout of [true, false]) {
+          const elements: SetElement[] = [];
+          for (let i = 0; i < count; i++) {
+            elements.push({ key: keys.slice(i * keyLen, (i + 1) * keyLen), timeoutMs: timeoutMs || undefined });
+          }
+          const packed = buildPackedElementMessages(
+            ref,
+            NFT_MSG_NEWSETELEM,
+            NLM_F_CREATE,
+            {
+              keyLen,
+              count,
+              keys,
+              timeoutMs,
+            },
+            withTimeout,
+          );
+          const plain = buildSetElementMessages(
+            ref,
+            NFT_MSG_NEWSETELEM,
+            NLM_F_CREATE,
+            elements.map((e) => encodeElement(e, withTimeout)),
+          );
+          assert.equal(packed.length, plain.length, `${keyLen} ${count} ${timeoutMs}`);
+          assert.deepEqual(bytesOf(packed), bytesOf(plain), `${keyLen} ${count} ${timeoutMs} ${withTimeout}`);
+        }
+      }
+    }
+  }
+});
+
+test('a slice of packed elements encodes like the same elements packed on their own', () => {
+  const count = 3000;
+  const keys = new Uint8Array(count * 4).map((_, i) => (i * 13) & 0xff);
+  const timeoutsMs = new Float64Array(count).map((_, i) => (i % 5 === 0 ? 0 : 1000 * i));
+  const whole = { keyLen: 4 as const, count, keys, timeoutsMs };
+  const part = slicePacked(whole, 1000, 1200);
+  const alone = {
+    keyLen: 4 as const,
+    count: 1200,
+    keys: keys.slice(4000, 8800),
+    timeoutsMs: timeoutsMs.slice(1000, 2200),
+  };
+  assert.deepEqual(
+    bytesOf(buildPackedElementMessages(ref, NFT_MSG_NEWSETELEM, NLM_F_CREATE, part)),
+    bytesOf(buildPackedElementMessages(ref, NFT_MSG_NEWSETELEM, NLM_F_CREATE, alone)),
+  );
+});
+
+test('IPv4 keys from uint32s are the addresses in network byte order', () => {
+  const values = Uint32Array.of(0xc0000201, 0, 0xffffffff, 0x0a000001);
+  assert.deepEqual([...ipv4Keys(values)], [192, 0, 2, 1, 0, 0, 0, 0, 255, 255, 255, 255, 10, 0, 0, 1]);
+  assert.deepEqual([...values], [0xc0000201, 0, 0xffffffff, 0x0a000001], 'the input is left as it was');
+});
+
+test('a batch packs its IPv4 addresses as they are, the rest as entries, and names the first target of a bad timeout', () => {
+  const batch = {
+    v4: Uint32Array.of(0xc0000201, 0xc0000202),
+    others: [
+      { target: '2001:db8::1', family: 6 as const },
+      { target: '198.51.100.0/24', family: 4 as const },
+    ],
+    otherAt: [0, 2],
+    timeout: 60,
+  };
+  const { singles, units } = packBatch(batch);
+  const v4 = singles.filter((s) => s.set === 'banned4' && s.packed.count > 0);
+  assert.equal(v4.length, 1);
+  assert.deepEqual([...v4[0].packed.keys], [192, 0, 2, 1, 192, 0, 2, 2]);
+  assert.equal(v4[0].packed.timeoutMs, 60_000);
+  assert.equal(singles.find((s) => s.set === 'banned6')!.packed.count, 1);
+  assert.deepEqual(
+    units.map((u) => u.target),
+    ['198.51.100.0/24'],
+  );
+  assert.throws(() => packBatch({ ...batch, timeout: 2 ** 40 }), /Ban timeout for 2001:db8::1 /);
+  assert.throws(() => packBatch({ ...batch, otherAt: [1, 2], timeout: -1 }), /Ban timeout for 192\.0\.2\.1 /);
 });

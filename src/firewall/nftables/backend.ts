@@ -2,9 +2,9 @@
 // `nft -j` (document.ts). Addresses go to the hash sets banned4/banned6, prefixes to the interval sets
 // bannednet4/bannednet6 as a [start, end) pair; expiry is the kernel's own element timeout.
 import { release } from 'node:os';
-import type { BanEntry, BanSet, BanSetStatus, KernelBan } from '../banset.js';
+import type { BanBatch, BanEntry, BanSet, BanSetStatus, KernelBan } from '../banset.js';
 import { InputError, OperationError } from '../../errors.js';
-import type { Family } from '../../net/address.js';
+import { uint32ToIPv4, type Family } from '../../net/address.js';
 import { NetlinkConnection } from '../../netlink/connection.js';
 import {
   NETLINK_NETFILTER,
@@ -25,6 +25,8 @@ import {
   encodeElement,
   getSetElement,
   getSetElements,
+  ipv4Keys,
+  slicePacked,
   walkAllSetElements,
   type DecodedElement,
   type PackedElements,
@@ -172,15 +174,21 @@ export class NftablesBanSet implements BanSet {
   }
 
   async add(entries: BanEntry[]): Promise<void> {
-    const all = packEntries(entries);
+    await this.addPacked(packEntries(entries));
+  }
+
+  async addBatch(batch: BanBatch): Promise<void> {
+    await this.addPacked(packBatch(batch));
+  }
+
+  private async addPacked(all: PackedBans): Promise<void> {
     if (all.units.length === 0 && all.singles.every((p) => p.packed.count === 0)) return;
     await this.guard('Adding bans to the nftables sets', async () => {
       // Deletes before adds, in the same batch: the replace is atomic, never a moment without the ban. So that
-      // no element's delete lands in an earlier batch than its add, the entries go in slices that fit one batch.
+      // no element's delete lands in an earlier batch than its add, the bans go in slices that fit one batch.
       const refresh = this.refreshByReplace && (await this.canDestroy());
-      const step = refresh ? refreshSliceSize(this.conn.maxSendBytes) : entries.length;
-      const parts = step >= entries.length ? [all] : sliceEntries(entries, step).map((part) => packEntries(part));
-      const build = (part: typeof all, op: number, flags: number, withTimeout: boolean): NftMessage[] => {
+      const parts = refresh ? slicePackedBans(all, refreshSliceSize(this.conn.maxSendBytes)) : [all];
+      const build = (part: PackedBans, op: number, flags: number, withTimeout: boolean): NftMessage[] => {
         const out: NftMessage[] = [];
         for (const { set, packed } of part.singles) {
           if (packed.count > 0) out.push(...buildPackedElementMessages(this.ref(set), op, flags, packed, withTimeout));
@@ -333,10 +341,32 @@ export function refreshSliceSize(maxSendBytes: number): number {
   return Math.max(1, Math.floor((maxSendBytes - REFRESH_HEADROOM) / REFRESH_ENTRY_BYTES));
 }
 
-function sliceEntries(entries: readonly BanEntry[], size: number): BanEntry[][] {
-  const out: BanEntry[][] = [];
-  for (let i = 0; i < entries.length; i += size) out.push(entries.slice(i, i + size));
-  return out;
+/** Splits packed bans into parts of at most `size` bans each (an interval counts as one), in order. */
+function slicePackedBans(all: PackedBans, size: number): PackedBans[] {
+  const parts: PackedBans[] = [];
+  let part: PackedBans = { singles: [], units: [] };
+  let room = size;
+  const next = () => {
+    if (--room > 0) return;
+    parts.push(part);
+    part = { singles: [], units: [] };
+    room = size;
+  };
+  for (const { set, packed } of all.singles) {
+    for (let at = 0; at < packed.count;) {
+      const n = Math.min(room, packed.count - at);
+      part.singles.push({ set, packed: slicePacked(packed, at, n) });
+      at += n;
+      room -= n - 1;
+      next();
+    }
+  }
+  for (const u of all.units) {
+    part.units.push(u);
+    next();
+  }
+  if (room < size) parts.push(part);
+  return parts;
 }
 
 function checkTimeout(e: BanEntry): void {
@@ -345,14 +375,17 @@ function checkTimeout(e: BanEntry): void {
   }
 }
 
+/** Bans as the encoder takes them: single addresses packed per hash set, prefixes as interval units. */
+export interface PackedBans {
+  singles: Array<{ set: 'banned4' | 'banned6'; packed: PackedElements }>;
+  units: Unit[];
+}
+
 /**
  * Validates every entry (nothing is sent when one is bad) and sorts them: single addresses packed per hash set
  * (keys taken from `v4` when the caller parsed them, so a 100k-address ban is parsed once), prefixes as units.
  */
-export function packEntries(entries: readonly BanEntry[]): {
-  singles: Array<{ set: 'banned4' | 'banned6'; packed: PackedElements }>;
-  units: Unit[];
-} {
+export function packEntries(entries: readonly BanEntry[]): PackedBans {
   const n = entries.length;
   const keys4 = new Uint8Array(n * 4);
   const times4 = new Float64Array(n);
@@ -388,11 +421,24 @@ export function packEntries(entries: readonly BanEntry[]): {
       times6[count6++] = ms;
     }
   }
-  const singles: Array<{ set: 'banned4' | 'banned6'; packed: PackedElements }> = [
+  const singles: PackedBans['singles'] = [
     { set: 'banned4', packed: { keyLen: 4, count: count4, keys: keys4, timeoutsMs: times4 } },
   ];
   if (keys6) singles.push({ set: 'banned6', packed: { keyLen: 16, count: count6, keys: keys6, timeoutsMs: times6 } });
   return { singles, units };
+}
+
+/** packEntries for a batch: its IPv4 addresses go to the encoder as they are, the rest through packEntries. */
+export function packBatch(b: BanBatch): PackedBans {
+  if (b.timeout !== undefined && !(b.timeout >= 0 && b.timeout <= MAX_TIMEOUT_SECONDS)) {
+    // Named as packEntries would name it: the first target of the batch.
+    const first = b.others.length > 0 && (b.v4.length === 0 || b.otherAt[0] === 0);
+    checkTimeout({ target: first ? b.others[0].target : uint32ToIPv4(b.v4[0]), family: 4, timeout: b.timeout });
+  }
+  const rest = packEntries(b.others.map((t) => ({ target: t.target, family: t.family, timeout: b.timeout })));
+  const ms = b.timeout ? Math.round(b.timeout * 1000) : 0;
+  rest.singles.push({ set: 'banned4', packed: { keyLen: 4, count: b.v4.length, keys: ipv4Keys(b.v4), timeoutMs: ms } });
+  return rest;
 }
 
 function toBan(target: string, family: Family, e: DecodedElement): KernelBan {

@@ -121,20 +121,57 @@ export function buildSetElementMessages(ref: SetRef, op: number, flags: number, 
 }
 
 /**
- * Single-key elements packed for bulk encoding: `count` keys of `keyLen` bytes back to back (network order) and,
- * per element, a timeout in milliseconds (0 = none). 100k bans are 100k slots in two typed arrays, not 100k
- * objects and 500k small Buffers.
+ * Single-key elements packed for bulk encoding: `count` keys of `keyLen` bytes back to back (network order) and
+ * either one timeout for all (`timeoutMs`) or one per element (`timeoutsMs`), in milliseconds, 0 = none. 100k bans
+ * are 100k slots in typed arrays, not 100k objects and 500k small Buffers.
  */
 export interface PackedElements {
   keyLen: 4 | 16;
   count: number;
   keys: Uint8Array;
   timeoutsMs?: Float64Array;
+  timeoutMs?: number;
+}
+
+/** The elements [from, from + n) of a packed run, sharing its memory. */
+export function slicePacked(p: PackedElements, from: number, n: number): PackedElements {
+  return {
+    keyLen: p.keyLen,
+    count: n,
+    keys: p.keys.subarray(from * p.keyLen, (from + n) * p.keyLen),
+    timeoutsMs: p.timeoutsMs?.subarray(from, from + n),
+    timeoutMs: p.timeoutMs,
+  };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** An nlattr header (u16 len, u16 type, host order) as one 32-bit word. */
+const headerWord = (len: number, type: number): number => (LITTLE_ENDIAN ? len | (type << 16) : (len << 16) | type);
+
+/** A big-endian u32 payload as one 32-bit word in host order. */
+const beWord = (v: number): number =>
+  LITTLE_ENDIAN ? ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24) : v;
+
+/** IPv4 keys (network order) for addresses given as uint32s (host order): one copy and one native byte swap. */
+export function ipv4Keys(values: Uint32Array): Uint8Array {
+  const keys = Buffer.from(new Uint32Array(values).buffer);
+  if (LITTLE_ENDIAN) keys.swap32();
+  return keys;
+}
+
+/** The keys as 32-bit words, still in network byte order: a view when aligned (always, for our own arrays). */
+function keyWords(p: PackedElements): Uint32Array {
+  const words = (p.count * p.keyLen) >>> 2;
+  const keys = p.keys;
+  return keys.byteOffset % 4 === 0
+    ? new Uint32Array(keys.buffer, keys.byteOffset, words)
+    : new Uint32Array(keys.slice(0, words * 4).buffer);
 }
 
 /**
- * Messages of `op` for packed elements, written straight into one Buffer per ELEMENTS nest. The bytes are those
- * of encodeElement + buildSetElementMessages (same attribute order, same nest numbering, same chunking).
+ * Messages of `op` for packed elements, each ELEMENTS nest written word by word into one Buffer. The bytes are
+ * those of encodeElement + buildSetElementMessages (same attribute order, same nest numbering, same chunking).
  */
 export function buildPackedElementMessages(
   ref: SetRef,
@@ -143,75 +180,120 @@ export function buildPackedElementMessages(
   packed: PackedElements,
   withTimeout = true,
 ): NftMessage[] {
-  const { keyLen, count, keys } = packed;
   const timeouts = withTimeout ? packed.timeoutsMs : undefined;
-  const base = 4 + 4 + 4 + keyLen; // LIST_ELEM header, KEY nest header, DATA_VALUE header + key (4 or 16: aligned)
+  const shared = withTimeout && !timeouts ? Math.round(packed.timeoutMs ?? 0) : 0;
+  const nests = timeouts ? mixedNests(packed, timeouts) : sharedNests(packed, shared);
   const header = listHeader(ref);
   const type = nftType(op);
-  const out: NftMessage[] = [];
-  for (let first = 0; first < count;) {
-    let size = 0;
-    let end = first;
-    for (; end < count; end++) {
-      const s = base + (timeouts && timeouts[end] > 0 ? 12 : 0);
-      if (size + s > MAX_ELEMENTS_NEST) break;
-      size += s;
-    }
-    const nest = Buffer.allocUnsafe(NLA_HDRLEN + size);
-    putHeader(nest, 0, NLA_HDRLEN + size, NLA_F_NESTED | NFTA_SET_ELEM_LIST_ELEMENTS);
-    let pos = NLA_HDRLEN;
-    for (let i = first, index = 1; i < end;) {
-      const ms = timeouts ? Math.round(timeouts[i]) : 0;
-      const len = base + (ms > 0 ? 12 : 0);
-      // Elements with one timeout (a whole `ban --file`) differ only in their number and key: the first is
-      // written in full, copied over the run by doubling, and each copy gets its number and key.
-      let runEnd = i + 1;
-      while (runEnd < end && (timeouts ? Math.round(timeouts[runEnd]) : 0) === ms) runEnd++;
-      const start = pos;
-      putHeader(nest, pos, len, NLA_F_NESTED | index);
-      pos += 4;
-      if (ms > 0) {
-        putHeader(nest, pos, 12, NFTA_SET_ELEM_TIMEOUT);
-        nest.writeUInt32BE(Math.floor(ms / 0x1_0000_0000), pos + 4);
-        nest.writeUInt32BE(ms >>> 0, pos + 8);
-        pos += 12;
-      }
-      putHeader(nest, pos, 8 + keyLen, NLA_F_NESTED | NFTA_SET_ELEM_KEY);
-      putHeader(nest, pos + 4, 4 + keyLen, NFTA_DATA_VALUE);
-      pos += 8;
-      let from = i * keyLen;
-      for (let k = 0; k < keyLen; k++) nest[pos + k] = keys[from + k];
-      pos += keyLen;
-      const run = runEnd - i;
-      for (let done = 1; done < run;) {
-        const n = Math.min(done, run - done);
-        nest.copyWithin(start + done * len, start, start + n * len);
-        done += n;
-      }
-      for (let j = i + 1, at = start + len; j < runEnd; j++, at += len) {
-        const type = NLA_F_NESTED | ++index;
-        nest[at + 2] = type & 0xff;
-        nest[at + 3] = type >>> 8;
-        from += keyLen;
-        const key = at + len - keyLen;
-        for (let k = 0; k < keyLen; k++) nest[key + k] = keys[from + k];
-      }
-      pos = start + run * len;
-      index++;
-      i = runEnd;
-    }
-    out.push({ type, flags, family: ref.family, attrs: [...header, nest] });
-    first = end;
+  return nests.map((nest) => ({ type, flags, family: ref.family, attrs: [...header, nest] }));
+}
+
+/** LIST_ELEM header, KEY nest header, DATA_VALUE header and the key; a TIMEOUT attribute adds 12. */
+const elementBase = (keyLen: number): number => 12 + keyLen;
+
+/** The nest header word of NFTA_SET_ELEM_LIST_ELEMENTS holding `size` bytes of elements. */
+const elementsHeader = (size: number): number =>
+  headerWord(NLA_HDRLEN + size, NLA_F_NESTED | NFTA_SET_ELEM_LIST_ELEMENTS);
+
+/**
+ * Nests for elements sharing one timeout (a whole `ban --file`): elements differ only in number and key, and full
+ * nests only in their keys. So one full nest is made once as a template (the first element, copied over by
+ * doubling, then numbered), each nest starts as a native copy of it, and one small loop writes the keys.
+ */
+function sharedNests(packed: PackedElements, ms: number): Buffer[] {
+  const { keyLen, count } = packed;
+  const keys = keyWords(packed);
+  const size = elementBase(keyLen) + (ms > 0 ? 12 : 0);
+  const stride = size >>> 2;
+  const perNest = Math.min(count, Math.floor(MAX_ELEMENTS_NEST / size));
+  const template = new Uint32Array(1 + perNest * stride);
+  let w = 1;
+  template[w++] = headerWord(size, NLA_F_NESTED | 1);
+  if (ms > 0) {
+    template[w++] = headerWord(12, NFTA_SET_ELEM_TIMEOUT);
+    template[w++] = beWord(Math.floor(ms / 0x1_0000_0000));
+    template[w++] = beWord(ms >>> 0);
+  }
+  template[w++] = headerWord(8 + keyLen, NLA_F_NESTED | NFTA_SET_ELEM_KEY);
+  template[w++] = headerWord(4 + keyLen, NFTA_DATA_VALUE);
+  for (let done = 1; done < perNest;) {
+    const n = Math.min(done, perNest - done);
+    template.copyWithin(1 + done * stride, 1, 1 + n * stride);
+    done += n;
+  }
+  for (let i = 1; i < perNest; i++) template[1 + i * stride] = headerWord(size, NLA_F_NESTED | (i + 1));
+  const out: Buffer[] = [];
+  for (let first = 0; first < count; first += perNest) {
+    const n = Math.min(perNest, count - first);
+    const words = new Uint32Array(1 + n * stride);
+    words.set(n === perNest ? template : template.subarray(0, 1 + n * stride));
+    words[0] = elementsHeader(n * size);
+    putKeys(words, 1 + stride - (keyLen >>> 2), stride, keys, first * (keyLen >>> 2), n, keyLen >>> 2);
+    out.push(Buffer.from(words.buffer));
   }
   return out;
 }
 
-/** nlattr header (host order, little-endian). */
-function putHeader(buf: Buffer, pos: number, len: number, type: number): void {
-  buf[pos] = len & 0xff;
-  buf[pos + 1] = len >>> 8;
-  buf[pos + 2] = type & 0xff;
-  buf[pos + 3] = type >>> 8;
+/**
+ * keys[from, from + n * perKey) into `words` every `stride` words from `at`. Kept apart and small: V8 optimises
+ * a small hot function within a few calls, long before it would a large one run once (this is the per-address
+ * loop of a 100k-address ban, run once per process).
+ */
+function putKeys(
+  words: Uint32Array,
+  at: number,
+  stride: number,
+  keys: Uint32Array,
+  from: number,
+  n: number,
+  perKey: number,
+): void {
+  if (perKey === 1) {
+    for (let i = 0; i < n; i++, at += stride) words[at] = keys[from + i];
+    return;
+  }
+  for (let i = 0, k = from; i < n; i++, at += stride) for (let j = 0; j < perKey; j++) words[at + j] = keys[k++];
+}
+
+/** Nests for elements with timeouts of their own (restores, refreshes): each element's size depends on it. */
+function mixedNests(packed: PackedElements, timeouts: Float64Array): Buffer[] {
+  const { keyLen, count } = packed;
+  const keys = keyWords(packed);
+  const perKey = keyLen >>> 2;
+  const base = elementBase(keyLen);
+  const keyHeader = headerWord(8 + keyLen, NLA_F_NESTED | NFTA_SET_ELEM_KEY);
+  const valueHeader = headerWord(4 + keyLen, NFTA_DATA_VALUE);
+  const timeoutHeader = headerWord(12, NFTA_SET_ELEM_TIMEOUT);
+  const out: Buffer[] = [];
+  for (let first = 0; first < count;) {
+    let size = 0;
+    let end = first;
+    for (; end < count; end++) {
+      const s = base + (Math.round(timeouts[end]) > 0 ? 12 : 0);
+      if (size + s > MAX_ELEMENTS_NEST) break;
+      size += s;
+    }
+    const words = new Uint32Array((NLA_HDRLEN + size) >>> 2);
+    words[0] = elementsHeader(size);
+    let w = 1;
+    for (let i = first, index = 1; i < end; i++, index++) {
+      const ms = Math.round(timeouts[i]);
+      if (ms > 0) {
+        words[w] = headerWord(base + 12, NLA_F_NESTED | index);
+        words[w + 1] = timeoutHeader;
+        words[w + 2] = beWord(Math.floor(ms / 0x1_0000_0000));
+        words[w + 3] = beWord(ms >>> 0);
+        w += 4;
+      } else words[w++] = headerWord(base, NLA_F_NESTED | index);
+      words[w] = keyHeader;
+      words[w + 1] = valueHeader;
+      w += 2;
+      for (let k = i * perKey, e = k + perKey; k < e; k++) words[w++] = keys[k];
+    }
+    out.push(Buffer.from(words.buffer));
+    first = end;
+  }
+  return out;
 }
 
 /** NFT_MSG_NEWSETELEM. Without `excl` an existing element is accepted (and its timeout reset on kernels >= 6.12). */
