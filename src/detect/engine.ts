@@ -8,6 +8,7 @@ import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST } from '../packet/types.js';
 import { HandshakeTracker } from './handshakes.js';
 import { compileIgnore, describeIgnoreEntry, type IgnoreMatcher } from './ignore-match.js';
 import { checkNeverBan4, checkNeverBan6, OWN_ADDRESS } from './never-ban.js';
+import { equal16 } from '../net/address.js';
 import { nameTcpScan, SCAN_CONNECT, SCAN_UDP } from './scan-type.js';
 import {
   LISTED_TCP,
@@ -167,9 +168,7 @@ export class Detector {
 }
 
 function sameAddress(p: Packet): boolean {
-  if (p.family === 4) return p.src4 === p.dst4;
-  for (let i = 0; i < 16; i++) if (p.src6[i] !== p.dst6[i]) return false;
-  return true;
+  return p.family === 4 ? p.src4 === p.dst4 : equal16(p.src6, p.dst6);
 }
 
 export type { DetectorEvent, DetectorOptions, Protocol, Verdict } from './types.js';

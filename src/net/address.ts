@@ -146,3 +146,9 @@ export function isLoopback(family: Family, bytes: Uint8Array): boolean {
   if (allZero(0, 15) && bytes[15] === 1) return true;
   return allZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff && bytes[12] === 127;
 }
+
+/** True when the 16 bytes of two IPv6 addresses are equal. */
+export function equal16(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,7 +1,7 @@
 // The predicates the engine asks of replay: is a packet addressed to the protected host, is a port listened on,
 // is a source one of the host's own addresses. Built once from the hosts and listener tables.
 import type { Family } from '../net/address.js';
-import { ipv4ToUint32, parseAddress } from '../net/address.js';
+import { equal16, ipv4ToUint32, parseAddress } from '../net/address.js';
 import type { Packet } from '../packet/types.js';
 import type { Protocol } from '../detect/types.js';
 import type { HostAddress } from './options.js';
@@ -17,14 +17,9 @@ export function buildIsProtected(hosts: readonly HostAddress[]): (p: Packet) => 
       for (const a of v4) if (p.dst4 === a) return true;
       return false;
     }
-    for (const a of v6) if (sameBytes(a, p.dst6)) return true;
+    for (const a of v6) if (equal16(a, p.dst6)) return true;
     return false;
   };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export function buildIsListening(t: ListenerTables): (protocol: Protocol, port: number, family: Family) => boolean {

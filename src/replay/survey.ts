@@ -3,7 +3,7 @@
 // without waiting for the SYN-ACK later in the file. Bounded memory: counters per answering/probed address and
 // listener evidence only for ports that are tripwires in some mode.
 import type { Family } from '../net/address.js';
-import { formatAddress, uint32ToIPv4 } from '../net/address.js';
+import { equal16, formatAddress, uint32ToIPv4 } from '../net/address.js';
 import type { Packet } from '../packet/types.js';
 import { V6Map } from '../detect/v6-map.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST, TCP_SYN } from '../packet/types.js';
@@ -68,7 +68,7 @@ class Tally6 {
   private pending = 0;
 
   add(key: Uint8Array, by: number): void {
-    if (this.hasLast && sameBytes16(key, this.last)) {
+    if (this.hasLast && equal16(key, this.last)) {
       this.pending += by;
       return;
     }
@@ -88,11 +88,6 @@ class Tally6 {
     this.counts.set(this.last, (this.counts.get(this.last) ?? 0) + this.pending);
     this.hasLast = false;
   }
-}
-
-function sameBytes16(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // Ties go to the address seen first, so the choice is the same on every run.
