@@ -37,6 +37,8 @@ export class Detector {
   private readonly isProtected: DetectorOptions['isProtected'];
   private readonly isListening: DetectorOptions['isListening'];
   private readonly isNeverBan: DetectorOptions['isNeverBan'];
+  /** The one event handed out when events are reused. */
+  private readonly scratch: DetectorEvent | undefined;
   readonly modes: readonly Mode[];
 
   constructor(opts: DetectorOptions) {
@@ -50,6 +52,17 @@ export class Detector {
     this.isProtected = opts.isProtected;
     this.isListening = opts.isListening;
     this.isNeverBan = opts.isNeverBan;
+    if (opts.reuseEvents) {
+      const detection = {
+        address: '',
+        family: 4 as const,
+        port: 0,
+        protocol: 'tcp' as const,
+        mode: 'tcp' as const,
+        scanType: '',
+      };
+      this.scratch = { ts: 0, verdict: 'ignored', detection, hits: 0, sourceIndex: 0, reason: undefined };
+    }
   }
 
   /**
@@ -139,26 +152,44 @@ export class Detector {
     mode: Mode,
     scanType: string,
   ): DetectorEvent {
-    const detection = { address: s.address, family: s.family, port, protocol, mode, scanType };
-    if (s.standing === STANDING_IGNORED) {
-      return { ts, verdict: 'ignored', detection, hits: 0, sourceIndex: s.index, reason: s.reason };
-    }
-    s.hits++;
     let verdict: Verdict;
-    const listed = protocol === 'tcp' ? LISTED_TCP : LISTED_UDP;
-    if (s.hits < this.trigger) verdict = 'below-trigger';
-    else if (s.banned || (s.listed & listed) !== 0) verdict = 'already-banned';
-    else if (s.standing === STANDING_NEVER_BAN) verdict = 'never-ban';
-    else if (this.blockSetting(protocol) === 0) {
-      // 1.2 counts BLOCK_*="0" as a response that succeeded and lists the host in that protocol's blocked file.
-      verdict = 'logged';
-      s.listed |= listed;
-    } else {
-      verdict = 'banned';
-      s.banned = true;
+    if (s.standing === STANDING_IGNORED) verdict = 'ignored';
+    else {
+      s.hits++;
+      const listed = protocol === 'tcp' ? LISTED_TCP : LISTED_UDP;
+      if (s.hits < this.trigger) verdict = 'below-trigger';
+      else if (s.banned || (s.listed & listed) !== 0) verdict = 'already-banned';
+      else if (s.standing === STANDING_NEVER_BAN) verdict = 'never-ban';
+      else if (this.blockSetting(protocol) === 0) {
+        // 1.2 counts BLOCK_*="0" as a response that succeeded and lists the host in that protocol's blocked file.
+        verdict = 'logged';
+        s.listed |= listed;
+      } else {
+        verdict = 'banned';
+        s.banned = true;
+      }
     }
-    const ev: DetectorEvent = { ts, verdict, detection, hits: s.hits, sourceIndex: s.index };
-    if (verdict === 'never-ban') ev.reason = s.reason;
+    const hits = verdict === 'ignored' ? 0 : s.hits;
+    const reason = verdict === 'ignored' || verdict === 'never-ban' ? s.reason : undefined;
+    const ev = this.scratch;
+    if (ev === undefined) {
+      const detection = { address: s.address, family: s.family, port, protocol, mode, scanType };
+      const fresh: DetectorEvent = { ts, verdict, detection, hits, sourceIndex: s.index };
+      if (reason !== undefined) fresh.reason = reason;
+      return fresh;
+    }
+    const d = ev.detection;
+    d.address = s.address;
+    d.family = s.family;
+    d.port = port;
+    d.protocol = protocol;
+    d.mode = mode;
+    d.scanType = scanType;
+    ev.ts = ts;
+    ev.verdict = verdict;
+    ev.hits = hits;
+    ev.sourceIndex = s.index;
+    ev.reason = reason;
     return ev;
   }
 

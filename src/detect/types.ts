@@ -53,4 +53,10 @@ export interface DetectorOptions {
   isListening(protocol: Protocol, port: number, family: Family): boolean;
   /** A reason when the address must never be banned (own address, gateway, nameserver); undefined otherwise. */
   isNeverBan?(family: Family, address: string): string | undefined;
+  /**
+   * Hand out one event object, overwritten by every call to process(), instead of a new one per hit: for callers
+   * that copy what they keep before the next packet (replay's collector), where a busy capture has hundreds of
+   * thousands of hits.
+   */
+  reuseEvents?: boolean;
 }

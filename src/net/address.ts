@@ -98,26 +98,37 @@ export function prefixContains(prefix: Prefix, family: Family, bytes: Uint8Array
 /** Canonical text: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run compressed). */
 export function formatAddress(family: Family, bytes: Uint8Array): string {
   if (family === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((bytes[i] << 8) | bytes[i + 1]);
+  // Built by concatenation, not arrays and joins: replay and watch format an address per new source.
   let bestStart = -1;
-  let bestLen = 0;
+  let bestLen = 1;
   for (let i = 0; i < 8;) {
-    if (words[i] !== 0) {
+    if (word(bytes, i) !== 0) {
       i++;
       continue;
     }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
+    let j = i + 1;
+    while (j < 8 && word(bytes, j) === 0) j++;
+    if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = words.map((w) => w.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += word(bytes, i).toString(16);
+  }
+  return out;
+}
+
+function word(bytes: Uint8Array, i: number): number {
+  return (bytes[2 * i] << 8) | bytes[2 * i + 1];
 }
 
 export function formatPrefix(prefix: Prefix): string {
@@ -142,9 +153,10 @@ export function uint32ToIPv4(n: number): string {
 /** Loopback: 127.0.0.0/8, ::1, and IPv4-mapped loopback. */
 export function isLoopback(family: Family, bytes: Uint8Array): boolean {
   if (family === 4) return bytes[0] === 127;
-  const allZero = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0);
-  if (allZero(0, 15) && bytes[15] === 1) return true;
-  return allZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff && bytes[12] === 127;
+  let zeros = 0;
+  while (zeros < 15 && bytes[zeros] === 0) zeros++;
+  if (zeros === 15) return bytes[15] === 1;
+  return zeros >= 10 && bytes[10] === 0xff && bytes[11] === 0xff && bytes[12] === 127;
 }
 
 /** True when the 16 bytes of two IPv6 addresses are equal. */

@@ -80,8 +80,7 @@ export interface AlertRow {
   verdict: Verdict;
   hits: number;
   reason?: string;
-  /** The attackalert lines PortSentry would log for it (none for ignored / below-trigger hits). */
-  /** PortSentry-style log lines for this hit (with --log). */
+  /** PortSentry-style attackalert lines for this hit (with --log; none for ignored / below-trigger hits). */
   log?: string[];
 }
 

@@ -153,6 +153,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     isProtected: buildIsProtected(hostAddrs),
     isListening: buildIsListening(tables),
     isNeverBan: buildIsOwnAddress(hostAddrs),
+    // The collector copies what it keeps.
+    reuseEvents: true,
   });
   const collector = new EventCollector(config, backend, opts.keepAlerts, opts.keepLog ?? opts.keepAlerts);
   const judge = (p: Packet) => {

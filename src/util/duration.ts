@@ -16,18 +16,16 @@ export function parseDuration(text: string): number | undefined {
 /** "1h", "1h30m", "45s", "permanent" (for 0 / undefined). */
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || seconds <= 0) return 'permanent';
-  let rest = Math.floor(seconds);
-  let out = '';
-  for (const [unit, size] of [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out;
+  const total = Math.floor(seconds);
+  return (
+    unit(total / 86400, 'd') +
+    unit((total % 86400) / 3600, 'h') +
+    unit((total % 3600) / 60, 'm') +
+    unit(total % 60, 's')
+  );
+}
+
+function unit(count: number, name: string): string {
+  const n = Math.floor(count);
+  return n > 0 ? `${n}${name}` : '';
 }

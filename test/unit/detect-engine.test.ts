@@ -6,6 +6,7 @@ import type { DetectorEvent, DetectorOptions } from '../../src/detect/types.js';
 import { parseAddress, parsePrefix, ipv4ToUint32, type Prefix } from '../../src/net/address.js';
 import type { Packet } from '../../src/packet/types.js';
 import { testConfig } from '../helpers/config.js';
+import { prng } from '../helpers/prng.js';
 import {
   IPPROTO_ICMP,
   IPPROTO_TCP,
@@ -91,6 +92,7 @@ function makeDetector(
         p.family === 4 ? p.dst4 === ipv4ToUint32(bytesOf(HOST)) : p.dst6.every((b, i) => b === bytesOf(HOST6)[i])),
     isListening: opts.isListening ?? ((proto, port) => listening[proto].includes(port)),
     isNeverBan: opts.isNeverBan ?? ((_family, address) => (hosts.has(address) ? 'own address' : undefined)),
+    reuseEvents: opts.reuseEvents,
   });
 }
 
@@ -396,4 +398,37 @@ test('the same packets always give the same events', () => {
   const b = JSON.stringify(feed(makeDetector({ scanTrigger: 3 }), specs));
   assert.equal(a, b);
   assert.ok(a.length > 100);
+});
+
+test('reuseEvents hands out one object, and its contents equal the fresh events hit for hit', () => {
+  const rnd = prng(11);
+  const sources = ['198.51.100.7', '198.51.100.8', '127.0.0.1', HOST, '10.9.9.9', '2001:db8::66', '2001:db8::10'];
+  const specs: PacketSpec[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const src = sources[Math.floor(rnd() * sources.length)];
+    const proto = rnd() < 0.3 ? 'udp' : 'tcp';
+    const flags = [TCP_SYN, TCP_FIN, 0, TCP_ACK, TCP_FIN | TCP_PSH | TCP_URG][Math.floor(rnd() * 5)];
+    specs.push({ src, proto, dport: 1 + Math.floor(rnd() * 1100), flags, ts: 1_700_000_000_000_000 + i * 1000 });
+  }
+  const over = { scanTrigger: 2, blockUdp: 0 as const };
+  const ignore = ignoreEntries('10.0.0.0/8');
+  const fresh = feed(makeDetector(over, { ignore }), specs);
+  const reused = makeDetector(over, { ignore, reuseEvents: true });
+  const copies: DetectorEvent[] = [];
+  let first: DetectorEvent | undefined;
+  for (const s of specs) {
+    const ev = reused.process(makePacket(s));
+    if (!ev) continue;
+    first ??= ev;
+    assert.equal(ev, first, 'the same object every time');
+    const copy: DetectorEvent = { ...ev, detection: { ...ev.detection } };
+    if (copy.reason === undefined) delete copy.reason;
+    copies.push(copy);
+  }
+  assert.ok(fresh.length > 1000);
+  assert.deepEqual(
+    new Set(fresh.map((e) => e.verdict)),
+    new Set(['banned', 'already-banned', 'below-trigger', 'ignored', 'never-ban', 'logged']),
+  );
+  assert.deepEqual(copies, fresh);
 });

@@ -2,12 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   canonicalAddress,
+  formatAddress,
   formatPrefix,
   isLoopback,
   parseAddress,
   parsePrefix,
   prefixContains,
 } from '../../src/net/address.js';
+import { prng } from '../helpers/prng.js';
 
 test('parsePrefix masks host bits on both sides (10.0.0.5/8 covers 10/8)', () => {
   const p = parsePrefix('10.0.0.5/8');
@@ -45,4 +47,33 @@ test('loopback in both families', () => {
   assert.ok(isLoopback(6, parseAddress('::1')!.bytes));
   assert.ok(isLoopback(6, parseAddress('::ffff:127.0.0.1')!.bytes));
   assert.ok(!isLoopback(4, parseAddress('192.0.2.1')!.bytes));
+});
+
+test('formatAddress agrees with the WHATWG URL serializer on random IPv6 addresses with zero runs', () => {
+  const rnd = prng(5);
+  for (let n = 0; n < 20_000; n++) {
+    const bytes = new Uint8Array(16);
+    for (let i = 0; i < 16; i += 2) {
+      const r = rnd();
+      if (r < 0.5) continue; // zero words make runs of every length and position
+      bytes[i + 1] = Math.floor(rnd() * 256);
+      if (r > 0.75) bytes[i] = Math.floor(rnd() * 256);
+    }
+    const full = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16)).join(':');
+    const expected = new URL(`http://[${full}]/`).hostname.slice(1, -1);
+    assert.equal(formatAddress(6, bytes), expected, full);
+  }
+});
+
+test('isLoopback: ::1 and IPv4-mapped 127/8 only', () => {
+  const is = (text: string) => isLoopback(6, parseAddress(text)!.bytes);
+  assert.equal(is('::1'), true);
+  assert.equal(is('::ffff:127.0.0.1'), true);
+  assert.equal(is('::ffff:127.255.0.9'), true);
+  assert.equal(is('::'), false);
+  assert.equal(is('::2'), false);
+  assert.equal(is('1::1'), false);
+  assert.equal(is('::ffff:128.0.0.1'), false);
+  assert.equal(is('::fffe:127.0.0.1'), false);
+  assert.equal(is('1::ffff:127.0.0.1'), false);
 });
