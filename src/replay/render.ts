@@ -12,25 +12,46 @@ const VERDICT_TEXT: Record<SourceRow['verdict'], string> = {
   logged: 'logged only',
 };
 
-function colourVerdict(v: SourceRow['verdict'], text: string): string {
-  if (v === 'banned') return chalk.red.bold(text);
-  if (v === 'already-banned') return chalk.red(text);
-  if (v === 'never-ban' || v === 'logged') return chalk.yellow(text);
-  return chalk.dim(text);
+// chalk builds a new style object on every property access (chalk.red.bold), so the styles a report uses are
+// looked up once per report, not once per row.
+interface Styles {
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+  red: (s: string) => string;
+  redBold: (s: string) => string;
+  yellow: (s: string) => string;
+}
+
+function lookUpStyles(): Styles {
+  return { bold: chalk.bold, dim: chalk.dim, red: chalk.red, redBold: chalk.red.bold, yellow: chalk.yellow };
+}
+
+function colourVerdict(st: Styles, v: SourceRow['verdict'], text: string): string {
+  if (v === 'banned') return st.redBold(text);
+  if (v === 'already-banned') return st.red(text);
+  if (v === 'never-ban' || v === 'logged') return st.yellow(text);
+  return st.dim(text);
 }
 
 function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - text.length));
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
 function renderTable(rows: string[][], colour: (row: number, col: number, cell: string) => string): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r, i) =>
-    r
-      .map((cell, c) => colour(i, c, c === r.length - 1 ? cell : pad(cell, widths[c])))
-      .join('  ')
-      .trimEnd(),
-  );
+  const widths = rows[0].map(() => 0);
+  for (const r of rows) for (let c = 0; c < r.length; c++) if (r[c].length > widths[c]) widths[c] = r[c].length;
+  const last = widths.length - 1;
+  const out: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    let line = '';
+    for (let c = 0; c <= last; c++) {
+      if (c > 0) line += '  ';
+      line += colour(i, c, c === last ? r[c] : pad(r[c], widths[c]));
+    }
+    out[i] = line.trimEnd();
+  }
+  return out;
 }
 
 function describeCapture(r: ReplayReport): string {
@@ -64,7 +85,8 @@ function describeListening(r: ReplayReport): string {
 /** The report as lines for a terminal. */
 export function renderReport(r: ReplayReport, opts: { log: boolean }): string[] {
   const out: string[] = [];
-  const label = (s: string) => chalk.bold(pad(s, 10));
+  const st = lookUpStyles();
+  const label = (s: string) => st.bold(pad(s, 10));
   out.push(`${label('Capture')}${describeCapture(r)}`);
   out.push(
     `${label('Config')}${r.config.embedded ? 'embedded default' : r.config.file} (modes ${r.config.modes.join(', ')}; SCAN_TRIGGER ${r.config.scanTrigger}; BLOCK_TCP ${r.config.blockTcp}, BLOCK_UDP ${r.config.blockUdp}; backend ${r.config.backend})`,
@@ -85,21 +107,21 @@ export function renderReport(r: ReplayReport, opts: { log: boolean }): string[] 
       String(s.ports),
       VERDICT_TEXT[s.verdict] + (s.reason ? ` (${s.reason})` : ''),
     ]);
-    out.push(
-      ...renderTable([header, ...rows], (row, col, cell) => {
-        if (row === 0) return chalk.bold(cell);
-        if (col === 7) return colourVerdict(r.sources[row - 1].verdict, cell);
-        return cell;
-      }),
-    );
+    const table = renderTable([header, ...rows], (row, col, cell) => {
+      if (row === 0) return st.bold(cell);
+      if (col === 7) return colourVerdict(st, r.sources[row - 1].verdict, cell);
+      return cell;
+    });
+    for (const line of table) out.push(line);
   }
+  const ban = st.redBold('Ban');
   for (const b of r.bans) {
     out.push('');
     out.push(
-      `${chalk.red.bold('Ban')} ${b.address} at ${b.time} (${b.scanType} to ${b.protocol.toUpperCase()} port ${b.port}, mode ${b.mode})`,
+      `${ban} ${b.address} at ${b.time} (${b.scanType} to ${b.protocol.toUpperCase()} port ${b.port}, mode ${b.mode})`,
     );
     if (b.actions.length === 0) out.push('  (no action configured)');
-    b.actions.forEach((a, i) => out.push(`  ${i + 1}. ${a.text}`));
+    for (let i = 0; i < b.actions.length; i++) out.push(`  ${i + 1}. ${b.actions[i].text}`);
   }
   if (opts.log) {
     out.push('');
