@@ -2,7 +2,7 @@
 // `watch` would run them. Pure.
 import type { PortSentryConfig } from '../config/types.js';
 import { formatAlertLines } from '../detect/log-lines.js';
-import type { DetectorEvent, Verdict } from '../detect/types.js';
+import type { DetectedHit, DetectorEvent, Verdict } from '../detect/types.js';
 import { planActions } from '../respond/plan.js';
 import type { AlertRow, BanRow, SourceRow } from './report-types.js';
 import { formatPacketTime } from './time.js';
@@ -26,24 +26,34 @@ function rankOf(verdict: Verdict): number {
   }
 }
 
-interface SourceAcc {
-  row: SourceRow;
-  firstTs: number;
-  lastTs: number;
-  rank: number;
-  /** Distinct ports at or above LOW_PORTS (the low ones are bits in the collector's bitmap). */
-  high: Set<number> | undefined;
-}
-
 // Distinct ports per source, counted as they arrive: bits in one bitmap shared by all sources for the low ports
 // most tripwires sit on (a Set or a typed array per scanner costs more than the counting itself), a Set above.
 const LOW_PORTS = 2048;
 const BITMAP_BYTES = (2 * LOW_PORTS) / 8;
+const INITIAL_SOURCES = 256;
 
+// Per-source state lives in columns indexed by the engine's source index, not in an object per source: a hit
+// then touches a few typed-array slots, and the rows are built once, at the end, in report order.
 export class EventCollector {
-  /** By the engine's source index. */
-  private readonly sources: SourceAcc[] = [];
-  private lowPorts = new Uint8Array(BITMAP_BYTES * 256);
+  private cap = INITIAL_SOURCES;
+  /** 0 while a source has had no event; else the rank of its strongest verdict (rankOf). */
+  private rank = new Uint8Array(INITIAL_SOURCES);
+  private firstSeen = new Float64Array(INITIAL_SOURCES);
+  private lastSeen = new Float64Array(INITIAL_SOURCES);
+  private probes = new Uint32Array(INITIAL_SOURCES);
+  private distinct = new Uint32Array(INITIAL_SOURCES);
+  private lowPorts = new Uint8Array(BITMAP_BYTES * INITIAL_SOURCES);
+  /** Distinct ports at or above LOW_PORTS, for the sources that probed any. */
+  private readonly highPorts = new Map<number, Set<number>>();
+  // The source's text, and the hit that decides its verdict (the first, then each stronger one).
+  private readonly addresses: string[] = [];
+  private readonly families: DetectedHit['family'][] = [];
+  private readonly ports: number[] = [];
+  private readonly protocols: DetectedHit['protocol'][] = [];
+  private readonly scanTypes: string[] = [];
+  private readonly modes: DetectedHit['mode'][] = [];
+  private readonly verdicts: Verdict[] = [];
+  private readonly reasons = new Map<number, string>();
   readonly alerts: AlertRow[] = [];
   readonly bans: BanRow[] = [];
   // NaN until the first event: a number field stays an unboxed double, where number | undefined would box
@@ -115,80 +125,89 @@ export class EventCollector {
 
   private addToSource(ev: DetectorEvent): void {
     const d = ev.detection;
-    const index = ev.sourceIndex;
-    let acc = this.sources[index];
+    const i = ev.sourceIndex;
+    if (i >= this.cap) this.grow(i);
     const rank = rankOf(ev.verdict);
-    if (acc === undefined) {
-      acc = {
-        row: {
-          address: d.address,
-          family: d.family,
-          firstSeen: '',
-          lastSeen: '',
-          port: d.port,
-          protocol: d.protocol,
-          scanType: d.scanType,
-          mode: d.mode,
-          probes: 0,
-          ports: 0,
-          verdict: ev.verdict,
-        },
-        firstTs: ev.ts,
-        lastTs: ev.ts,
-        rank,
-        high: undefined,
-      };
-      if (ev.reason !== undefined) acc.row.reason = ev.reason;
-      this.sources[index] = acc;
-      if ((index + 1) * BITMAP_BYTES > this.lowPorts.length) {
-        const grown = new Uint8Array(this.lowPorts.length * 2);
-        grown.set(this.lowPorts);
-        this.lowPorts = grown;
-      }
-    } else if (rank > acc.rank) {
-      // The deciding hit now names the source: its port, type and mode.
-      const row = acc.row;
-      row.port = d.port;
-      row.protocol = d.protocol;
-      row.scanType = d.scanType;
-      row.mode = d.mode;
-      row.verdict = ev.verdict;
-      acc.rank = rank;
-      if (ev.reason !== undefined) acc.row.reason = ev.reason;
+    const had = this.rank[i];
+    if (had === 0) {
+      this.addresses[i] = d.address;
+      this.families[i] = d.family;
+      this.firstSeen[i] = ev.ts;
     }
-    acc.lastTs = ev.ts;
-    acc.row.probes++;
+    if (rank > had) {
+      // The deciding hit names the source: its port, type and mode.
+      this.rank[i] = rank;
+      this.ports[i] = d.port;
+      this.protocols[i] = d.protocol;
+      this.scanTypes[i] = d.scanType;
+      this.modes[i] = d.mode;
+      this.verdicts[i] = ev.verdict;
+      if (ev.reason !== undefined) this.reasons.set(i, ev.reason);
+    }
+    this.lastSeen[i] = ev.ts;
+    this.probes[i]++;
     const port = d.port;
     const udp = d.protocol === 'udp';
     if (port < LOW_PORTS) {
       const bit = (udp ? LOW_PORTS : 0) + port;
-      const at = index * BITMAP_BYTES + (bit >> 3);
+      const at = i * BITMAP_BYTES + (bit >> 3);
       const mask = 1 << (bit & 7);
       if ((this.lowPorts[at] & mask) === 0) {
         this.lowPorts[at] |= mask;
-        acc.row.ports++;
+        this.distinct[i]++;
       }
       return;
     }
     const key = (udp ? 0x10000 : 0) + port;
-    acc.high ??= new Set();
-    if (!acc.high.has(key)) {
-      acc.high.add(key);
-      acc.row.ports++;
+    let high = this.highPorts.get(i);
+    if (high === undefined) this.highPorts.set(i, (high = new Set()));
+    if (!high.has(key)) {
+      high.add(key);
+      this.distinct[i]++;
     }
   }
 
-  /** Sources by first hit, then address. The rows are the collector's own, filled in place (no copy per row). */
-  sourceRows(): SourceRow[] {
-    const seen = this.sources.filter((a) => a !== undefined);
-    seen.sort((a, b) => a.firstTs - b.firstTs || (a.row.address < b.row.address ? -1 : 1));
-    const rows: SourceRow[] = new Array(seen.length);
-    for (let i = 0; i < seen.length; i++) {
-      const a = seen[i];
-      a.row.firstSeen = formatPacketTime(a.firstTs);
-      a.row.lastSeen = formatPacketTime(a.lastTs);
-      rows[i] = a.row;
-    }
-    return rows;
+  private grow(index: number): void {
+    let cap = this.cap * 2;
+    while (cap <= index) cap *= 2;
+    this.cap = cap;
+    this.rank = grown(this.rank, new Uint8Array(cap));
+    this.firstSeen = grown(this.firstSeen, new Float64Array(cap));
+    this.lastSeen = grown(this.lastSeen, new Float64Array(cap));
+    this.probes = grown(this.probes, new Uint32Array(cap));
+    this.distinct = grown(this.distinct, new Uint32Array(cap));
+    this.lowPorts = grown(this.lowPorts, new Uint8Array(BITMAP_BYTES * cap));
   }
+
+  /** Sources by first hit, then address. */
+  sourceRows(): SourceRow[] {
+    const order: number[] = [];
+    for (let i = 0; i < this.cap; i++) if (this.rank[i] !== 0) order.push(i);
+    const first = this.firstSeen;
+    const addresses = this.addresses;
+    order.sort((a, b) => first[a] - first[b] || (addresses[a] < addresses[b] ? -1 : 1));
+    return order.map((i) => {
+      const row: SourceRow = {
+        address: addresses[i],
+        family: this.families[i],
+        firstSeen: formatPacketTime(first[i]),
+        lastSeen: formatPacketTime(this.lastSeen[i]),
+        port: this.ports[i],
+        protocol: this.protocols[i],
+        scanType: this.scanTypes[i],
+        mode: this.modes[i],
+        probes: this.probes[i],
+        ports: this.distinct[i],
+        verdict: this.verdicts[i],
+      };
+      const reason = this.reasons.get(i);
+      if (reason !== undefined) row.reason = reason;
+      return row;
+    });
+  }
+}
+
+function grown<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
