@@ -90,6 +90,24 @@ class Tally6 {
   }
 }
 
+// Listener evidence for IPv4: (address, port) pairs as address * 65536 + port. The same few pairs recur all
+// through a capture (a resolver answering from port 53), so a small direct-mapped cache of pairs already noted
+// keeps most packets away from the Set and its boxed 48-bit keys.
+const PAIR_CACHE_BITS = 10;
+
+class PairSet4 {
+  readonly keys = new Set<number>();
+  private readonly recent = new Float64Array(1 << PAIR_CACHE_BITS).fill(NaN);
+
+  add(addr: number, port: number): void {
+    const key = addr * 65536 + port;
+    const slot = Math.imul(addr ^ Math.imul(port, 0x85ebca6b), 0x9e3779b1) >>> (32 - PAIR_CACHE_BITS);
+    if (this.recent[slot] === key) return;
+    this.recent[slot] = key;
+    this.keys.add(key);
+  }
+}
+
 // Ties go to the address seen first, so the choice is the same on every run.
 function topKey<K>(m: Iterable<[K, number]>): K | undefined {
   let best: K | undefined;
@@ -109,15 +127,15 @@ export class CaptureSurvey {
   private readonly probed4 = new Tally4();
   private readonly probed6 = new Tally6();
   // Listener evidence keyed address * 65536 + port (IPv4) or "address#port" (IPv6).
-  private readonly synAck4 = new Set<number>();
-  private readonly udpFrom4 = new Set<number>();
-  private readonly udpTo4 = new Set<number>();
+  private readonly synAck4 = new PairSet4();
+  private readonly udpFrom4 = new PairSet4();
+  private readonly udpTo4 = new PairSet4();
   private readonly synAck6 = new Set<string>();
   private readonly udpFrom6 = new Set<string>();
   private readonly udpTo6 = new Set<string>();
   // FIN/NULL/XMAS probes received on a port, and RSTs sent from a port: an open port stays silent to them.
-  private readonly quietProbe4 = new Set<number>();
-  private readonly rstFrom4 = new Set<number>();
+  private readonly quietProbe4 = new PairSet4();
+  private readonly rstFrom4 = new PairSet4();
   private readonly quietProbe6 = new Set<string>();
   private readonly rstFrom6 = new Set<string>();
 
@@ -166,9 +184,9 @@ export class CaptureSurvey {
     } else if (p.dst6[0] !== 0xff) this.probed6.add(p.dst6, 1);
   }
 
-  private note(p: Packet, set4: Set<number>, set6: Set<string>, fromSource: boolean): void {
+  private note(p: Packet, set4: PairSet4, set6: Set<string>, fromSource: boolean): void {
     const port = fromSource ? p.srcPort : p.dstPort;
-    if (p.family === 4) set4.add((fromSource ? p.src4 : p.dst4) * 65536 + port);
+    if (p.family === 4) set4.add(fromSource ? p.src4 : p.dst4, port);
     else set6.add(`${formatAddress(6, fromSource ? p.src6 : p.dst6)}#${port}`);
   }
 
@@ -199,14 +217,15 @@ export class CaptureSurvey {
     };
     const v4 = new Set(hosts.filter((h) => h.family === 4).map((h) => parseV4(h.address)));
     const v6 = new Set(hosts.filter((h) => h.family === 6).map((h) => h.address));
-    for (const k of this.synAck4) if (v4.has(Math.floor(k / 65536))) t.tcp4[k % 65536] = 1;
+    for (const k of this.synAck4.keys) if (v4.has(Math.floor(k / 65536))) t.tcp4[k % 65536] = 1;
     // A UDP port listens when the host both received on it and answered from it.
-    for (const k of this.udpFrom4) if (this.udpTo4.has(k) && v4.has(Math.floor(k / 65536))) t.udp4[k % 65536] = 1;
+    for (const k of this.udpFrom4.keys)
+      if (this.udpTo4.keys.has(k) && v4.has(Math.floor(k / 65536))) t.udp4[k % 65536] = 1;
     // Where the host resets FIN/NULL/XMAS probes on closed ports, a probed port it kept quiet on is open
     // (the reasoning of nmap's FIN scan); a host that resets none of them is filtered, and tells nothing.
-    if (hasAnyOf(this.quietProbe4, this.rstFrom4)) {
-      for (const k of this.quietProbe4) {
-        if (!this.rstFrom4.has(k) && v4.has(Math.floor(k / 65536))) t.tcp4[k % 65536] = 1;
+    if (hasAnyOf(this.quietProbe4.keys, this.rstFrom4.keys)) {
+      for (const k of this.quietProbe4.keys) {
+        if (!this.rstFrom4.keys.has(k) && v4.has(Math.floor(k / 65536))) t.tcp4[k % 65536] = 1;
       }
     }
     if (hasAnyOf(this.quietProbe6, this.rstFrom6)) {
