@@ -1,10 +1,11 @@
 // The replay command as a user runs it: human and JSON output, bad input, truncated captures, standard input.
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { binRun, repoRoot, runCli } from '../helpers/cli.js';
 import { validate } from '../../src/generated/replay-report.js';
 import type { ReplayReport } from '../../src/replay/report-types.js';
 
@@ -166,5 +167,37 @@ test('repeatable flags before the captures do not swallow them; several captures
   assert.deepEqual(
     report.bans.map((b) => b.address),
     ['192.0.2.66', '192.0.2.67'],
+  );
+});
+
+test('a reader that stops early ends the command quietly; an unwritable standard output is one sentence, exit 1', () => {
+  const run = (redirect: string) =>
+    spawnSync(
+      'bash',
+      [
+        '-c',
+        `"$0" "$1" replay "$2" --config "$3" --json --log 2>"$4" ${redirect}; echo "exit \${PIPESTATUS[0]}"`,
+        process.execPath,
+        binRun,
+        capture,
+        config,
+        join(tmp, 'stderr.txt'),
+      ],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+  for (const fastPath of ['1', '0']) {
+    process.env.PORTSENTINEL_FAST_PATH = fastPath;
+    // 475 kB of JSON into a pipe whose reader leaves after 10 bytes
+    const early = run('| head -c 10 >/dev/null');
+    assert.match(early.stdout, /^exit 0$/m, `fast path ${fastPath}`);
+    assert.equal(readFileSync(join(tmp, 'stderr.txt'), 'utf8'), '', `fast path ${fastPath}`);
+  }
+  process.env.PORTSENTINEL_FAST_PATH = '1';
+  const full = run('>/dev/full');
+  delete process.env.PORTSENTINEL_FAST_PATH;
+  assert.match(full.stdout, /^exit 1$/m);
+  assert.equal(
+    readFileSync(join(tmp, 'stderr.txt'), 'utf8'),
+    'portsentinel: cannot write to standard output: ENOSPC: no space left on device, write\n',
   );
 });
