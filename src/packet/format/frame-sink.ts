@@ -29,11 +29,13 @@ export class FrameSink {
     if (!this.linkTypes.includes(name)) this.linkTypes.push(name);
   }
 
-  /** One captured record: `caplen` bytes at `b[o]` of a frame `origlen` long on the wire, captured at `ts` µs. */
-  frame(linkType: number, b: Uint8Array, o: number, caplen: number, origlen: number, ts: number): void {
+  /**
+   * One captured record: `caplen` bytes at `b[o]` of a frame `origlen` long on the wire. The caller has set
+   * `packet.ts` already: a timestamp passed as an argument would be boxed into a new heap number per packet.
+   */
+  frame(linkType: number, b: Uint8Array, o: number, caplen: number, origlen: number): void {
     this.packets++;
     const p = this.packet;
-    p.ts = ts;
     p.wireLength = origlen;
     const status = decodeFrame(linkType, b, o, caplen, p, this.reassembler);
     if (status === DECODED) this.onPacket(p);

@@ -65,8 +65,8 @@ export class PcapReader {
       if (caplen > MAXIMUM_SNAPLEN) this.checkCaplen(caplen, base + o);
       const next = o + RECORD_HEADER_LEN + caplen;
       if (next > end) break;
-      const ts = this.nano ? sec * 1e6 + Math.floor(frac / 1000) : sec * 1e6 + frac;
-      sink.frame(linkType, b, o + RECORD_HEADER_LEN, caplen, origlen, ts);
+      sink.packet.ts = this.nano ? sec * 1e6 + Math.floor(frac / 1000) : sec * 1e6 + frac;
+      sink.frame(linkType, b, o + RECORD_HEADER_LEN, caplen, origlen);
       o = next;
     }
     return o;

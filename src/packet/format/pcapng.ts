@@ -139,7 +139,8 @@ export class PcapngReader {
     }
     const ts = iface.unit.toMicros(readU32(b, o + 12, le), readU32(b, o + 16, le));
     this.lastTs = ts;
-    this.sink.frame(iface.linkType, b, o + 28, caplen, readU32(b, o + 24, le), ts);
+    this.sink.packet.ts = ts;
+    this.sink.frame(iface.linkType, b, o + 28, caplen, readU32(b, o + 24, le));
   }
 
   private readSpb(b: Uint8Array, o: number, length: number, at: number): void {
@@ -149,7 +150,8 @@ export class PcapngReader {
     const origlen = readU32(b, o + 8, this.le);
     let caplen = Math.min(origlen, length - MIN_SPB);
     if (iface.snaplen !== 0 && iface.snaplen < caplen) caplen = iface.snaplen;
-    this.sink.frame(iface.linkType, b, o + 12, caplen, origlen, this.lastTs);
+    this.sink.packet.ts = this.lastTs;
+    this.sink.frame(iface.linkType, b, o + 12, caplen, origlen);
   }
 
   private tooShort(what: string, length: number, at: number): Error {
