@@ -106,7 +106,7 @@ export class V6Map<T> {
     for (let e = 0; e < oldValues.length; e++) {
       if (!oldLive[e]) continue;
       const entry = this.values.length;
-      this.keys.set(oldKeys.subarray(e * 16, e * 16 + 16), entry * 16);
+      for (let b = 0; b < 16; b++) this.keys[entry * 16 + b] = oldKeys[e * 16 + b];
       this.values.push(oldValues[e]);
       this.live.push(true);
       let i = hashAt(this.keys, entry * 16) & mask;

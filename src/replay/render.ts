@@ -33,8 +33,14 @@ function colourVerdict(st: Styles, v: SourceRow['verdict'], text: string): strin
   return st.dim(text);
 }
 
+// Runs of spaces by length, built once: padding thousands of cells would otherwise make a new string per cell.
+const SPACES: string[] = [''];
+
 function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const n = width - text.length;
+  if (n <= 0) return text;
+  while (SPACES.length <= n) SPACES.push(`${SPACES[SPACES.length - 1]} `);
+  return text + SPACES[n];
 }
 
 function renderTable(rows: string[][], colour: (row: number, col: number, cell: string) => string): string[] {
