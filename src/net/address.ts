@@ -98,38 +98,38 @@ export function prefixContains(prefix: Prefix, family: Family, bytes: Uint8Array
 /** Canonical text: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run compressed). */
 export function formatAddress(family: Family, bytes: Uint8Array): string {
   if (family === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  // Built by concatenation, not arrays and joins: replay and watch format an address per new source.
+  // Built by concatenation from one scratch array, not arrays and joins: replay and watch format an address per
+  // new source.
+  const words = WORDS;
+  for (let i = 0; i < 8; i++) words[i] = (bytes[2 * i] << 8) | bytes[2 * i + 1];
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
-    if (word(bytes, i) !== 0) {
+    if (words[i] !== 0) {
       i++;
       continue;
     }
     let j = i + 1;
-    while (j < 8 && word(bytes, j) === 0) j++;
+    while (j < 8 && words[j] === 0) j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      out += '::';
-      i += bestLen - 1;
-      continue;
-    }
-    if (out !== '' && !out.endsWith(':')) out += ':';
-    out += word(bytes, i).toString(16);
+  if (bestStart < 0) {
+    let out = words[0].toString(16);
+    for (let i = 1; i < 8; i++) out += `:${words[i].toString(16)}`;
+    return out;
   }
-  return out;
+  let out = '';
+  for (let i = 0; i < bestStart; i++) out += `${words[i].toString(16)}:`;
+  if (bestStart === 0) out = ':';
+  for (let i = bestStart + bestLen; i < 8; i++) out += `:${words[i].toString(16)}`;
+  return bestStart + bestLen === 8 ? `${out}:` : out;
 }
 
-function word(bytes: Uint8Array, i: number): number {
-  return (bytes[2 * i] << 8) | bytes[2 * i + 1];
-}
+const WORDS = new Uint16Array(8);
 
 export function formatPrefix(prefix: Prefix): string {
   const text = formatAddress(prefix.family, prefix.bytes);
