@@ -118,8 +118,10 @@ async function addCreatingObjects(banSet: BanSet, batch: BanBatch): Promise<void
   }
 }
 
-export function matcherFor(ctx: BanContext): NeverBanMatcher {
-  return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore));
+/** The never-ban matcher for `targets`: the IPv6 hosts are gathered only when an IPv6 target needs them. */
+export function matcherFor(ctx: BanContext, targets?: TargetList): NeverBanMatcher {
+  const ipv6 = targets === undefined || targets.others.some((t) => t.family === 6);
+  return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore, { ipv6 }));
 }
 
 function historyLines(targets: readonly string[], shared: { at: number; trigger?: Trigger }): string[] {
@@ -131,7 +133,11 @@ function historyLines(targets: readonly string[], shared: { at: number; trigger?
 }
 
 export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
-  const { allowed, refused, forced } = screenTargets(req.targets, req.matcher ?? matcherFor(ctx), req.force);
+  const { allowed, refused, forced } = screenTargets(
+    req.targets,
+    req.matcher ?? matcherFor(ctx, req.targets),
+    req.force,
+  );
   const timeout = req.timeout > 0 ? req.timeout : undefined;
   const warnings: string[] = [];
   return withSession(

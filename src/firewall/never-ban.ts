@@ -46,8 +46,38 @@ export interface NeverBanMatcher {
 }
 
 function protect(address: string, why: string): ProtectedAddress | undefined {
+  // What the kernel hands out (and most resolv.conf lines) is a canonical dotted quad: its bytes are read here
+  // directly, which keeps the general parser and its node:net validators out of an IPv4 ban.
+  const v4 = canonicalDottedQuad(address);
+  if (v4) return { address, family: 4, bytes: v4, why };
   const a = parseAddress(address);
   return a && { address: formatAddress(a.family, a.bytes), family: a.family, bytes: a.bytes, why };
+}
+
+/**
+ * The four bytes of a canonical dotted quad (no leading zeros, each part 0-255), else undefined. Such text is
+ * exactly what parseAddress reads as IPv4 and formatAddress writes back unchanged.
+ */
+export function canonicalDottedQuad(text: string): Uint8Array | undefined {
+  const n = text.length;
+  if (n < 7 || n > 15) return undefined;
+  const out = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const ch = i < n ? text.charCodeAt(i) : 46;
+    if (ch >= 48 && ch <= 57) {
+      if (digits > 0 && value === 0) return undefined;
+      value = value * 10 + (ch - 48);
+      if (++digits > 3 || value > 255) return undefined;
+    } else if (ch === 46 && digits > 0 && part < 4) {
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  return part === 4 ? out : undefined;
 }
 
 function isUnspecified(bytes: Uint8Array): boolean {
@@ -181,10 +211,12 @@ function mappedIPv4(target: Prefix): Prefix | undefined {
 // ---- gathering the lists (I/O) ----
 
 /** This host's addresses, by interface (inside a network namespace: the namespace's). */
-export function readOwnAddresses(): ProtectedAddress[] {
+export function readOwnAddresses(ipv6 = true): ProtectedAddress[] {
   const out: ProtectedAddress[] = [];
   for (const [name, infos] of Object.entries(networkInterfaces())) {
     for (const info of infos ?? []) {
+      // Told apart by the text, not by `family`: IPv6 text always has a colon and IPv4 text never does.
+      if (!ipv6 && info.address.includes(':')) continue;
       const p = protect(info.address.split('%')[0], `this host's own address (${name})`);
       if (p) out.push(p);
     }
@@ -229,25 +261,36 @@ export function parseIPv6Routes(text: string): ProtectedAddress[] {
   return out;
 }
 
-/** `nameserver` lines of a resolv.conf text. */
-export function parseResolvConf(text: string, file = '/etc/resolv.conf'): ProtectedAddress[] {
+/** `nameserver` lines of a resolv.conf text (without `ipv6`, only those that can be IPv4 addresses). */
+export function parseResolvConf(text: string, file = '/etc/resolv.conf', ipv6 = true): ProtectedAddress[] {
   const out: ProtectedAddress[] = [];
   text.split('\n').forEach((line, i) => {
     const m = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (m && !ipv6 && m[1].includes(':')) return;
     const p = m && protect(m[1].split('%')[0], `a nameserver (${file} line ${i + 1})`);
     if (p) out.push(p);
   });
   return out;
 }
 
+export interface GatherOptions {
+  /**
+   * Gather the IPv6 hosts too (the default). A ban of IPv4 targets alone may leave them out: the matcher judges an
+   * IPv4 address or prefix by the IPv4 hosts only (IPv6 hosts matter to IPv6 targets, mapped ones included), and
+   * validating IPv6 text (node:net's first IPv6 check compiles a large pattern) costs more than all the rest.
+   */
+  ipv6?: boolean;
+}
+
 /** Gathers everything a ban must not touch; cheap (a few small /proc files), but `watch` should cache it. */
-export function gatherNeverBanLists(ignore: IgnoreEntry[] = []): NeverBanLists {
+export function gatherNeverBanLists(ignore: IgnoreEntry[] = [], opts: GatherOptions = {}): NeverBanLists {
+  const ipv6 = opts.ipv6 ?? true;
   return {
     hosts: [
-      ...readOwnAddresses(),
+      ...readOwnAddresses(ipv6),
       ...parseIPv4Routes(readText('/proc/net/route')),
-      ...parseIPv6Routes(readText('/proc/net/ipv6_route')),
-      ...parseResolvConf(readText('/etc/resolv.conf')),
+      ...(ipv6 ? parseIPv6Routes(readText('/proc/net/ipv6_route')) : []),
+      ...parseResolvConf(readText('/etc/resolv.conf'), undefined, ipv6),
     ],
     ignore,
   };

@@ -3,14 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildNeverBanMatcher,
+  canonicalDottedQuad,
   gatherNeverBanLists,
   parseIPv4Routes,
   parseIPv6Routes,
   parseResolvConf,
   type NeverBanLists,
 } from '../../src/firewall/never-ban.js';
-import { parsePrefix, type Prefix } from '../../src/net/address.js';
+import { formatAddress, parseAddress, parsePrefix, type Prefix } from '../../src/net/address.js';
 import type { IgnoreEntry } from '../../src/config/types.js';
+import { prng } from '../helpers/prng.js';
 
 const p = (text: string): Prefix => {
   const r = parsePrefix(text);
@@ -115,4 +117,70 @@ test('IPv4-mapped IPv6 forms of protected IPv4 hosts and ignored prefixes are re
   assert.equal(m.refusal(p('::ffff:192.0.2.66')), undefined);
   assert.equal(m.refusal(p('::ffff:203.0.113.0/120')), undefined);
   assert.equal(m.refusal(p('64:ff9b::c000:201')), undefined);
+});
+
+test('a canonical dotted quad is read as parseAddress reads it; anything else is left to parseAddress', () => {
+  const rand = prng(0x5eed);
+  const pieces = ['0', '1', '9', '10', '01', '99', '100', '199', '255', '256', '300', '000', '', ' ', '-1', 'a', '1e1'];
+  const pick = () => pieces[Math.floor(rand() * pieces.length)];
+  const samples = [
+    '0.0.0.0',
+    '255.255.255.255',
+    '192.0.2.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '1..2.3',
+    '.1.2.3',
+    '1.2.3.',
+    '::1',
+  ];
+  for (let i = 0; i < 5000; i++) samples.push(Array.from({ length: 3 + Math.floor(rand() * 3) }, pick).join('.'));
+  for (const text of samples) {
+    const fast = canonicalDottedQuad(text);
+    const ref = parseAddress(text);
+    if (fast === undefined) {
+      // Not taken: what parseAddress accepts here it must not write back the same (else the fast path missed it).
+      if (ref?.family === 4) assert.notEqual(formatAddress(4, ref.bytes), text, text);
+      continue;
+    }
+    assert.equal(ref?.family, 4, text);
+    assert.deepEqual([...fast], [...ref.bytes], text);
+    assert.equal(formatAddress(4, ref.bytes), text, text);
+  }
+});
+
+test('without IPv6 the gathering leaves out IPv6 hosts only, and IPv4 targets are judged exactly as before', () => {
+  const all = gatherNeverBanLists(ignore);
+  const v4 = gatherNeverBanLists(ignore, { ipv6: false });
+  assert.deepEqual(
+    v4.hosts,
+    all.hosts.filter((h) => h.family === 4),
+  );
+  assert.equal(v4.ignore, all.ignore);
+  // The same holds for the parsers, on the fixed texts above.
+  assert.deepEqual(
+    parseResolvConf(resolv, undefined, false),
+    parseResolvConf(resolv).filter((h) => h.family === 4),
+  );
+  // A matcher that knows this host's IPv4 hosts only answers every IPv4 question as the full one does.
+  const extra = [...all.hosts, ...lists.hosts];
+  const full = buildNeverBanMatcher({ hosts: extra, ignore });
+  const narrow = buildNeverBanMatcher({ hosts: extra.filter((h) => h.family === 4), ignore });
+  const rand = prng(4);
+  const known = extra.filter((h) => h.family === 4).map((h) => h.address);
+  const questions = [...known, '127.0.0.1', '0.0.0.0', '198.51.100.9', '192.0.2.0/24', '0.0.0.0/0', '10.0.0.0/8'];
+  for (let i = 0; i < 2000; i++) {
+    const v = Math.floor(rand() * 2 ** 32);
+    const len = rand() < 0.5 ? 32 : Math.floor(rand() * 33);
+    questions.push(`${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}/${len}`);
+  }
+  for (const q of questions) {
+    const target = p(q);
+    assert.equal(narrow.refusal(target), full.refusal(target), q);
+    if (target.length === 32) {
+      const v = ((target.bytes[0] << 24) | (target.bytes[1] << 16) | (target.bytes[2] << 8) | target.bytes[3]) >>> 0;
+      assert.equal(narrow.refusal4?.(v), full.refusal4?.(v), q);
+      assert.deepEqual(narrow.refusedAt4?.(Uint32Array.of(v)), full.refusedAt4?.(Uint32Array.of(v)), q);
+    }
+  }
 });
