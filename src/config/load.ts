@@ -1,7 +1,6 @@
 // The I/O shell around the pure parser: reads portsentry.conf (or the embedded default) and its ignore file,
 // and asks the file system which named paths exist. Nothing is written.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { IgnoreEntry, PortSentryConfig } from './types.js';
 import type { ConfigProblem } from './problem.js';
@@ -35,7 +34,9 @@ export interface ConfigIo {
   exists(path: string): boolean;
 }
 
-export const nodeIo: ConfigIo = { readFile: (p) => readFile(p), exists: (p) => existsSync(p) };
+// Read synchronously: a config and its ignore file are small, and node:fs/promises would be one more module for
+// every command to load.
+export const nodeIo: ConfigIo = { readFile: async (p) => readFileSync(p), exists: (p) => existsSync(p) };
 
 function readFailure(path: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
