@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Development entry: loads commands from the build without trusting a cached manifest.
-import { execute } from '@oclif/core';
+// Development entry: loads commands from the build without trusting a cached manifest. CommonJS, like run.js.
+'use strict';
+const { join } = require('node:path');
 
-await execute({ development: true, dir: import.meta.url });
+void import('@oclif/core').then(({ execute }) => execute({ development: true, dir: join(__dirname, '..') }));

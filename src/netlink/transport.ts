@@ -16,7 +16,28 @@ export interface NetlinkTransport {
   close(): void;
 }
 
-const require = createRequire(import.meta.url);
+type RawModule = typeof import('netlink/dist/raw.js');
+
+let rawFailure: { error: unknown } | undefined;
+
+/**
+ * The package's raw socket module. As an ES module this file has no require of its own and makes one; inside the
+ * fast-path bundle (CommonJS) it has the bundle's, and the literal call lets the bundler carry the package along.
+ * A failed load (no binding for this machine) fails the same way every time: the bundle would otherwise hand out
+ * the half-loaded module on the next call, where Node's require fails again.
+ */
+function loadRawModule(): RawModule {
+  if (rawFailure) throw rawFailure.error;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (typeof require === 'function') return require('netlink/dist/raw.js') as RawModule;
+    return createRequire(import.meta.url)('netlink/dist/raw.js') as RawModule;
+  } catch (error) {
+    rawFailure = { error };
+    throw error;
+  }
+}
+
 const RECEIVE_BUFFER = 128 * 1024;
 
 export interface SocketTransportOptions {
@@ -36,7 +57,7 @@ export class SocketTransport implements NetlinkTransport {
   constructor(protocol: number, opts: SocketTransportOptions = {}) {
     // The package is CommonJS with a native binding; load it lazily so pure modules never touch it, and load only
     // its raw socket: the package index also loads every generic-netlink family it knows (~20 ms at start-up).
-    const { RawNetlinkSocket } = require('netlink/dist/raw.js') as typeof import('netlink/dist/raw.js');
+    const { RawNetlinkSocket } = loadRawModule();
     try {
       // A real receive buffer instead of the package's 1-byte MSG_PEEK: the kernel sizes dump replies by the
       // largest buffer recvmsg was given (up to 32 KiB), and every dump continuation of a hash set re-walks it
