@@ -47,8 +47,8 @@ test('the build writes an ASCII bundle and a code cache V8 takes', () => {
 });
 
 /** A copy of bin/ and dist/fast/ (dependencies linked) whose bundle and cache a test may spoil. */
-function installation() {
-  const dir = mkdtempSync(join(tmpdir(), 'pst-fast-'));
+function installation(prefix = 'pst-fast-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(join(dir, 'bin'));
   for (const f of ['run.js', 'package.json']) copyFileSync(join(repoRoot, 'bin', f), join(dir, 'bin', f));
   copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
@@ -162,6 +162,12 @@ test('the hinted netlink binding is the one node-gyp-build finds, and anything u
   const direct = spyRequire();
   assert.equal(loadNetlinkBinding(hint, direct.req), expected);
   assert.deepEqual(direct.asked, [found]);
+  // Looked up from the bundle's directory as require() would, or by require.resolve where that finds nothing.
+  for (const from of [run.FAST_DIR, '/']) {
+    const spy = spyRequire();
+    assert.equal(loadNetlinkBinding(hint, spy.req, from), expected, from);
+    assert.deepEqual(spy.asked, [found], from);
+  }
 
   const others: Array<[string, typeof hint | undefined, Record<string, string>]> = [
     ['no hint', undefined, {}],
@@ -181,5 +187,20 @@ test('the hinted netlink binding is the one node-gyp-build finds, and anything u
     } finally {
       for (const k of Object.keys(env)) delete process.env[k];
     }
+  }
+});
+
+test('the bundle finds its flag specs from a directory whose path a URL must escape', () => {
+  const inst = installation('pst fast #1 ');
+  try {
+    const code = `
+      const fast = require(${JSON.stringify(join(repoRoot, 'bin/run.js'))}).loadFastPath(${JSON.stringify(inst.fast)});
+      fast.exports.runFastPath(['bans', 'list', '--config', 'embedded', '--backend', 'dry-run', '--state-dir',
+        ${JSON.stringify(join(inst.fast, 'state'))}]).then((taken) => process.stderr.write(String(taken)));`;
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, 'true');
+  } finally {
+    inst.cleanup();
   }
 });
