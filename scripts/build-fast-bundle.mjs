@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { DEFAULT_CONFIG_TEXT } from '../dist/src/config/default-config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/fast');
@@ -90,15 +91,11 @@ const result = await build({
   write: false,
   outfile: join(out, BUNDLE),
   // bin/run.js runs the bundle with __filename set: import.meta.url is the bundle's own URL, as in an ES module.
-  // An absolute path of plain names (letters, digits, _ . -; no . or .. step) is its own URL after file://;
-  // pathToFileURL (~0.3 ms on a cold start) handles the rest.
   define: { 'import.meta.url': '__bundleUrl' },
-  banner: {
-    js:
-      'var __bundleUrl = /^(\\/(?!\\.\\.?(\\/|$))[\\w.-]+)+$/.test(__filename) ? "file://" + __filename : ' +
-      'require("node:url").pathToFileURL(__filename).href;',
-  },
   plugins: [nativeBinding, lazyNet],
+  // A third less to read and keep in memory; names stay, for stack traces (PORTSENTINEL_FAST_PATH=0 runs the
+  // unbundled modules, for debugging).
+  minifyWhitespace: true,
   logLevel: 'warning',
 });
 // ASCII only, so that bin/run.js can read it as latin1, several times faster than decoding UTF-8. esbuild escapes
@@ -108,8 +105,16 @@ const code = result.outputFiles[0].text.replace(
   (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
 );
 // The first line names the build; a code cache records it and is used only with the bundle it was written for.
-const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
-writeFileSync(join(out, BUNDLE), `// portsentinel fast path, build ${buildId}\n${code}`);
+// Then the modules' strict mode for the whole file, which esbuild's own directive would not give once anything
+// precedes it. Then import.meta.url: an absolute path of plain names (letters, digits, _ . -; no . or .. step) is
+// its own URL after file://, and pathToFileURL (~0.3 ms on a cold start) handles the rest.
+const head = [
+  '"use strict";',
+  'var __bundleUrl = /^(\\/(?!\\.\\.?(\\/|$))[\\w.-]+)+$/.test(__filename) ? "file://" + __filename :',
+  '  require("node:url").pathToFileURL(__filename).href;',
+].join('\n');
+const buildId = createHash('sha256').update(head).update(code).digest('hex').slice(0, 16);
+writeFileSync(join(out, BUNDLE), `// portsentinel fast path, build ${buildId}\n${head}\n${code}`);
 copyFileSync(join(root, 'dist/src/cli/fast-path.json'), join(out, 'fast-path.json'));
 
 // ---- the code cache ----
@@ -204,7 +209,9 @@ async function warmUp(runFastPath) {
   process.env.PATH = `${join(scratch, 'bin')}:${saved.path ?? ''}`;
   process.stdout.write = process.stderr.write = (chunk) => ((printed += String(chunk)), true);
   try {
-    const argv = ['ban', '192.0.2.9', '--timeout', '1h', '--reason', 'warm-up', '--config', 'embedded'];
+    // A config file, as most hosts have, so that reading and decoding one is part of the run.
+    writeFileSync(join(scratch, 'portsentry.conf'), DEFAULT_CONFIG_TEXT);
+    const argv = ['ban', '192.0.2.9', '--timeout', '1h', '--config', join(scratch, 'portsentry.conf')];
     await runFastPath([...argv, '--state-dir', join(scratch, 'state'), '--backend', 'nftables']);
     return process.exitCode ? printed : undefined;
   } finally {
