@@ -22,9 +22,8 @@ function cacheHeader(source) {
   return `portsentinel code cache\n${process.version} ${process.arch}\n${source.slice(0, source.indexOf('\n'))}\n`;
 }
 
-/** The code cache for `source` from `dir`, without its header; undefined when absent or not this bundle's. */
-function readCache(dir, source) {
-  const header = cacheHeader(source);
+/** The code cache in `dir` without its header; undefined when there is none or it does not start with `header`. */
+function readCache(dir, header) {
   try {
     const cache = readFileSync(join(dir, CACHE));
     if (cache.length > header.length && cache.toString('latin1', 0, header.length) === header) {
@@ -46,7 +45,8 @@ function loadFastPath(dir = FAST_DIR, opts = {}) {
   const file = join(dir, BUNDLE);
   // The build writes ASCII only: latin1 reads it as UTF-8 would, without the decoding.
   const source = readFileSync(file, 'latin1');
-  const cachedData = opts.cache === false ? undefined : readCache(dir, source);
+  const header = cacheHeader(source);
+  const cachedData = opts.cache === false ? undefined : readCache(dir, header);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData,
@@ -59,7 +59,7 @@ function loadFastPath(dir = FAST_DIR, opts = {}) {
   return {
     exports: mod.exports,
     script,
-    header: cacheHeader(source),
+    header,
     cached: cachedData !== undefined && !script.cachedDataRejected,
   };
 }

@@ -113,6 +113,8 @@ const head = [
   'var __bundleUrl = /^(\\/(?!\\.\\.?(\\/|$))[\\w.-]+)+$/.test(__filename) ? "file://" + __filename :',
   '  require("node:url").pathToFileURL(__filename).href;',
 ].join('\n');
+// bin/run.js compiles the bundle as a script, which has no way to load an ES module.
+if (/\bimport\(/.test(code)) throw new Error('the fast path bundle has a dynamic import() left: bundle the module');
 const buildId = createHash('sha256').update(head).update(code).digest('hex').slice(0, 16);
 writeFileSync(join(out, BUNDLE), `// portsentinel fast path, build ${buildId}\n${head}\n${code}`);
 copyFileSync(join(root, 'dist/src/cli/fast-path.json'), join(out, 'fast-path.json'));
