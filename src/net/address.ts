@@ -97,9 +97,7 @@ export function prefixContains(prefix: Prefix, family: Family, bytes: Uint8Array
 
 /** Canonical text: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run compressed). */
 export function formatAddress(family: Family, bytes: Uint8Array): string {
-  if (family === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  // Built by concatenation from one scratch array, not arrays and joins: replay and watch format an address per
-  // new source.
+  if (family === 4) return [bytes[0], bytes[1], bytes[2], bytes[3]].join('.');
   const words = WORDS;
   for (let i = 0; i < 8; i++) words[i] = (bytes[2 * i] << 8) | bytes[2 * i + 1];
   let bestStart = -1;
@@ -117,16 +115,14 @@ export function formatAddress(family: Family, bytes: Uint8Array): string {
     }
     i = j;
   }
-  if (bestStart < 0) {
-    let out = words[0].toString(16);
-    for (let i = 1; i < 8; i++) out += `:${words[i].toString(16)}`;
-    return out;
-  }
-  let out = '';
-  for (let i = 0; i < bestStart; i++) out += `${words[i].toString(16)}:`;
-  if (bestStart === 0) out = ':';
-  for (let i = bestStart + bestLen; i < 8; i++) out += `:${words[i].toString(16)}`;
-  return bestStart + bestLen === 8 ? `${out}:` : out;
+  // Joined, not concatenated: the text is kept for as long as its source, and join() makes one flat string.
+  const hex = (from: number, to: number) => {
+    const parts: string[] = [];
+    for (let i = from; i < to; i++) parts.push(words[i].toString(16));
+    return parts.join(':');
+  };
+  if (bestStart < 0) return hex(0, 8);
+  return [hex(0, bestStart), hex(bestStart + bestLen, 8)].join('::');
 }
 
 const WORDS = new Uint16Array(8);
@@ -147,7 +143,7 @@ export function ipv4ToUint32(bytes: Uint8Array, offset = 0): number {
 }
 
 export function uint32ToIPv4(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
 }
 
 /** Loopback: 127.0.0.0/8, ::1, and IPv4-mapped loopback. */

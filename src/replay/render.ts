@@ -1,6 +1,7 @@
 // The human view of a replay report: summary, a table of sources, each ban's ordered actions, and with --log
 // the attackalert lines. chalk decides on colour (NO_COLOR, not a TTY → none).
 import chalk from 'chalk';
+import { flatText } from '../util/flat-text.js';
 import type { ReplayReport, SourceRow } from './report-types.js';
 
 const VERDICT_TEXT: Record<SourceRow['verdict'], string> = {
@@ -48,14 +49,12 @@ function renderTable(rows: string[][], colour: (row: number, col: number, cell: 
   for (const r of rows) for (let c = 0; c < r.length; c++) if (r[c].length > widths[c]) widths[c] = r[c].length;
   const last = widths.length - 1;
   const out: string[] = new Array(rows.length);
+  const cells: string[] = new Array(last + 1);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    let line = '';
-    for (let c = 0; c <= last; c++) {
-      if (c > 0) line += '  ';
-      line += colour(i, c, c === last ? r[c] : pad(r[c], widths[c]));
-    }
-    out[i] = line.trimEnd();
+    for (let c = 0; c <= last; c++) cells[c] = colour(i, c, c === last ? r[c] : pad(r[c], widths[c]));
+    // join() makes each line one flat string (concatenation would make a rope of every cell and its padding)
+    out[i] = cells.join('  ').trimEnd();
   }
   return out;
 }
@@ -124,10 +123,25 @@ export function renderReport(r: ReplayReport, opts: { log: boolean }): string[] 
   for (const b of r.bans) {
     out.push('');
     out.push(
-      `${ban} ${b.address} at ${b.time} (${b.scanType} to ${b.protocol.toUpperCase()} port ${b.port}, mode ${b.mode})`,
+      flatText(
+        ban,
+        ' ',
+        b.address,
+        ' at ',
+        b.time,
+        ' (',
+        b.scanType,
+        ' to ',
+        b.protocol.toUpperCase(),
+        ' port ',
+        String(b.port),
+        ', mode ',
+        b.mode,
+        ')',
+      ),
     );
     if (b.actions.length === 0) out.push('  (no action configured)');
-    for (let i = 0; i < b.actions.length; i++) out.push(`  ${i + 1}. ${b.actions[i].text}`);
+    for (let i = 0; i < b.actions.length; i++) out.push(flatText('  ', String(i + 1), '. ', b.actions[i].text));
   }
   if (opts.log) {
     out.push('');

@@ -1,4 +1,5 @@
 // Packet timestamps (µs since the epoch) as ISO 8601 UTC with microseconds; no clock is read.
+import { flatText } from '../util/flat-text.js';
 
 // The date part comes from Date once per day seen last; the time of day is plain arithmetic, so timestamps that
 // jump around (a source's last hit, sorted by its first) cost no Date object each.
@@ -14,7 +15,17 @@ export function formatPacketTime(tsMicros: number): string {
   }
   const inDay = second - day * 86400;
   const micros = Math.floor(tsMicros - second * 1e6);
-  return `${cachedDate}${two(Math.floor(inDay / 3600))}:${two(Math.floor(inDay / 60) % 60)}:${two(inDay % 60)}.${String(micros).padStart(6, '0')}Z`;
+  return flatText(
+    cachedDate,
+    two(Math.floor(inDay / 3600)),
+    ':',
+    two(Math.floor(inDay / 60) % 60),
+    ':',
+    two(inDay % 60),
+    '.',
+    String(micros).padStart(6, '0'),
+    'Z',
+  );
 }
 
 function two(n: number): string {

@@ -6,6 +6,7 @@ import type { BanBackendName, PortSentryConfig } from '../config/types.js';
 import type { DetectedHit as Detection } from '../detect/types.js';
 import type { Family } from '../net/address.js';
 import { formatDuration } from '../util/duration.js';
+import { flatText } from '../util/flat-text.js';
 
 // A detection is the engine's hit as is: one shape from detect to respond, no copying between them.
 export type { Protocol } from '../detect/types.js';
@@ -37,11 +38,18 @@ function blockStep(
   if (backend === 'command') {
     if (!config.killRoute) return undefined;
     const command = expandMacros(config.killRoute, d);
-    return { kind: 'kill-route', command, text: `run ${command}` };
+    return { kind: 'kill-route', command, text: flatText('run ', command) };
   }
   const timeout = config.banTimeout > 0 ? config.banTimeout : undefined;
   const where = backend === 'nftables' ? `to inet ${NFT_TABLE} ${setNameFor(d.family, false)}` : 'as a blackhole route';
-  const text = `ban-set add ${d.address} ${where} ${timeout ? `timeout ${formatDuration(timeout)}` : 'permanent'}`;
+  const text = flatText(
+    'ban-set add ',
+    d.address,
+    ' ',
+    where,
+    ' ',
+    timeout ? `timeout ${formatDuration(timeout)}` : 'permanent',
+  );
   return { kind: 'ban-set', backend, target: d.address, family: d.family, timeout, text };
 }
 
@@ -56,7 +64,11 @@ export function planActions(
 ): Action[] {
   const block = d.protocol === 'tcp' ? config.blockTcp : config.blockUdp;
   const run: Action | undefined = config.killRunCmd
-    ? { kind: 'run', command: expandMacros(config.killRunCmd, d), text: `run ${expandMacros(config.killRunCmd, d)}` }
+    ? {
+        kind: 'run',
+        command: expandMacros(config.killRunCmd, d),
+        text: flatText('run ', expandMacros(config.killRunCmd, d)),
+      }
     : undefined;
   if (block === 0) return [];
   if (block === 2) return run ? [run] : [];
@@ -67,7 +79,7 @@ export function planActions(
       kind: 'hosts-deny',
       file: config.hostsDenyFile,
       line,
-      text: `append "${line}" to ${config.hostsDenyFile}`,
+      text: flatText('append "', line, '" to ', config.hostsDenyFile),
     });
   }
   const blk = blockStep(config, d, backend);
