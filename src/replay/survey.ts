@@ -33,7 +33,8 @@ function isUnicast4(a: number): boolean {
 }
 
 // Counters per address. Runs of packets to or from the same address are the norm (one protected host answering
-// or being probed), so a run is summed in place and folded into the map only when the address changes.
+// or being probed), so a run is summed in place and folded into the map only when the address changes. Only
+// unicast addresses are counted, and that is checked once per run, not once per packet.
 class Tally4 {
   private readonly counts = new Map<number, number>();
   private last = -1;
@@ -56,7 +57,7 @@ class Tally4 {
 
   private flush(): void {
     if (this.last < 0) return;
-    this.counts.set(this.last, (this.counts.get(this.last) ?? 0) + this.pending);
+    if (isUnicast4(this.last)) this.counts.set(this.last, (this.counts.get(this.last) ?? 0) + this.pending);
     this.last = -1;
   }
 }
@@ -174,13 +175,13 @@ export class CaptureSurvey {
 
   private answer(p: Packet, by: number): void {
     if (p.family === 4) {
-      if (isUnicast4(p.src4)) this.answers4.add(p.src4, by);
+      this.answers4.add(p.src4, by);
     } else if (p.src6[0] !== 0xff) this.answers6.add(p.src6, by);
   }
 
   private probe(p: Packet): void {
     if (p.family === 4) {
-      if (isUnicast4(p.dst4)) this.probed4.add(p.dst4, 1);
+      this.probed4.add(p.dst4, 1);
     } else if (p.dst6[0] !== 0xff) this.probed6.add(p.dst6, 1);
   }
 
