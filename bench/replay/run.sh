@@ -15,7 +15,7 @@ LAB="${LAB:-/work/shared/lab}"
 PACKETS="${1:-3000000}"
 shift || true
 [[ "${1:-}" == "--" ]] && shift
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-7}"
 TMP="$(mktemp -d /tmp/portsentinel-bench.XXXXXX)"
 trap 'rm -rf "$TMP"' EXIT
 CAP="$TMP/big.pcap"
@@ -30,27 +30,31 @@ if [[ $# -gt 0 ]]; then CMDS=("${*//FILE/$CAP}"); else
 fi
 cat "$CAP" >/dev/null # warm the page cache so both readers start equal
 
-# best of RUNS: elapsed seconds and max RSS (KiB) of one command
-best() {
-  local best_s="" best_kb=""
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
-    read -r s kb <"$TMP/time"
-    if [[ -z "$best_s" ]] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_kb=$kb; fi
+# The commands run interleaved, round after round (tcpdump, then each of ours), so that a slow spell on a shared
+# machine hits all of them alike; each gets its best and its median elapsed time over RUNS rounds, and its peak RSS.
+ALL=("tcpdump -nr $CAP -w /dev/null" "${CMDS[@]}")
+declare -A TIMES KB
+for _ in $(seq "$RUNS"); do
+  for c in "${ALL[@]}"; do
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    /usr/bin/time -f '%M' -o "$TMP/time" $c >/dev/null 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    TIMES[$c]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') "
+    read -r kb <"$TMP/time"
+    (( kb > ${KB[$c]:-0} )) && KB[$c]=$kb
   done
-  echo "$best_s $best_kb"
-}
-
-read -r T_S T_KB < <(best tcpdump -nr "$CAP" -w /dev/null)
-awk -v n="$PACKETS" -v size="$SIZE" -v ts="$T_S" -v tkb="$T_KB" 'BEGIN {
-  printf "capture: %d packets, %.0f MB\n", n, size / 1e6
-  printf "%-70s %6.2f s %6.1f M packets/s  peak RSS %5.0f MiB\n", "tcpdump -nr FILE -w /dev/null", ts, n / ts / 1e6, tkb / 1024
+done
+stat_of() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { printf "%s %s", a[1], a[int((NR + 1) / 2)] }'; }
+read -r T_MIN T_MED < <(stat_of <<<"${TIMES[${ALL[0]}]}"; echo)
+awk -v n="$PACKETS" -v size="$SIZE" -v runs="$RUNS" -v tmin="$T_MIN" -v tmed="$T_MED" -v tkb="${KB[${ALL[0]}]}" 'BEGIN {
+  printf "capture: %d packets, %.0f MB; best and median of %d interleaved rounds\n", n, size / 1e6, runs
+  printf "%-52s best %5.2f s  median %5.2f s  %5.1f M packets/s  peak RSS %4.0f MiB\n", "tcpdump -nr FILE -w /dev/null", tmin, tmed, n / tmin / 1e6, tkb / 1024
 }'
 for c in "${CMDS[@]}"; do
-  # shellcheck disable=SC2086
-  read -r O_S O_KB < <(best $c)
-  awk -v n="$PACKETS" -v ts="$T_S" -v os="$O_S" -v okb="$O_KB" -v cmd="${c//$CAP/FILE}" 'BEGIN {
+  read -r O_MIN O_MED < <(stat_of <<<"${TIMES[$c]}"; echo)
+  awk -v n="$PACKETS" -v tmin="$T_MIN" -v tmed="$T_MED" -v omin="$O_MIN" -v omed="$O_MED" -v okb="${KB[$c]}" -v cmd="${c//$CAP/FILE}" 'BEGIN {
     sub(/^node [^ ]*\/bin\/run.js/, "portsentinel", cmd); sub(/^node [^ ]*\/dist\//, "dist/", cmd)
-    printf "%-70s %6.2f s %6.1f M packets/s  peak RSS %5.0f MiB  ratio %.2fx tcpdump\n", cmd, os, n / os / 1e6, okb / 1024, os / ts
+    printf "%-52s best %5.2f s  median %5.2f s  %5.1f M packets/s  peak RSS %4.0f MiB  %.2fx tcpdump (best), %.2fx (median)\n", cmd, omin, omed, n / omin / 1e6, okb / 1024, omin / tmin, omed / tmed
   }'
 done
