@@ -71,12 +71,12 @@ function flushed(stream) {
 async function main() {
   const { runFastPath } = loadFastPath().exports;
   // A reader that stops early (`portsentinel replay big.pcap | head`) is not an error, on either path.
-  let writeFailed = false;
   process.stdout.on('error', (err) => {
-    if (err.code === 'EPIPE' || writeFailed) return;
-    writeFailed = true;
+    if (err.code === 'EPIPE') return;
+    // Output that cannot be written has nowhere to go: one sentence and out, before any other listener turns the
+    // error into a stack trace (oclif's rethrows it).
     process.stderr.write(`portsentinel: cannot write to standard output: ${err.message}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   });
   if (await runFastPath(process.argv.slice(2))) {
     // The command is done once its output is out: exit now instead of waiting for V8 to tear down the heap a large

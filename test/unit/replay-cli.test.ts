@@ -192,12 +192,15 @@ test('a reader that stops early ends the command quietly; an unwritable standard
     assert.match(early.stdout, /^exit 0$/m, `fast path ${fastPath}`);
     assert.equal(readFileSync(join(tmp, 'stderr.txt'), 'utf8'), '', `fast path ${fastPath}`);
   }
-  process.env.PORTSENTINEL_FAST_PATH = '1';
-  const full = run('>/dev/full');
+  for (const fastPath of ['1', '0']) {
+    process.env.PORTSENTINEL_FAST_PATH = fastPath;
+    const full = run('>/dev/full');
+    assert.match(full.stdout, /^exit 1$/m, `fast path ${fastPath}`);
+    assert.equal(
+      readFileSync(join(tmp, 'stderr.txt'), 'utf8'),
+      'portsentinel: cannot write to standard output: ENOSPC: no space left on device, write\n',
+      `fast path ${fastPath}`,
+    );
+  }
   delete process.env.PORTSENTINEL_FAST_PATH;
-  assert.match(full.stdout, /^exit 1$/m);
-  assert.equal(
-    readFileSync(join(tmp, 'stderr.txt'), 'utf8'),
-    'portsentinel: cannot write to standard output: ENOSPC: no space left on device, write\n',
-  );
 });
