@@ -1,5 +1,7 @@
 // After a response ran: the journal line (origin "watch", with what tripped it) and PortSentry's HISTORY_FILE
 // line. Written after the kernel ban, never before it: the ban is what protects the host, the record can wait.
+// Because the kernel ban is made before the journal lock is taken, an `unban` can lift it in between; the kernel
+// is asked again under the lock, so the journal never records a ban that is no longer there.
 import type { Detection } from '../respond/plan.js';
 import { withLock } from '../state/lock.js';
 import { appendRecords } from '../state/journal.js';
@@ -13,14 +15,21 @@ export interface RecordBanInput {
   timeout: number;
   /** False when no kernel ban was made (BLOCK=2, command backend): history only. */
   journal: boolean;
+  /** Asked under the journal lock before the line is written: does the kernel still hold the ban? */
+  stillHeld?: () => Promise<boolean>;
   at?: number;
 }
 
-export async function recordBan(input: RecordBanInput): Promise<void> {
+/** Resolves false when the ban was lifted before it could be journaled (nothing written to the journal then). */
+export async function recordBan(input: RecordBanInput): Promise<boolean> {
   const at = input.at ?? Date.now();
   const d = input.detection;
+  let held = true;
   if (input.journal) {
-    await withLock(input.stateDir, () =>
+    await withLock(input.stateDir, async () => {
+      // A kernel that cannot be asked just made the ban: record it.
+      held = input.stillHeld ? await input.stillHeld().catch(() => true) : true;
+      if (!held) return;
       appendRecords(input.stateDir, [
         {
           op: 'ban',
@@ -32,10 +41,11 @@ export async function recordBan(input: RecordBanInput): Promise<void> {
           origin: 'watch',
           trigger: { port: d.port, protocol: d.protocol, mode: d.mode, scanType: d.scanType },
         },
-      ]),
-    );
+      ]);
+    });
   }
   if (input.historyFile) {
     appendHistory(input.historyFile, [formatHistoryLine(new Date(at), d.address, d.port, d.protocol.toUpperCase())]);
   }
+  return held;
 }

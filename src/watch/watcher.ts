@@ -151,14 +151,21 @@ export class Watcher {
       report.outcomes.length > 0 &&
       report.outcomes.every((o) => o.kind === 'run' && o.shell !== undefined && !o.shell.notRun && !o.shell.error);
     if (!report.blocked && !banned && !commandOnly) return;
+    const banSet = this.deps.banSet;
     try {
-      await recordBan({
+      const recorded = await recordBan({
         stateDir: this.ctx.stateDir,
         historyFile: this.ctx.historyFile,
         detection: d,
         timeout: this.ctx.config.banTimeout,
         journal: banned,
+        stillHeld: banSet && (() => banSet.has(d.address)),
       });
+      if (!recorded) {
+        // Lifted (`portsentinel unban`) between the kernel ban and its journal line: judged afresh from now on.
+        this.inKernel.delete(d.address);
+        this.detector.forget(d.address);
+      }
     } catch (err) {
       this.deps.alerts.line(`attackalert: ERROR: could not record the ban of ${d.address}: ${(err as Error).message}`);
     }

@@ -163,3 +163,28 @@ test('BLOCK_TCP="2" with a KILL_RUN_CMD the shell cannot run writes no history l
     await w.done();
   }
 });
+
+test('a ban lifted (unban) between the kernel add and its journal line is not journaled, and the source is judged afresh', async () => {
+  const w = setup({});
+  try {
+    // `portsentinel unban` runs right after the kernel took the ban, before the watch could journal it.
+    const add = w.banSet.add.bind(w.banSet);
+    w.banSet.add = async (entries) => {
+      await add(entries);
+      for (const e of entries) w.banSet.held.delete(e.target);
+    };
+    w.probe(1);
+    await w.watcher.drain(false);
+    assert.equal(w.banSet.adds.length, 1);
+    const journal = join(w.dir, 'journal.jsonl');
+    assert.ok(!existsSync(journal) || !readFileSync(journal, 'utf8').includes('"op":"ban"'), 'no ban journaled');
+    // The next probe is a new detection, not "already blocked"; this time the ban stays and is journaled.
+    w.banSet.add = add;
+    w.probe(2);
+    await w.watcher.drain(false);
+    assert.equal(w.banSet.adds.length, 2, w.lines.join('\n'));
+    assert.match(readFileSync(journal, 'utf8'), /"op":"ban".*"target":"203\.0\.113\.5"/);
+  } finally {
+    await w.done();
+  }
+});
