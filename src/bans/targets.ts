@@ -1,7 +1,16 @@
 // Ban targets as users type them: addresses or prefixes, on the command line or one per line in a file
 // ("#" comments and blank lines allowed). Every bad value is refused with its place named; nothing is guessed.
 import { InputError } from '../errors.js';
-import { formatPrefix, maskBytes, parsePrefix, uint32ToIPv4, type Family, type Prefix } from '../net/address.js';
+import {
+  formatPrefix,
+  maskBytes,
+  parseDottedQuad,
+  parsePrefix,
+  uint32ToIPv4,
+  uint32ToIPv4Bytes,
+  type Family,
+  type Prefix,
+} from '../net/address.js';
 
 export interface Target {
   /** Canonical text: "192.0.2.66", "2001:db8::/64". */
@@ -18,36 +27,7 @@ export interface Target {
 export function prefixOf(t: Target): Prefix {
   if (t.prefix) return t.prefix;
   const v = t.v4 ?? 0;
-  return { family: 4, bytes: Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff), length: 32 };
-}
-
-/**
- * A plain canonical dotted quad (the whole of a 100k-line blocklist, typically) as a uint32, or -1 for anything
- * else (leading zeros, spaces, prefixes, IPv6), which goes to the general parser. No allocation: the general
- * parser's per-address objects dominated `ban --file` time.
- */
-export function parseDottedQuad(text: string): number {
-  let out = 0;
-  let part = 0;
-  let value = 0;
-  let digits = 0;
-  const n = text.length;
-  if (n < 7 || n > 15) return -1;
-  for (let i = 0; i < n; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch >= 48 && ch <= 57) {
-      if (digits > 0 && value === 0) return -1; // leading zero: not canonical
-      value = value * 10 + (ch - 48);
-      if (++digits > 3 || value > 255) return -1;
-    } else if (ch === 46 && digits > 0 && part < 3) {
-      out = out * 256 + value;
-      part++;
-      value = 0;
-      digits = 0;
-    } else return -1;
-  }
-  if (part !== 3 || digits === 0) return -1;
-  return out * 256 + value;
+  return { family: 4, bytes: uint32ToIPv4Bytes(v), length: 32 };
 }
 
 /** Parses one value; returns the sentence fragment describing the problem on failure. */

@@ -9,8 +9,10 @@ import {
   formatPrefix,
   isLoopback,
   parseAddress,
+  parseDottedQuad,
   prefixContains,
   uint32ToIPv4,
+  uint32ToIPv4Bytes,
   type Family,
   type Prefix,
 } from '../net/address.js';
@@ -48,36 +50,10 @@ export interface NeverBanMatcher {
 function protect(address: string, why: string): ProtectedAddress | undefined {
   // What the kernel hands out (and most resolv.conf lines) is a canonical dotted quad: its bytes are read here
   // directly, which keeps the general parser and its node:net validators out of an IPv4 ban.
-  const v4 = canonicalDottedQuad(address);
-  if (v4) return { address, family: 4, bytes: v4, why };
+  const v4 = parseDottedQuad(address);
+  if (v4 >= 0) return { address, family: 4, bytes: uint32ToIPv4Bytes(v4), why };
   const a = parseAddress(address);
   return a && { address: formatAddress(a.family, a.bytes), family: a.family, bytes: a.bytes, why };
-}
-
-/**
- * The four bytes of a canonical dotted quad (no leading zeros, each part 0-255), else undefined. Such text is
- * exactly what parseAddress reads as IPv4 and formatAddress writes back unchanged.
- */
-export function canonicalDottedQuad(text: string): Uint8Array | undefined {
-  const n = text.length;
-  if (n < 7 || n > 15) return undefined;
-  const out = new Uint8Array(4);
-  let part = 0;
-  let value = 0;
-  let digits = 0;
-  for (let i = 0; i <= n; i++) {
-    const ch = i < n ? text.charCodeAt(i) : 46;
-    if (ch >= 48 && ch <= 57) {
-      if (digits > 0 && value === 0) return undefined;
-      value = value * 10 + (ch - 48);
-      if (++digits > 3 || value > 255) return undefined;
-    } else if (ch === 46 && digits > 0 && part < 4) {
-      out[part++] = value;
-      value = 0;
-      digits = 0;
-    } else return undefined;
-  }
-  return part === 4 ? out : undefined;
 }
 
 function isUnspecified(bytes: Uint8Array): boolean {

@@ -142,6 +142,40 @@ export function ipv4ToUint32(bytes: Uint8Array, offset = 0): number {
   return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
 }
 
+/**
+ * A plain canonical dotted quad as a uint32 — exactly the text parseAddress reads as IPv4 and formatAddress writes
+ * back unchanged — or -1 for anything else (leading zeros, spaces, prefixes, IPv6), which is the general parser's.
+ * No allocation and no node:net: a 100k-line blocklist, and the kernel's own addresses, are mostly such text.
+ */
+export function parseDottedQuad(text: string): number {
+  let out = 0;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  const n = text.length;
+  if (n < 7 || n > 15) return -1;
+  for (let i = 0; i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      if (digits > 0 && value === 0) return -1; // leading zero: not canonical
+      value = value * 10 + (ch - 48);
+      if (++digits > 3 || value > 255) return -1;
+    } else if (ch === 46 && digits > 0 && part < 3) {
+      out = out * 256 + value;
+      part++;
+      value = 0;
+      digits = 0;
+    } else return -1;
+  }
+  if (part !== 3 || digits === 0) return -1;
+  return out * 256 + value;
+}
+
+/** The four bytes of an IPv4 address held as a uint32. */
+export function uint32ToIPv4Bytes(n: number): Uint8Array {
+  return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+}
+
 export function uint32ToIPv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
 }

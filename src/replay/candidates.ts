@@ -6,6 +6,7 @@
 import type { Packet } from '../packet/types.js';
 import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST } from '../packet/types.js';
 import { WATCH_CLASSIC } from '../detect/watched-ports.js';
+import { grownInto } from '../util/typed-array.js';
 
 const INITIAL = 4096;
 
@@ -108,11 +109,11 @@ export class CandidateLog {
 
   private grow(): void {
     this.cap *= 2;
-    this.ts = growTo(this.ts, new Float64Array(this.cap));
-    this.src4 = growTo(this.src4, new Uint32Array(this.cap));
-    this.dst4 = growTo(this.dst4, new Uint32Array(this.cap));
-    this.ports = growTo(this.ports, new Uint32Array(this.cap));
-    this.kind = growTo(this.kind, new Uint16Array(this.cap));
+    this.ts = grownInto(this.ts, new Float64Array(this.cap));
+    this.src4 = grownInto(this.src4, new Uint32Array(this.cap));
+    this.dst4 = grownInto(this.dst4, new Uint32Array(this.cap));
+    this.ports = grownInto(this.ports, new Uint32Array(this.cap));
+    this.kind = grownInto(this.kind, new Uint16Array(this.cap));
   }
 
   private pushV6(src: Uint8Array, dst: Uint8Array): void {
@@ -130,9 +131,4 @@ export class CandidateLog {
     }
     this.v6n++;
   }
-}
-
-function growTo<T extends Float64Array | Uint32Array | Uint16Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

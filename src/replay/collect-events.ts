@@ -5,6 +5,7 @@ import { formatAlertLines } from '../detect/log-lines.js';
 import type { DetectedHit, DetectorEvent, Verdict } from '../detect/types.js';
 import { planActions } from '../respond/plan.js';
 import type { AlertRow, BanRow, SourceRow } from './report-types.js';
+import { grownInto } from '../util/typed-array.js';
 import { formatPacketTime } from './time.js';
 
 // Which verdict names a source: the strongest thing that happened to it. A switch, not a lookup table: a
@@ -171,12 +172,12 @@ export class EventCollector {
     let cap = this.cap * 2;
     while (cap <= index) cap *= 2;
     this.cap = cap;
-    this.rank = grown(this.rank, new Uint8Array(cap));
-    this.firstSeen = grown(this.firstSeen, new Float64Array(cap));
-    this.lastSeen = grown(this.lastSeen, new Float64Array(cap));
-    this.probes = grown(this.probes, new Uint32Array(cap));
-    this.distinct = grown(this.distinct, new Uint32Array(cap));
-    this.lowPorts = grown(this.lowPorts, new Uint8Array(BITMAP_BYTES * cap));
+    this.rank = grownInto(this.rank, new Uint8Array(cap));
+    this.firstSeen = grownInto(this.firstSeen, new Float64Array(cap));
+    this.lastSeen = grownInto(this.lastSeen, new Float64Array(cap));
+    this.probes = grownInto(this.probes, new Uint32Array(cap));
+    this.distinct = grownInto(this.distinct, new Uint32Array(cap));
+    this.lowPorts = grownInto(this.lowPorts, new Uint8Array(BITMAP_BYTES * cap));
   }
 
   /** Sources by first hit, then address. */
@@ -205,9 +206,4 @@ export class EventCollector {
       return row;
     });
   }
-}
-
-function grown<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

@@ -3,7 +3,7 @@
 // without waiting for the SYN-ACK later in the file. Bounded memory: counters per answering/probed address and
 // listener evidence only for ports that are tripwires in some mode.
 import type { Family } from '../net/address.js';
-import { equal16, formatAddress, uint32ToIPv4 } from '../net/address.js';
+import { equal16, formatAddress, parseDottedQuad, uint32ToIPv4 } from '../net/address.js';
 import type { Packet } from '../packet/types.js';
 import { V6Map } from '../detect/v6-map.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST, TCP_SYN } from '../packet/types.js';
@@ -216,7 +216,7 @@ export class CaptureSurvey {
       tcp6: new Uint8Array(0x10000),
       udp6: new Uint8Array(0x10000),
     };
-    const v4 = new Set(hosts.filter((h) => h.family === 4).map((h) => parseV4(h.address)));
+    const v4 = new Set(hosts.filter((h) => h.family === 4).map((h) => parseDottedQuad(h.address)));
     const v6 = new Set(hosts.filter((h) => h.family === 6).map((h) => h.address));
     for (const k of this.synAck4.keys) if (v4.has(Math.floor(k / 65536))) t.tcp4[k % 65536] = 1;
     // A UDP port listens when the host both received on it and answered from it.
@@ -245,10 +245,6 @@ export class CaptureSurvey {
     }
     return t;
   }
-}
-
-function parseV4(text: string): number {
-  return text.split('.').reduce((acc, x) => acc * 256 + Number(x), 0);
 }
 
 function splitKey6(k: string): [string, number] {
