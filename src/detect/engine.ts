@@ -101,7 +101,7 @@ export class Detector {
 
     const s = p.family === 4 ? this.sources.get4(p.src4) : this.sources.get6(p.src6);
     if (s.standing === STANDING_UNKNOWN) this.decideStanding(s, p);
-    return this.judge(s, p.ts, port, protocol, mode, scanType);
+    return this.judge(s, p, port, protocol, mode, scanType);
   }
 
   /** Records a ban made elsewhere (e.g. found in the kernel at start): its next hits are "already blocked". */
@@ -144,9 +144,11 @@ export class Detector {
     if (reason !== undefined) s.reason = reason;
   }
 
+  // Takes the packet rather than its timestamp: a double passed to a call that is not inlined is boxed into a new
+  // heap number, one per hit.
   private judge(
     s: SourceState,
-    ts: number,
+    p: Packet,
     port: number,
     protocol: Protocol,
     mode: Mode,
@@ -169,6 +171,7 @@ export class Detector {
         s.banned = true;
       }
     }
+    const ts = p.ts;
     const hits = verdict === 'ignored' ? 0 : s.hits;
     const reason = verdict === 'ignored' || verdict === 'never-ban' ? s.reason : undefined;
     const ev = this.scratch;

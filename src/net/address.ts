@@ -115,14 +115,34 @@ export function formatAddress(family: Family, bytes: Uint8Array): string {
     }
     i = j;
   }
-  // Joined, not concatenated: the text is kept for as long as its source, and join() makes one flat string.
-  const hex = (from: number, to: number) => {
-    const parts: string[] = [];
-    for (let i = from; i < to; i++) parts.push(words[i].toString(16));
-    return parts.join(':');
-  };
-  if (bestStart < 0) return hex(0, 8);
-  return [hex(0, bestStart), hex(bestStart + bestLen, 8)].join('::');
+  // Characters go into one scratch buffer and come out as one flat string: the text is kept for as long as its
+  // source, and per-word strings joined together were most of a replay's garbage per IPv6 scanner.
+  const text = TEXT;
+  let n = 0;
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      // The run becomes "::", which also separates it from the words on either side.
+      text[n++] = COLON;
+      text[n++] = COLON;
+      i += bestLen - 1;
+      continue;
+    }
+    if (i > 0 && i !== bestStart + bestLen) text[n++] = COLON;
+    n = writeHex(text, n, words[i]);
+  }
+  return text.toString('latin1', 0, n);
+}
+
+const COLON = 0x3a;
+const HEX_DIGITS = '0123456789abcdef';
+/** Room for the longest IPv6 text: eight four-digit words and seven colons. */
+const TEXT = Buffer.alloc(39);
+
+/** Writes `word` in lowercase hex without leading zeros at `text[n]`; returns the end. */
+function writeHex(text: Buffer, n: number, word: number): number {
+  let shift = word >= 0x1000 ? 12 : word >= 0x100 ? 8 : word >= 0x10 ? 4 : 0;
+  for (; shift >= 0; shift -= 4) text[n++] = HEX_DIGITS.charCodeAt((word >> shift) & 0xf);
+  return n;
 }
 
 const WORDS = new Uint16Array(8);

@@ -116,6 +116,45 @@ test('the candidate log keeps only tripwire packets and plays them back unchange
   ]);
 });
 
+test('the candidate log plays IPv6 addresses back intact, from and into buffers at any alignment', () => {
+  const watch = new Uint8Array(0x10000).fill(4);
+  const log = new CandidateLog(watch, watch);
+  // Packets whose address buffers sit at odd offsets of a larger buffer, as well as a packet's own.
+  const unaligned = (): Packet => {
+    const p = createPacket();
+    const backing = new Uint8Array(40);
+    p.src6 = backing.subarray(1, 17);
+    p.dst6 = backing.subarray(19, 35);
+    return p;
+  };
+  const address = (i: number, salt: number) => {
+    const bytes = new Uint8Array(16);
+    for (let b = 0; b < 16; b++) bytes[b] = (i * 31 + b * 7 + salt) & 0xff;
+    return bytes;
+  };
+  const count = 3000; // several growths of the address store
+  const shapes = [createPacket(), unaligned()];
+  for (let i = 0; i < count; i++) {
+    const p = shapes[i % 2];
+    p.family = 6;
+    p.proto = IPPROTO_UDP;
+    p.srcPort = 5000;
+    p.dstPort = 1 + (i % 1000);
+    p.src6.set(address(i, 1));
+    p.dst6.set(address(i, 2));
+    log.record(p);
+  }
+  for (const into of [createPacket(), unaligned()]) {
+    let i = 0;
+    log.replay(into, (p) => {
+      assert.deepEqual([...p.src6], [...address(i, 1)], `source of candidate ${i}`);
+      assert.deepEqual([...p.dst6], [...address(i, 2)], `destination of candidate ${i}`);
+      i++;
+    });
+    assert.equal(i, count);
+  }
+});
+
 test('the candidate log leaves out ACKs and RSTs except where classic mode completes handshakes', () => {
   const tcp = new Uint8Array(0x10000);
   tcp[80] = 4; // advanced only: the engine ignores ACK and RST there
