@@ -4,8 +4,27 @@ import { createInterface } from 'node:readline';
 import type { BanSet } from '../../src/firewall/banset.js';
 import { openBanSet, type BackendName } from '../../src/firewall/select.js';
 import { NftablesBanSet } from '../../src/firewall/nftables/backend.js';
+import { NETLINK_NETFILTER } from '../../src/netlink/constants.js';
+import { SocketTransport } from '../../src/netlink/transport.js';
+import { PausingTransport } from './pausing-transport.js';
 
 let set: BanSet | undefined;
+let pausing: PausingTransport | undefined;
+
+/** Resolves once the kernel no longer holds any of `targets` (asked over a socket of its own), or after `seconds`. */
+async function untilGone(targets: string[], seconds: number): Promise<void> {
+  const witness = new NftablesBanSet();
+  try {
+    for (let i = 0; i < seconds * 10; i++) {
+      let held = false;
+      for (const t of targets) held ||= await witness.has(t);
+      if (!held) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await witness.close();
+  }
+}
 
 async function handle(method: string, args: unknown[]): Promise<unknown> {
   if (method === 'open') {
@@ -18,6 +37,15 @@ async function handle(method: string, args: unknown[]): Promise<unknown> {
     set = new NftablesBanSet(args[0] as Record<string, unknown>);
     return null;
   }
+  if (method === 'openPausingDeletes') {
+    // The first DELSETELEM batch waits until the kernel has expired `expiring`: they were present when remove()
+    // looked, and are gone when its delete arrives.
+    const [opts, expiring, seconds] = args as [Record<string, unknown>, string[], number];
+    pausing = new PausingTransport(new SocketTransport(NETLINK_NETFILTER), () => untilGone(expiring, seconds));
+    set = new NftablesBanSet({ ...opts, transport: pausing });
+    return null;
+  }
+  if (method === 'deleteRecord') return pausing?.record ?? null;
   if (!set) throw new Error('open first');
   const fn = (set as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
   return (await fn.apply(set, args)) ?? null;

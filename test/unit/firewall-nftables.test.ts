@@ -256,6 +256,89 @@ describe('nftables ban set error paths (recording transport)', () => {
   });
 });
 
+/**
+ * A scripted kernel whose table inet portsentinel is gone: every request about it is refused with ENOENT, except
+ * DESTROYSETELEM, answered with `destroyErrno` (ENOENT from kernels that have it, EINVAL from those before 6.3).
+ */
+function missingTable(destroyErrno: number) {
+  return new RecordingTransport((sent) => {
+    if (sent[0].type === NFNL_MSG_BATCH_BEGIN) {
+      const inner = sent.slice(1, -1);
+      const errnoOf = (m: NetlinkMessage) => (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? destroyErrno : ENOENT);
+      return [Buffer.concat(inner.map((m) => encodeErrorReply(errnoOf(m), m)))];
+    }
+    return [encodeErrorReply(ENOENT, sent[0])];
+  });
+}
+
+const notSetUp = (e: unknown): boolean => {
+  assert.ok(e instanceof OperationError, String(e));
+  assert.equal(e.code, 'E_NFT_NOT_SET_UP');
+  assert.equal(e.exitCode, 1);
+  return true;
+};
+
+const typesOf = (batch: NetlinkMessage[]) => batch.slice(1, -1).map((m) => m.type);
+
+describe('nftables ban set: a missing table, and learning DESTROYSETELEM support (recording transport)', () => {
+  const many = Array.from({ length: 70 }, (_, i) => `10.0.0.${i + 1}`);
+  for (const [kernelName, destroyErrno] of [
+    ['with DESTROYSETELEM (ENOENT)', ENOENT],
+    ['without DESTROYSETELEM (EINVAL)', EINVAL],
+  ] as const) {
+    for (const refreshByReplace of [true, false]) {
+      it(`is "not set up" for add, remove and list: kernel ${kernelName}, refresh by replace ${refreshByReplace}`, async () => {
+        const set = () => new NftablesBanSet({ transport: missingTable(destroyErrno), refreshByReplace });
+        await assert.rejects(set().add([{ target: '192.0.2.1', family: 4, timeout: 60 }]), notSetUp);
+        await assert.rejects(
+          set().addBatch({ v4: Uint32Array.of(0xc0000201), others: [], otherAt: [], timeout: 60 }),
+          notSetUp,
+        );
+        await assert.rejects(set().remove(['192.0.2.1']), notSetUp);
+        await assert.rejects(set().remove(['198.51.100.0/24']), notSetUp);
+        await assert.rejects(set().remove(many), notSetUp);
+        await assert.rejects(set().list(), notSetUp);
+      });
+    }
+  }
+
+  it('is "not set up" when the table goes between the presence check and the delete', async () => {
+    for (const destroy of [undefined, true]) {
+      const t = kernel((m) => (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? ENOENT : 0));
+      await assert.rejects(new NftablesBanSet({ transport: t, destroy }).remove(['192.0.2.1']), notSetUp);
+    }
+  });
+
+  it('learns DESTROYSETELEM support from the first batch that uses it, with no probe of its own', async () => {
+    const t = kernel(() => 0);
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: true });
+    await set.add([{ target: '192.0.2.1', family: 4, timeout: 60 }]);
+    await set.remove(['192.0.2.1']);
+    assert.deepEqual(batchesOf(t).map(typesOf), [
+      [nftType(NFT_MSG_DESTROYSETELEM), nftType(NFT_MSG_NEWSETELEM)],
+      [nftType(NFT_MSG_DESTROYSETELEM)],
+    ]);
+  });
+
+  it('redoes a batch refused for DESTROYSETELEM (kernel before 6.3) without it, and leaves it out from then on', async () => {
+    const t = kernel((m) => (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? EINVAL : 0));
+    const set = new NftablesBanSet({ transport: t, refreshByReplace: true });
+    await set.add([{ target: '192.0.2.1', family: 4, timeout: 60 }]);
+    await set.add([{ target: '192.0.2.2', family: 4, timeout: 60 }]);
+    assert.deepEqual(await set.remove(['192.0.2.1']), ['192.0.2.1']);
+    assert.deepEqual(batchesOf(t).map(typesOf), [
+      [nftType(NFT_MSG_DESTROYSETELEM), nftType(NFT_MSG_NEWSETELEM)],
+      [nftType(NFT_MSG_NEWSETELEM)],
+      [nftType(NFT_MSG_NEWSETELEM)],
+      [nftType(NFT_MSG_DELSETELEM)],
+    ]);
+    // Removal learns it the same way on a fresh instance: one refused DESTROYSETELEM batch, then DELSETELEM.
+    const u = kernel((m) => (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? EINVAL : 0));
+    assert.deepEqual(await new NftablesBanSet({ transport: u }).remove(['192.0.2.1']), ['192.0.2.1']);
+    assert.deepEqual(batchesOf(u).map(typesOf), [[nftType(NFT_MSG_DESTROYSETELEM)], [nftType(NFT_MSG_DELSETELEM)]]);
+  });
+});
+
 describe('setup document', () => {
   it('is accepted by the schema, with and without log rules and forward chain', () => {
     checkNftDocument(buildSetupDocument());

@@ -18,7 +18,7 @@ import {
   NLM_F_CREATE,
 } from '../../netlink/constants.js';
 import { EINVAL, ENOENT, EOPNOTSUPP, isNetlinkError, toPortsentinelError } from '../../netlink/errors.js';
-import { BatchError, sendBatch, splitBatches, type NftMessage } from '../../netlink/nfnetlink.js';
+import { BatchError, nftType, sendBatch, splitBatches, type NftMessage } from '../../netlink/nfnetlink.js';
 import {
   buildPackedElementMessages,
   buildSetElementMessages,
@@ -42,7 +42,10 @@ import { buildSetupDocument, findLogRule, SETS, TABLE, type SetName, type SetupO
 import { addressText, compareBytes, parseTarget, prefixEnd, rangeToPrefixes, type Target } from '../targets.js';
 
 export interface NftablesOptions extends SetupOptions {
-  /** Use DESTROYSETELEM (kernel >= 6.3). Default: detected on first use; false forces DELSETELEM + bisect. */
+  /**
+   * Use DESTROYSETELEM (kernel >= 6.3). Default: learnt from the kernel's answer to the first batch that uses it;
+   * false forces DELSETELEM + bisect.
+   */
   destroy?: boolean;
   /**
    * Delete then re-add an existing element so `add` refreshes its timeout. Needed before kernel 6.12, where a
@@ -86,6 +89,19 @@ export function toUnit(t: Target, timeoutSeconds?: number): Unit {
   return { target: t.text, set, elements };
 }
 
+/**
+ * A refused batch that can only mean a missing table or set: ENOENT on NEWSETELEM (sent without EXCL, so an element
+ * already there is no error) or on DESTROYSETELEM (a missing element is no error for it). DELSETELEM's ENOENT may
+ * just mean that the element has expired, so it is not one.
+ */
+function batchMetMissingSet(e: unknown): boolean {
+  return (
+    e instanceof BatchError &&
+    e.errno === ENOENT &&
+    (e.messageType === nftType(NFT_MSG_NEWSETELEM) || e.messageType === nftType(NFT_MSG_DESTROYSETELEM))
+  );
+}
+
 export class NftablesBanSet implements BanSet {
   readonly kind = 'nftables' as const;
   readonly table: string;
@@ -104,11 +120,29 @@ export class NftablesBanSet implements BanSet {
     return { family: NFPROTO_INET, table: this.table, set };
   }
 
+  /** The one error for a missing table or set, whichever request met it. */
+  private notSetUp(cause?: unknown): OperationError {
+    return new OperationError(
+      `The nftables ban sets of table inet ${this.table} are missing: run \`portsentinel setup\` first.`,
+      'E_NFT_NOT_SET_UP',
+      cause,
+    );
+  }
+
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw toPortsentinelError(e, what);
+      throw batchMetMissingSet(e) ? this.notSetUp(e) : toPortsentinelError(e, what);
+    }
+  }
+
+  /** A set dump: its ENOENT can only mean that the table or set is missing. */
+  private async dumped<T>(dump: Promise<T>): Promise<T> {
+    try {
+      return await dump;
+    } catch (e) {
+      throw isNetlinkError(e, ENOENT) ? this.notSetUp(e) : e;
     }
   }
 
@@ -184,50 +218,60 @@ export class NftablesBanSet implements BanSet {
   private async addPacked(all: PackedBans): Promise<void> {
     if (all.units.length === 0 && all.singles.every((p) => p.packed.count === 0)) return;
     await this.guard('Adding bans to the nftables sets', async () => {
-      // Deletes before adds, in the same batch: the replace is atomic, never a moment without the ban. So that
-      // no element's delete lands in an earlier batch than its add, the bans go in slices that fit one batch.
-      const refresh = this.refreshByReplace && (await this.canDestroy());
-      const parts = refresh ? slicePackedBans(all, refreshSliceSize(this.conn.maxSendBytes)) : [all];
-      const build = (part: PackedBans, op: number, flags: number, withTimeout: boolean): NftMessage[] => {
-        const out: NftMessage[] = [];
-        for (const { set, packed } of part.singles) {
-          if (packed.count > 0) out.push(...buildPackedElementMessages(this.ref(set), op, flags, packed, withTimeout));
-        }
-        if (part.units.length > 0) out.push(...this.messages(part.units, op, flags, withTimeout));
-        return out;
-      };
-      try {
-        for (const part of parts) {
-          await this.sendAll([
-            ...(refresh ? build(part, NFT_MSG_DESTROYSETELEM, 0, false) : []),
-            ...build(part, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
-          ]);
-        }
-      } catch (e) {
-        if (e instanceof BatchError && e.errno === ENOENT) {
-          throw new OperationError(
-            `The nftables ban sets of table inet ${this.table} are missing: run \`portsentinel setup\` first.`,
-            'E_NFT_NOT_SET_UP',
-            e,
-          );
-        }
-        throw e;
-      }
+      if (this.refreshByReplace && this.destroySupported !== false && (await this.addReplacing(all))) return;
+      // A plain add; without DESTROYSETELEM (kernels before 6.3) an existing ban keeps the timeout it had.
+      await this.sendAll(this.packedMessages(all, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true));
     });
   }
 
-  /** DESTROYSETELEM support, probed once with a harmless destroy of an element that is not there. */
-  private async canDestroy(): Promise<boolean> {
-    if (this.destroySupported !== undefined) return this.destroySupported;
-    const probe = this.messages([toUnit(parseTarget('0.0.0.0'))], NFT_MSG_DESTROYSETELEM, 0, false);
-    try {
-      await sendBatch(this.conn, probe);
-      this.destroySupported = true;
-    } catch (e) {
-      if (isNetlinkError(e, EINVAL, EOPNOTSUPP)) this.destroySupported = false;
-      else throw e;
+  /**
+   * Adds as destroy-then-add, so that an existing element takes the new timeout. Deletes before adds, in the same
+   * batch: the replace is atomic, never a moment without the ban. So that no element's delete lands in an earlier
+   * batch than its add, the bans go in slices that fit one batch. False when the kernel turned out to lack
+   * DESTROYSETELEM: nothing was committed then.
+   */
+  private async addReplacing(all: PackedBans): Promise<boolean> {
+    for (const part of slicePackedBans(all, refreshSliceSize(this.conn.maxSendBytes))) {
+      const replace = [
+        ...this.packedMessages(part, NFT_MSG_DESTROYSETELEM, 0, false),
+        ...this.packedMessages(part, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true),
+      ];
+      if (!(await this.sendDestroying(replace))) return false;
     }
-    return this.destroySupported;
+    return true;
+  }
+
+  private packedMessages(part: PackedBans, op: number, flags: number, withTimeout: boolean): NftMessage[] {
+    const out: NftMessage[] = [];
+    for (const { set, packed } of part.singles) {
+      if (packed.count > 0) out.push(...buildPackedElementMessages(this.ref(set), op, flags, packed, withTimeout));
+    }
+    if (part.units.length > 0) out.push(...this.messages(part.units, op, flags, withTimeout));
+    return out;
+  }
+
+  /**
+   * Sends messages that include DESTROYSETELEM. No probe of its own: until the kernel has accepted one, the first
+   * batch is the probe. A kernel before 6.3 refuses the unknown message type (EINVAL, or EOPNOTSUPP) and, a batch
+   * being all or nothing, commits none of it: false then, and the caller does the work without DESTROYSETELEM.
+   * Any other refusal is thrown, so a missing set is reported as one whatever the kernel.
+   */
+  private async sendDestroying(messages: NftMessage[]): Promise<boolean> {
+    for (const batch of splitBatches(messages, this.conn.maxSendBytes)) {
+      try {
+        await sendBatch(this.conn, batch);
+      } catch (e) {
+        const unknownType =
+          e instanceof BatchError &&
+          e.messageType === nftType(NFT_MSG_DESTROYSETELEM) &&
+          isNetlinkError(e, EINVAL, EOPNOTSUPP);
+        if (!unknownType || this.destroySupported !== undefined) throw e;
+        this.destroySupported = false;
+        return false;
+      }
+      this.destroySupported = true;
+    }
+    return true;
   }
 
   async remove(targets: string[]): Promise<string[]> {
@@ -239,14 +283,22 @@ export class NftablesBanSet implements BanSet {
       if (wanted.length <= 64) {
         present = [];
         for (const t of wanted) if (await this.has(t.text)) present.push(t);
+        // An element lookup's ENOENT is the same for a missing element and a missing set: a set that none of the
+        // found bans is in is looked up once, to tell the two apart.
+        const shown = new Set(present.map(setFor));
+        for (const set of new Set(wanted.map(setFor))) {
+          if (!shown.has(set) && !(await getSet(this.conn, NFPROTO_INET, this.table, set))) throw this.notSetUp();
+        }
       } else {
         const listed = new Set((await this.list()).map((b) => b.target));
         present = wanted.filter((t) => listed.has(t.text));
       }
       const units = present.map((t) => toUnit(t));
       if (units.length === 0) return [];
-      if (await this.canDestroy()) {
-        await this.sendAll(this.messages(units, NFT_MSG_DESTROYSETELEM, 0, false));
+      if (
+        this.destroySupported !== false &&
+        (await this.sendDestroying(this.messages(units, NFT_MSG_DESTROYSETELEM, 0, false)))
+      ) {
         return units.map((u) => u.target);
       }
       return this.deleteBisect(units);
@@ -289,11 +341,11 @@ export class NftablesBanSet implements BanSet {
       for (const set of Object.keys(SETS) as SetName[]) {
         const family = familyOf(set);
         if (set.startsWith('bannednet')) {
-          out.push(...intervalBans(family, await getSetElements(this.conn, this.ref(set))));
+          out.push(...intervalBans(family, await this.dumped(getSetElements(this.conn, this.ref(set)))));
           continue;
         }
         // Hash sets hold the bulk: text straight from the reply bytes, one object per ban.
-        await walkAllSetElements(this.conn, this.ref(set), (buf, at, len, timeoutMs, expirationMs) => {
+        const each: Parameters<typeof walkAllSetElements>[2] = (buf, at, len, timeoutMs, expirationMs) => {
           const target =
             len === 4
               ? `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
@@ -302,7 +354,8 @@ export class NftablesBanSet implements BanSet {
           if (expirationMs >= 0) ban.expiresIn = Math.ceil(expirationMs / 1000);
           if (timeoutMs >= 0) ban.timeout = Math.round(timeoutMs / 1000);
           out.push(ban);
-        });
+        };
+        await this.dumped(walkAllSetElements(this.conn, this.ref(set), each));
       }
       return out;
     });
@@ -313,7 +366,7 @@ export class NftablesBanSet implements BanSet {
     return this.guard('Looking up a ban', async () => {
       if (t.isPrefix) {
         const family = t.family;
-        const elements = await getSetElements(this.conn, this.ref(setFor(t)));
+        const elements = await this.dumped(getSetElements(this.conn, this.ref(setFor(t))));
         return intervalBans(family, elements).some((b) => b.target === t.text);
       }
       return (await getSetElement(this.conn, this.ref(setFor(t)), { key: t.bytes })) !== undefined;
