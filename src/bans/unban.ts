@@ -1,5 +1,6 @@
 // Lifting bans from the kernel and the journal together; names what was not banned at all.
 import type { BackendKind } from '../firewall/banset.js';
+import { PortsentinelError } from '../errors.js';
 import { appendRecords } from '../state/journal.js';
 import { unbanBatches, type Origin } from '../state/record.js';
 import type { BanContext } from './context.js';
@@ -11,6 +12,21 @@ export interface UnbanOutcome {
   unbanned: string[];
   /** Requested targets that were neither in the kernel nor in the journal. */
   notBanned: string[];
+  /**
+   * True when the kernel objects were missing (never set up, deleted, flushed): the kernel held none of the bans,
+   * and the unbans were recorded in the journal only, so that `setup --restore` does not bring them back.
+   */
+  kernelMissing?: boolean;
+}
+
+/** What `run` gets from the kernel, or `missing` when the ban sets are not there to ask. */
+async function unlessMissing<T>(run: () => Promise<T>, missing: T): Promise<[T, boolean]> {
+  try {
+    return [await run(), false];
+  } catch (err) {
+    if (err instanceof PortsentinelError && err.code === 'E_NFT_NOT_SET_UP') return [missing, true];
+    throw err;
+  }
 }
 
 export async function unbanTargets(
@@ -24,18 +40,25 @@ export async function unbanTargets(
     async (s) => {
       const state = s.state();
       let wanted: string[];
+      let missing = false;
       if (targets === 'all') {
-        const kernel = await s.banSet.list();
+        const [kernel, gone] = await unlessMissing(() => s.banSet.list(), []);
+        missing = gone;
         const all = new Set(kernel.map((k) => k.target));
         for (const [t, i] of state.live) if (!state.isOver(i)) all.add(t);
         wanted = [...all];
       } else wanted = targets.map((t) => t.target);
-      const removed = new Set(wanted.length > 0 ? await s.banSet.remove(wanted) : []);
+      let removedList: string[] = [];
+      if (wanted.length > 0 && !missing)
+        [removedList, missing] = await unlessMissing(() => s.banSet.remove(wanted), []);
+      const removed = new Set(removedList);
       const unbanned = wanted.filter((t) => removed.has(t) || state.isActive(t));
       const notBanned = wanted.filter((t) => !removed.has(t) && !state.isActive(t));
       const records = unbanBatches(unbanned, s.now, origin);
       if (!compactIfWorthIt(ctx.stateDir, s.journal(), records, s.now)) appendRecords(ctx.stateDir, records);
-      return { backend: s.banSet.kind, unbanned, notBanned };
+      const outcome: UnbanOutcome = { backend: s.banSet.kind, unbanned, notBanned };
+      if (missing) outcome.kernelMissing = true;
+      return outcome;
     },
     now,
   );

@@ -295,7 +295,7 @@ describe('nftables ban set (kernel)', { skip }, () => {
       ));
   }
 
-  it('`unban` with the table deleted exits 1 with the not-set-up error; `ban` sets the table up again', () =>
+  it('`unban` with the table deleted records the unban in the journal only, so a restore leaves it out; `ban` sets the table up again', () =>
     withNs(async ({ ns }) => {
       const dir = mkdtempSync(join(tmpdir(), 'pst-not-set-up-'));
       try {
@@ -304,17 +304,24 @@ describe('nftables ban set (kernel)', { skip }, () => {
           runCli([...args, '--state-dir', dir, '--config', join(dir, 'portsentry.conf'), '--backend', 'nftables'], {
             netns: ns.name,
           });
-        assert.equal(cli('ban', '192.0.2.9', '--timeout', '1h').status, 0);
+        assert.equal(cli('ban', '192.0.2.9', '192.0.2.11', '--timeout', '1h').status, 0);
         ns.exec('nft', ['delete', 'table', 'inet', 'portsentinel']);
-        for (const args of [
-          ['unban', '192.0.2.9'],
-          ['unban', '--all'],
-        ]) {
+        for (const [args, lifted] of [
+          [['unban', '192.0.2.9'], ['192.0.2.9']],
+          [['unban', '--all'], ['192.0.2.11']],
+        ] as const) {
           const r = cli(...args, '--json');
-          assert.equal(r.status, 1, r.stderr);
-          assert.equal(JSON.parse(r.stdout).error.code, 'E_NFT_NOT_SET_UP', r.stdout);
-          assert.match(r.stderr, /run `portsentinel setup` first/);
+          assert.equal(r.status, 0, r.stderr);
+          const out = JSON.parse(r.stdout);
+          assert.deepEqual(out.unbanned, lifted, r.stdout);
+          assert.equal(out.kernelMissing, true, r.stdout);
+          assert.match(r.stderr, /run `portsentinel setup`\): the unban is recorded in the journal only/);
         }
+        assert.equal(cli('unban', '192.0.2.9').status, 1, 'a second unban finds nothing to lift');
+        const restore = cli('setup', '--restore');
+        assert.equal(restore.status, 0, restore.stderr);
+        assert.deepEqual(setElems(ns, 'banned4'), [], 'the lifted bans stay lifted');
+        ns.exec('nft', ['delete', 'table', 'inet', 'portsentinel']);
         const b = cli('ban', '192.0.2.10', '--timeout', '1h');
         assert.equal(b.status, 0, b.stderr);
         assert.equal(setElems(ns, 'banned4').length, 1);

@@ -11,6 +11,9 @@ export interface UnbanFlags extends SharedBanFlags {
 export async function unban(flags: UnbanFlags, targets: string[], io: CommandIO): Promise<UnbanOutcome> {
   const { runUnban } = await import('../../bans/run-unban.js');
   const result = await runUnban(contextOptions(flags), { args: targets, file: flags.file, all: flags.all === true });
+  if (result.kernelMissing) {
+    io.warn('the kernel ban sets are missing (run `portsentinel setup`): the unban is recorded in the journal only');
+  }
   for (const t of result.notBanned) io.warn(`${t} was not banned`);
   const { formatUnbanSummary } = await import('../../bans/summary.js');
   io.log(formatUnbanSummary(result));
