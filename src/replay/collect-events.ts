@@ -56,7 +56,11 @@ export class EventCollector {
   private readonly verdicts: Verdict[] = [];
   private readonly reasons = new Map<number, string>();
   readonly alerts: AlertRow[] = [];
-  readonly bans: BanRow[] = [];
+  // Each ban as its hit, until banRows() builds the rows: rows and action plans made while the hits stream in are
+  // copied by every garbage collection that follows; made at the end, once, they are not.
+  private readonly banHits: DetectedHit[] = [];
+  private readonly banTimes: number[] = [];
+  private readonly banCounts: number[] = [];
   // NaN until the first event: a number field stays an unboxed double, where number | undefined would box
   // every timestamp stored into it.
   private first = NaN;
@@ -87,28 +91,25 @@ export class EventCollector {
     this.addToSource(ev);
   }
 
-  // Rows are built field by field (not spread from the detection): the event is the engine's reused object, and
-  // a spread costs microseconds per row while it is cold.
+  // The detection is copied field by field (not spread): the event is the engine's reused object, and a spread
+  // costs microseconds per row while it is cold.
   private record(ev: DetectorEvent, banned: boolean): void {
     const d = ev.detection;
-    const actions = banned ? planActions(this.config, d, this.backend) : [];
-    const time = formatPacketTime(ev.ts);
     if (banned) {
-      this.bans.push({
+      this.banHits.push({
         address: d.address,
         family: d.family,
         port: d.port,
         protocol: d.protocol,
         mode: d.mode,
         scanType: d.scanType,
-        time,
-        hits: ev.hits,
-        actions,
       });
+      this.banTimes.push(ev.ts);
+      this.banCounts.push(ev.hits);
     }
     if (this.keepAlerts) {
       const row: AlertRow = {
-        time,
+        time: formatPacketTime(ev.ts),
         address: d.address,
         family: d.family,
         port: d.port,
@@ -118,10 +119,25 @@ export class EventCollector {
         verdict: ev.verdict,
         hits: ev.hits,
       };
-      if (this.keepLog) row.log = formatAlertLines(ev, actions);
+      if (this.keepLog) row.log = formatAlertLines(ev, banned ? planActions(this.config, d, this.backend) : []);
       if (ev.reason !== undefined) row.reason = ev.reason;
       this.alerts.push(row);
     }
+  }
+
+  /** The bans in the order they happened, each with the actions it would run. */
+  banRows(): BanRow[] {
+    return this.banHits.map((d, k) => ({
+      address: d.address,
+      family: d.family,
+      port: d.port,
+      protocol: d.protocol,
+      mode: d.mode,
+      scanType: d.scanType,
+      time: formatPacketTime(this.banTimes[k]),
+      hits: this.banCounts[k],
+      actions: planActions(this.config, d, this.backend),
+    }));
   }
 
   private addToSource(ev: DetectorEvent): void {

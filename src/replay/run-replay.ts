@@ -204,7 +204,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     },
     sources: collector.sourceRows(),
     alerts: collector.alerts,
-    bans: collector.bans,
+    bans: collector.banRows(),
     warnings,
   };
 }

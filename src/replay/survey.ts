@@ -94,7 +94,7 @@ class Tally6 {
 // Listener evidence for IPv4: (address, port) pairs as address * 65536 + port. The same few pairs recur all
 // through a capture (a resolver answering from port 53), so a small direct-mapped cache of pairs already noted
 // keeps most packets away from the Set and its boxed 48-bit keys.
-const PAIR_CACHE_BITS = 10;
+const PAIR_CACHE_BITS = 12;
 
 class PairSet4 {
   readonly keys = new Set<number>();
