@@ -1,5 +1,6 @@
-// Fixed-offset integer reads on byte arrays. Plain shifts on a Uint8Array are what V8 optimises best, and they
-// never allocate; callers check bounds before reading.
+// Fixed-offset integer reads on byte arrays. For a field or two, plain shifts on a Uint8Array are what V8 optimises
+// best, and they never allocate; callers check bounds before reading. (A run of words at every record, as a pcap
+// record header, reads faster through a DataView made once per chunk.)
 
 export function readU16BE(b: Uint8Array, o: number): number {
   return (b[o] << 8) | b[o + 1];

@@ -48,20 +48,15 @@ export class PcapReader {
     const sink = this.sink;
     const linkType = this.linkType;
     const le = this.le;
+    // The record header's four words through one view of the chunk: four loads instead of sixteen byte loads and
+    // their shifts, on every record.
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     let o = start;
     while (o + RECORD_HEADER_LEN <= end) {
-      let sec: number, frac: number, caplen: number, origlen: number;
-      if (le) {
-        sec = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-        frac = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
-        caplen = (b[o + 8] | (b[o + 9] << 8) | (b[o + 10] << 16) | (b[o + 11] << 24)) >>> 0;
-        origlen = (b[o + 12] | (b[o + 13] << 8) | (b[o + 14] << 16) | (b[o + 15] << 24)) >>> 0;
-      } else {
-        sec = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-        frac = ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) >>> 0;
-        caplen = ((b[o + 8] << 24) | (b[o + 9] << 16) | (b[o + 10] << 8) | b[o + 11]) >>> 0;
-        origlen = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0;
-      }
+      const sec = dv.getUint32(o, le);
+      const frac = dv.getUint32(o + 4, le);
+      const caplen = dv.getUint32(o + 8, le);
+      const origlen = dv.getUint32(o + 12, le);
       if (caplen > MAXIMUM_SNAPLEN) this.checkCaplen(caplen, base + o);
       const next = o + RECORD_HEADER_LEN + caplen;
       if (next > end) break;
