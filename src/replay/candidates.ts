@@ -48,6 +48,12 @@ export class CandidateLog {
       // of a busy capture is established traffic to low ports, so this keeps the log small.
       if ((p.tcpFlags & (TCP_ACK | TCP_RST)) !== 0 && (watch & WATCH_CLASSIC) === 0) return;
     } else if (proto !== IPPROTO_UDP || this.udpWatch[p.dstPort] === 0) return;
+    this.keep(p);
+  }
+
+  // Apart from record(), which every packet passes through: the test stays small enough to be inlined into the
+  // reader's loop, and the few packets kept pay for a call.
+  private keep(p: Packet): void {
     if (this.n === this.cap) {
       if (this.overflowed) return;
       if (this.n >= this.limit) return this.discard();
@@ -56,7 +62,7 @@ export class CandidateLog {
     const i = this.n++;
     this.ts[i] = p.ts;
     this.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
-    let kind = proto === IPPROTO_UDP ? 0x100 : p.tcpFlags & 0xff;
+    let kind = p.proto === IPPROTO_UDP ? 0x100 : p.tcpFlags & 0xff;
     if (p.family === 4) {
       this.src4[i] = p.src4;
       this.dst4[i] = p.dst4;

@@ -146,26 +146,40 @@ export class CaptureSurvey {
     private readonly udpPorts: Uint8Array,
   ) {}
 
+  // The common packets (probes, established traffic) are decided here; answers, UDP and ICMP go to methods of their
+  // own, so that this stays small enough to be inlined into the reader's loop.
   observe(p: Packet): void {
     const proto = p.proto;
     if (proto === IPPROTO_TCP) {
       const f = p.tcpFlags;
-      if ((f & SYN_ACK) === SYN_ACK) {
-        this.answer(p, 2);
-        if (this.tcpPorts[p.srcPort] !== 0) this.note(p, this.synAck4, this.synAck6, true);
-      } else if ((f & TCP_RST) !== 0) {
-        this.answer(p, 1);
-        if (this.tcpPorts[p.srcPort] !== 0) this.note(p, this.rstFrom4, this.rstFrom6, true);
-      } else if ((f & TCP_ACK) === 0) {
+      if ((f & (TCP_ACK | TCP_RST)) === 0) {
         this.probe(p);
         if ((f & TCP_SYN) === 0 && this.tcpPorts[p.dstPort] !== 0)
           this.note(p, this.quietProbe4, this.quietProbe6, false);
-      }
-    } else if (proto === IPPROTO_UDP) {
-      this.probe(p);
-      if (this.udpPorts[p.srcPort] !== 0) this.note(p, this.udpFrom4, this.udpFrom6, true);
-      if (this.udpPorts[p.dstPort] !== 0) this.note(p, this.udpTo4, this.udpTo6, false);
-    } else if (
+      } else if ((f & (TCP_SYN | TCP_RST)) !== 0) this.observeTcpAnswer(p, f);
+    } else if (proto === IPPROTO_UDP) this.observeUdp(p);
+    else if (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) this.observeIcmp(p, proto);
+  }
+
+  /** A SYN-ACK or a RST. */
+  private observeTcpAnswer(p: Packet, f: number): void {
+    if ((f & SYN_ACK) === SYN_ACK) {
+      this.answer(p, 2);
+      if (this.tcpPorts[p.srcPort] !== 0) this.note(p, this.synAck4, this.synAck6, true);
+    } else if ((f & TCP_RST) !== 0) {
+      this.answer(p, 1);
+      if (this.tcpPorts[p.srcPort] !== 0) this.note(p, this.rstFrom4, this.rstFrom6, true);
+    }
+  }
+
+  private observeUdp(p: Packet): void {
+    this.probe(p);
+    if (this.udpPorts[p.srcPort] !== 0) this.note(p, this.udpFrom4, this.udpFrom6, true);
+    if (this.udpPorts[p.dstPort] !== 0) this.note(p, this.udpTo4, this.udpTo6, false);
+  }
+
+  private observeIcmp(p: Packet, proto: number): void {
+    if (
       (proto === IPPROTO_ICMP && p.icmpType === ICMP_UNREACH) ||
       (proto === IPPROTO_ICMPV6 && p.icmpType === ICMP6_UNREACH)
     ) {

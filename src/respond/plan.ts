@@ -41,16 +41,21 @@ function blockStep(
     return { kind: 'kill-route', command, text: flatText('run ', command) };
   }
   const timeout = config.banTimeout > 0 ? config.banTimeout : undefined;
-  const where = backend === 'nftables' ? `to inet ${NFT_TABLE} ${setNameFor(d.family, false)}` : 'as a blackhole route';
-  const text = flatText(
-    'ban-set add ',
-    d.address,
-    ' ',
-    where,
-    ' ',
-    timeout ? `timeout ${formatDuration(timeout)}` : 'permanent',
-  );
+  const text = flatText('ban-set add ', d.address, banSetTail(backend, d.family, timeout));
   return { kind: 'ban-set', backend, target: d.address, family: d.family, timeout, text };
+}
+
+// What follows the address in a ban-set line is the same for every ban of a family, backend and timeout: made once
+// (a replay plans thousands of bans).
+const tails: Array<{ backend: string; timeout: number | undefined; text: string } | undefined> = [];
+
+function banSetTail(backend: 'nftables' | 'route', family: Family, timeout: number | undefined): string {
+  const known = tails[family];
+  if (known !== undefined && known.backend === backend && known.timeout === timeout) return known.text;
+  const where = backend === 'nftables' ? `to inet ${NFT_TABLE} ${setNameFor(family, false)}` : 'as a blackhole route';
+  const text = flatText(' ', where, ' ', timeout ? `timeout ${formatDuration(timeout)}` : 'permanent');
+  tails[family] = { backend, timeout, text };
+  return text;
 }
 
 /**
@@ -63,13 +68,9 @@ export function planActions(
   backend: Exclude<BanBackendName, 'auto'>,
 ): Action[] {
   const block = d.protocol === 'tcp' ? config.blockTcp : config.blockUdp;
-  const run: Action | undefined = config.killRunCmd
-    ? {
-        kind: 'run',
-        command: expandMacros(config.killRunCmd, d),
-        text: flatText('run ', expandMacros(config.killRunCmd, d)),
-      }
-    : undefined;
+  const command = config.killRunCmd ? expandMacros(config.killRunCmd, d) : undefined;
+  const run: Action | undefined =
+    command === undefined ? undefined : { kind: 'run', command, text: flatText('run ', command) };
   if (block === 0) return [];
   if (block === 2) return run ? [run] : [];
   const steps: Action[] = [];
