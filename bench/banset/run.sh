@@ -4,6 +4,9 @@
 #   1. 100k bans in one `portsentinel ban --file` (Node start-up included)  vs  `nft -f` of the same 100k
 #   2. one more ban into a set already holding 100k                          vs  `nft add element`
 #   3. `portsentinel bans list --json` of 100k                               vs  `nft -j list set`
+# Single addresses live in a timeout hash set (banned4), prefixes in an interval, timeout set (bannednet4): items 1
+# and 2 run for both kinds, the second with 100k prefixes. Into an interval set `nft add element` first reads the
+# whole set back to check for overlaps; into a hash set it reads nothing, and the one ban is mostly process start-up.
 # Usage: sudo bench/banset/run.sh [COUNT] [ROUNDS]   (run `npm run build` first)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,11 +45,22 @@ node -e '
   sed 's/$/ timeout 1h,/' "$work/addrs.txt"
   echo "}"
 } >"$work/addrs.nft"
-# Same shape as portsentinel's banned4 (ARCHITECTURE.md: kernel objects).
+# COUNT distinct /31 prefixes in 172.16.0.0/12, and the same as an nft script.
+node -e '
+  const n = Number(process.argv[1]); let out = "";
+  for (let i = 0; i < n; i++) { const a = i * 2; out += `172.${16 + ((a >> 16) & 15)}.${(a >> 8) & 255}.${a & 255}/31\n`; }
+  process.stdout.write(out);' "$COUNT" >"$work/prefixes.txt"
+{
+  echo "add element inet bench bannednet4 {"
+  sed 's/$/ timeout 1h,/' "$work/prefixes.txt"
+  echo "}"
+} >"$work/prefixes.nft"
+# Same shapes as portsentinel's banned4 and bannednet4 (ARCHITECTURE.md: kernel objects).
 cat >"$work/table.nft" <<'NFT'
 table inet bench {
   set banned4 { type ipv4_addr; flags timeout; }
-  chain input { type filter hook input priority -10; policy accept; ip saddr @banned4 drop; }
+  set bannednet4 { type ipv4_addr; flags interval, timeout; }
+  chain input { type filter hook input priority -10; policy accept; ip saddr @banned4 drop; ip saddr @bannednet4 drop; }
 }
 NFT
 printf 'TCP_PORTS="1"\nUDP_PORTS="1"\nBAN_TIMEOUT="1h"\n' >"$work/portsentry.conf"
@@ -83,10 +97,26 @@ for ((r = 1; r <= ROUNDS; r++)); do
   T[list_ps]+="$(secs "$t0" "$t1") "
   t0=$(now); nftn -j list set inet bench banned4 >"$work/list-nft.json"; t1=$(now)
   T[list_nft]+="$(secs "$t0" "$t1") "
+
+  t0=$(now); ps ban --file "$work/prefixes.txt" --timeout 1h >/dev/null; t1=$(now)
+  T[pfx_ps]+="$(secs "$t0" "$t1") "
+  t0=$(now); nftn -f "$work/prefixes.nft"; t1=$(now)
+  T[pfx_nft]+="$(secs "$t0" "$t1") "
+  sleep 1
+  # Three each, alternating: the first insert after a large transaction pays for the kernel's clean-up of it.
+  for k in 1 2 3; do
+    t0=$(now); ps ban "198.51.$((r * 4 + k)).0/24" --timeout 1h >/dev/null; t1=$(now)
+    T[onepfx_ps]+="$(secs "$t0" "$t1") "
+    t0=$(now); nftn add element inet bench bannednet4 "{ 198.51.$((r * 4 + k)).0/24 timeout 1h }"; t1=$(now)
+    T[onepfx_nft]+="$(secs "$t0" "$t1") "
+  done
 done
 
 listed=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).bans.length)' "$work/list.json")
 [ "$listed" -eq $((COUNT + 1)) ] || { echo "bans list returned $listed rows, expected $((COUNT + 1))" >&2; exit 1; }
+held=$(ip netns exec "$ns_ps" nft -j list set inet portsentinel bannednet4 |
+  node -e 'const d = JSON.parse(require("fs").readFileSync(0)); console.log(d.nftables.find((o) => o.set).set.elem.length)')
+[ "$held" -eq $((COUNT + 3)) ] || { echo "bannednet4 holds $held prefixes, expected $((COUNT + 3))" >&2; exit 1; }
 bare=$( { t0=$(now); node bin/run.js --version >/dev/null; t1=$(now); secs "$t0" "$t1"; } )
 node0=$( { t0=$(now); node -e 0; t1=$(now); secs "$t0" "$t1"; } )
 
@@ -94,12 +124,16 @@ row() {
   local ps nft
   ps=$(echo "${T[$2]}" | median)
   nft=$(echo "${T[$3]}" | median)
-  awk -v l="$1" -v p="$ps" -v n="$nft" 'BEGIN { printf "%-44s %10.3f %10.3f %8.1fx\n", l, p, n, n / p }'
+  awk -v l="  $1" -v p="$ps" -v n="$nft" 'BEGIN { printf "%-44s %10.3f %10.3f %8.1fx\n", l, p, n, n / p }'
 }
 printf '%s bans, median of %s rounds (seconds; ratio = nft / portsentinel, >1 = portsentinel faster)\n' "$COUNT" "$ROUNDS"
 printf '%-44s %10s %10s %9s\n' "operation" "portsent." "nft" "ratio"
+echo "addresses (timeout hash set banned4)"
 row "ban --file ${COUNT}  vs  nft -f" ban_ps ban_nft
 row "one ban into ${COUNT}  vs  nft add element" one_ps one_nft
 row "bans list --json  vs  nft -j list set" list_ps list_nft
+echo "prefixes (interval, timeout set bannednet4)"
+row "ban --file ${COUNT}  vs  nft -f" pfx_ps pfx_nft
+row "one ban into ${COUNT}  vs  nft add element" onepfx_ps onepfx_nft
 printf '%-44s %10s\n' "bare start-up (portsentinel --version)" "$bare"
 printf '%-44s %10s\n' "node alone (node -e 0)" "$node0"

@@ -9,6 +9,7 @@ import {
   parsePrefix,
   prefixContains,
 } from '../../src/net/address.js';
+import { isIPv4 } from 'node:net';
 import { prng } from '../helpers/prng.js';
 
 test('parsePrefix masks host bits on both sides (10.0.0.5/8 covers 10/8)', () => {
@@ -76,4 +77,36 @@ test('isLoopback: ::1 and IPv4-mapped 127/8 only', () => {
   assert.equal(is('::ffff:128.0.0.1'), false);
   assert.equal(is('::fffe:127.0.0.1'), false);
   assert.equal(is('1::ffff:127.0.0.1'), false);
+});
+
+test('parseAddress takes as IPv4 exactly the texts node:net isIPv4 takes, with the same bytes', () => {
+  const rnd = prng(11);
+  const parts = [
+    '0',
+    '1',
+    '9',
+    '01',
+    '00',
+    '10',
+    '99',
+    '100',
+    '255',
+    '256',
+    '300',
+    '999',
+    '1000',
+    '0x1',
+    'a',
+    '',
+    ' 1',
+  ];
+  for (let n = 0; n < 50_000; n++) {
+    const count = 1 + Math.floor(rnd() * 5);
+    const text = Array.from({ length: count }, () => parts[Math.floor(rnd() * parts.length)]).join(
+      rnd() < 0.95 ? '.' : ':',
+    );
+    const a = parseAddress(text);
+    assert.equal(a?.family === 4, isIPv4(text), JSON.stringify(text));
+    if (a?.family === 4) assert.equal([...a.bytes].join('.'), text);
+  }
 });
