@@ -34,6 +34,8 @@ export function prefixOf(t: Target): Prefix {
 export function parseTarget(text: string, source: string): Target | string {
   const v4 = parseDottedQuad(text);
   if (v4 >= 0) return { target: text, family: 4, isPrefix: false, v4 };
+  const net = parseIPv4Network(text);
+  if (net !== undefined) return net;
   const p = parsePrefix(text, false);
   if (typeof p === 'string') {
     return p.startsWith('"')
@@ -49,6 +51,30 @@ export function parseTarget(text: string, source: string): Target | string {
   const target = formatPrefix(p);
   if (p.family === 4 && p.length === 32) return { target, family: 4, isPrefix: false, v4: parseDottedQuad(target) };
   return { target, family: p.family, prefix: p, isPrefix: p.length < max };
+}
+
+/**
+ * A canonical IPv4 network, "198.51.100.0/24" (no leading zeros, no host bits), read without the general parser's
+ * temporaries: a blocklist of 100k such lines is most of what `ban --file` with prefixes parses. Anything else,
+ * errors included, is undefined and left to the general parser.
+ */
+function parseIPv4Network(text: string): Target | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 7 || slash > 15) return undefined;
+  const addr = parseDottedQuad(text.slice(0, slash));
+  const digits = text.length - slash - 1;
+  if (addr < 0 || digits < 1 || digits > 2) return undefined;
+  let length = 0;
+  for (let i = slash + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9 || (i === slash + 1 && c === 0 && digits > 1)) return undefined;
+    length = length * 10 + c;
+  }
+  if (length > 32) return undefined;
+  const hostBits = length === 0 ? addr : addr % 2 ** (32 - length);
+  if (hostBits !== 0) return undefined;
+  if (length === 32) return { target: text.slice(0, slash), family: 4, isPrefix: false, v4: addr };
+  return { target: text, family: 4, prefix: { family: 4, bytes: uint32ToIPv4Bytes(addr), length }, isPrefix: true };
 }
 
 /**

@@ -15,6 +15,11 @@ export interface BanEntry {
    * do): backends then take the key from here instead of parsing `target` again.
    */
   v4?: number;
+  /**
+   * The network bytes (host bits clear) and length, when `target` is an address or prefix the caller already parsed
+   * into its canonical form (the ban commands do): backends then take them from here.
+   */
+  prefix?: { bytes: Uint8Array; length: number };
 }
 
 /**
@@ -24,7 +29,7 @@ export interface BanEntry {
  */
 export interface BanBatch {
   v4: Uint32Array;
-  others: ReadonlyArray<{ target: string; family: Family }>;
+  others: ReadonlyArray<{ target: string; family: Family; prefix?: { bytes: Uint8Array; length: number } }>;
   otherAt: readonly number[];
   /** Seconds until the kernel drops them; undefined = permanent. */
   timeout?: number;

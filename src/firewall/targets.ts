@@ -31,6 +31,12 @@ function fromBig(n: bigint, size: number): Uint8Array {
 
 /** First address after the prefix (the interval's end key), or undefined when the prefix reaches the top. */
 export function prefixEnd(bytes: Uint8Array, length: number): Uint8Array | undefined {
+  if (bytes.length === 4) {
+    // IPv4 in plain numbers: a list of 100k prefixes would make 100k BigInts and their temporaries.
+    const next = (((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0) + 2 ** (32 - length);
+    if (next >= 2 ** 32) return undefined;
+    return Uint8Array.of(next >>> 24, (next >>> 16) & 0xff, (next >>> 8) & 0xff, next & 0xff);
+  }
   const bits = BigInt(bytes.length * 8);
   const next = toBig(bytes) + (1n << (bits - BigInt(length)));
   return next >> bits ? undefined : fromBig(next, bytes.length);

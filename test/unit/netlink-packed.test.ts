@@ -11,6 +11,17 @@ import {
   type SetElement,
 } from '../../src/netlink/nftables/setelem.js';
 import { packBatch, packEntries } from '../../src/firewall/nftables/backend.js';
+import { prefixEnd } from '../../src/firewall/targets.js';
+import { attr, be32Attr, be64Attr, nested } from '../../src/netlink/attributes.js';
+import {
+  NFTA_DATA_VALUE,
+  NFTA_LIST_ELEM,
+  NFTA_SET_ELEM_FLAGS,
+  NFTA_SET_ELEM_KEY,
+  NFTA_SET_ELEM_TIMEOUT,
+  NFT_SET_ELEM_INTERVAL_END,
+} from '../../src/netlink/constants.js';
+import { prng } from '../helpers/prng.js';
 
 const ref = { family: NFPROTO_INET, table: 'portsentinel', set: 'banned4' };
 
@@ -185,4 +196,42 @@ test('a batch packs its IPv4 addresses as they are, the rest as entries, and nam
   );
   assert.throws(() => packBatch({ ...batch, timeout: 2 ** 40 }), /Ban timeout for 2001:db8::1 /);
   assert.throws(() => packBatch({ ...batch, otherAt: [1, 2], timeout: -1 }), /Ban timeout for 192\.0\.2\.1 /);
+});
+
+/** The element nest built attribute by attribute with the helpers of attributes.ts, as nft lays it out. */
+function elementByParts(e: SetElement, withTimeout: boolean): Buffer {
+  const parts: Buffer[] = [];
+  if (e.intervalEnd) parts.push(be32Attr(NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END));
+  if (withTimeout && e.timeoutMs) parts.push(be64Attr(NFTA_SET_ELEM_TIMEOUT, BigInt(Math.round(e.timeoutMs))));
+  parts.push(nested(NFTA_SET_ELEM_KEY, [attr(NFTA_DATA_VALUE, e.key)]));
+  return nested(NFTA_LIST_ELEM, parts);
+}
+
+test('encodeElement writes the bytes of the element built attribute by attribute', () => {
+  const rnd = prng(23);
+  const timeouts = [undefined, 0, 1, 999, 3_600_000, 2 ** 32 * 1000, 2 ** 40 + 7];
+  for (let n = 0; n < 5_000; n++) {
+    const key = new Uint8Array(rnd() < 0.5 ? 4 : 16).map(() => Math.floor(rnd() * 256));
+    const e: SetElement = { key, timeoutMs: timeouts[Math.floor(rnd() * timeouts.length)] };
+    if (rnd() < 0.5) e.intervalEnd = true;
+    for (const withTimeout of [true, false]) {
+      assert.deepEqual(encodeElement(e, withTimeout), elementByParts(e, withTimeout), JSON.stringify(e));
+    }
+  }
+});
+
+test('prefixEnd for IPv4 agrees with the same sum in big integers, up to the top of the address space', () => {
+  const rnd = prng(29);
+  for (let n = 0; n < 20_000; n++) {
+    const length = Math.floor(rnd() * 33);
+    const start = Math.floor(rnd() * 2 ** 32);
+    const masked = length === 0 ? 0 : Number(BigInt(start) & (((1n << BigInt(length)) - 1n) << BigInt(32 - length)));
+    const bytes = Uint8Array.of(masked >>> 24, (masked >>> 16) & 255, (masked >>> 8) & 255, masked & 255);
+    const next = BigInt(masked) + (1n << BigInt(32 - length));
+    const expected =
+      next >= 1n << 32n ? undefined : Uint8Array.of(...[24n, 16n, 8n, 0n].map((s) => Number((next >> s) & 255n)));
+    assert.deepEqual(prefixEnd(bytes, length), expected, `${[...bytes].join('.')}/${length}`);
+  }
+  assert.equal(prefixEnd(Uint8Array.of(255, 255, 255, 0), 24), undefined);
+  assert.equal(prefixEnd(Uint8Array.of(0, 0, 0, 0), 0), undefined);
 });

@@ -22,7 +22,7 @@ import { BatchError, nftType, sendBatch, splitBatches, type NftMessage } from '.
 import {
   buildPackedElementMessages,
   buildSetElementMessages,
-  encodeElement,
+  encodeElements,
   getSetElement,
   getSetElements,
   ipv4Keys,
@@ -195,7 +195,7 @@ export class NftablesBanSet implements BanSet {
     const bySet = new Map<SetName, Buffer[]>();
     for (const u of units) {
       const list = bySet.get(u.set) ?? [];
-      list.push(Buffer.concat(u.elements.map((e) => encodeElement(e, withTimeout))));
+      list.push(encodeElements(u.elements, withTimeout));
       bySet.set(u.set, list);
     }
     const out: NftMessage[] = [];
@@ -461,7 +461,7 @@ export function packEntries(entries: readonly BanEntry[]): PackedBans {
       times4[count4++] = ms;
       continue;
     }
-    const t = parseTarget(e.target);
+    const t = e.prefix ? parsedTarget(e, e.prefix) : parseTarget(e.target);
     if (t.family !== e.family) throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
     if (t.isPrefix) units.push(toUnit(t, e.timeout));
     else if (t.family === 4) {
@@ -481,6 +481,12 @@ export function packEntries(entries: readonly BanEntry[]): PackedBans {
   return { singles, units };
 }
 
+/** The target a caller parsed already (BanEntry.prefix), as parseTarget would give it. */
+function parsedTarget(e: BanEntry, p: { bytes: Uint8Array; length: number }): Target {
+  const family: Family = p.bytes.length === 4 ? 4 : 6;
+  return { text: e.target, family, bytes: p.bytes, length: p.length, isPrefix: p.length < p.bytes.length * 8 };
+}
+
 /** packEntries for a batch: its IPv4 addresses go to the encoder as they are, the rest through packEntries. */
 export function packBatch(b: BanBatch): PackedBans {
   if (b.timeout !== undefined && !(b.timeout >= 0 && b.timeout <= MAX_TIMEOUT_SECONDS)) {
@@ -488,7 +494,9 @@ export function packBatch(b: BanBatch): PackedBans {
     const first = b.others.length > 0 && (b.v4.length === 0 || b.otherAt[0] === 0);
     checkTimeout({ target: first ? b.others[0].target : uint32ToIPv4(b.v4[0]), family: 4, timeout: b.timeout });
   }
-  const rest = packEntries(b.others.map((t) => ({ target: t.target, family: t.family, timeout: b.timeout })));
+  const rest = packEntries(
+    b.others.map((t) => ({ target: t.target, family: t.family, timeout: b.timeout, prefix: t.prefix })),
+  );
   const ms = b.timeout ? Math.round(b.timeout * 1000) : 0;
   rest.singles.push({ set: 'banned4', packed: { keyLen: 4, count: b.v4.length, keys: ipv4Keys(b.v4), timeoutMs: ms } });
   return rest;
