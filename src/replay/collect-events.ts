@@ -32,6 +32,8 @@ function rankOf(verdict: Verdict): number {
 const LOW_PORTS = 2048;
 const BITMAP_BYTES = (2 * LOW_PORTS) / 8;
 const INITIAL_SOURCES = 256;
+/** A ban's actions until banRows() plans them. */
+const NO_ACTIONS: BanRow['actions'] = [];
 
 // Per-source state lives in columns indexed by the engine's source index, not in an object per source: a hit
 // then touches a few typed-array slots, and the rows are built once, at the end, in report order.
@@ -56,11 +58,10 @@ export class EventCollector {
   private readonly verdicts: Verdict[] = [];
   private readonly reasons = new Map<number, string>();
   readonly alerts: AlertRow[] = [];
-  // Each ban as its hit, until banRows() builds the rows: rows and action plans made while the hits stream in are
-  // copied by every garbage collection that follows; made at the end, once, they are not.
-  private readonly banHits: DetectedHit[] = [];
+  // Each ban's row without its time and actions until banRows() fills them in: time text and action plans made while
+  // the hits stream in are copied by every garbage collection that follows; made at the end, once, they are not.
+  private readonly bans: BanRow[] = [];
   private readonly banTimes: number[] = [];
-  private readonly banCounts: number[] = [];
   // NaN until the first event: a number field stays an unboxed double, where number | undefined would box
   // every timestamp stored into it.
   private first = NaN;
@@ -96,16 +97,18 @@ export class EventCollector {
   private record(ev: DetectorEvent, banned: boolean): void {
     const d = ev.detection;
     if (banned) {
-      this.banHits.push({
+      this.bans.push({
         address: d.address,
         family: d.family,
         port: d.port,
         protocol: d.protocol,
         mode: d.mode,
         scanType: d.scanType,
+        time: '',
+        hits: ev.hits,
+        actions: NO_ACTIONS,
       });
       this.banTimes.push(ev.ts);
-      this.banCounts.push(ev.hits);
     }
     if (this.keepAlerts) {
       const row: AlertRow = {
@@ -125,19 +128,14 @@ export class EventCollector {
     }
   }
 
-  /** The bans in the order they happened, each with the actions it would run. */
+  /** The bans in the order they happened, each with the actions it would run. Called once, at the end. */
   banRows(): BanRow[] {
-    return this.banHits.map((d, k) => ({
-      address: d.address,
-      family: d.family,
-      port: d.port,
-      protocol: d.protocol,
-      mode: d.mode,
-      scanType: d.scanType,
-      time: formatPacketTime(this.banTimes[k]),
-      hits: this.banCounts[k],
-      actions: planActions(this.config, d, this.backend),
-    }));
+    for (let k = 0; k < this.bans.length; k++) {
+      const row = this.bans[k];
+      row.time = formatPacketTime(this.banTimes[k]);
+      row.actions = planActions(this.config, row, this.backend);
+    }
+    return this.bans;
   }
 
   private addToSource(ev: DetectorEvent): void {

@@ -43,6 +43,22 @@ const setElems = (ns: Netns, set: string): unknown[] =>
 
 const byTarget = (bans: KernelBan[]) => new Map(bans.map((b) => [b.target, b]));
 
+type Cli = (...args: string[]) => ReturnType<typeof runCli>;
+
+/** Runs `fn` with the CLI in namespace `netns`, a minimal config and a state directory of its own, then removes it. */
+async function withCli(netns: string, prefix: string, fn: (cli: Cli) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    writeFileSync(join(dir, 'portsentry.conf'), 'TCP_PORTS="1"\nUDP_PORTS="1"\n');
+    const config = join(dir, 'portsentry.conf');
+    await fn((...args) =>
+      runCli([...args, '--state-dir', dir, '--config', config, '--backend', 'nftables'], { netns }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function eventually(check: () => Promise<boolean>, seconds: number): Promise<boolean> {
   for (let i = 0; i < seconds * 10; i++) {
     if (await check()) return true;
@@ -131,13 +147,7 @@ describe('nftables ban set (kernel)', { skip }, () => {
         const before = logRules();
         assert.equal(before.length, 2);
         assert.ok(before.every((t) => t.includes('{"log":{"group":99}}') && t.includes('"rate":20')));
-        const dir = mkdtempSync(join(tmpdir(), 'pst-setup-log-'));
-        try {
-          writeFileSync(join(dir, 'portsentry.conf'), 'TCP_PORTS="1"\nUDP_PORTS="1"\n');
-          const cli = (...args: string[]) =>
-            runCli([...args, '--state-dir', dir, '--config', join(dir, 'portsentry.conf'), '--backend', 'nftables'], {
-              netns: ns.name,
-            });
+        await withCli(ns.name, 'pst-setup-log-', async (cli) => {
           const r = cli('setup');
           assert.equal(r.status, 0, r.stderr);
           assert.deepEqual(logRules(), before);
@@ -152,9 +162,7 @@ describe('nftables ban set (kernel)', { skip }, () => {
           assert.equal(restore.status, 0, restore.stderr);
           assert.equal(logRules().length, 2);
           assert.equal(setElems(ns, 'banned4').length, 1);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
+        });
       },
       ['nftables', { logGroup: 99, logRate: 20 }],
     ));
@@ -297,13 +305,7 @@ describe('nftables ban set (kernel)', { skip }, () => {
 
   it('`unban` with the table deleted records the unban in the journal only, so a restore leaves it out; `ban` sets the table up again', () =>
     withNs(async ({ ns }) => {
-      const dir = mkdtempSync(join(tmpdir(), 'pst-not-set-up-'));
-      try {
-        writeFileSync(join(dir, 'portsentry.conf'), 'TCP_PORTS="1"\nUDP_PORTS="1"\n');
-        const cli = (...args: string[]) =>
-          runCli([...args, '--state-dir', dir, '--config', join(dir, 'portsentry.conf'), '--backend', 'nftables'], {
-            netns: ns.name,
-          });
+      await withCli(ns.name, 'pst-not-set-up-', async (cli) => {
         assert.equal(cli('ban', '192.0.2.9', '192.0.2.11', '--timeout', '1h').status, 0);
         ns.exec('nft', ['delete', 'table', 'inet', 'portsentinel']);
         for (const [args, lifted] of [
@@ -325,9 +327,7 @@ describe('nftables ban set (kernel)', { skip }, () => {
         const b = cli('ban', '192.0.2.10', '--timeout', '1h');
         assert.equal(b.status, 0, b.stderr);
         assert.equal(setElems(ns, 'banned4').length, 1);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     }));
 
   it('adds 100,000 bans in one call and lists them all', () =>
