@@ -66,24 +66,31 @@ export class PcapngReader {
 
   /** Processes the complete blocks in `b[start..end)` (`base` = file offset of b[0]); returns where it stopped. */
   run(b: Uint8Array, start: number, end: number, base: number): number {
+    // One view of the chunk for the words of every block (see PcapReader.run).
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     let o = start;
     while (o + MIN_BLOCK <= end) {
       const length = this.recordLength(b, o, end - o, base + o);
       if (o + length > end) break;
-      this.consume(b, o, length, base + o);
+      this.consumeIn(view, b, o, length, base + o);
       o += length;
     }
     return o;
   }
 
   consume(b: Uint8Array, o: number, length: number, at: number): void {
+    this.consumeIn(new DataView(b.buffer, b.byteOffset, b.byteLength), b, o, length, at);
+  }
+
+  /** One whole block at `b[o]`; `view` is a DataView of all of `b`. */
+  private consumeIn(view: DataView, b: Uint8Array, o: number, length: number, at: number): void {
     const le = this.le;
-    const type = readU32(b, o, le);
-    if (type === BT_EPB) this.readEpb(b, o, length, at);
+    const type = view.getUint32(o, le);
+    if (type === BT_EPB) this.readEpb(view, b, o, length, at);
     else if (type === BT_SHB) this.readShb(b, o, length, at);
     else if (type === BT_IDB) this.readIdb(b, o, length, at);
     else if (type === BT_SPB) this.readSpb(b, o, length, at);
-    if (readU32(b, o + length - 4, this.le) !== length) {
+    if (view.getUint32(o + length - 4, this.le) !== length) {
       throw damaged(this.sink.source, at, `a block's trailing length differs from its leading length ${length}`);
     }
   }
@@ -127,20 +134,20 @@ export class PcapngReader {
     this.sink.noteLinkType(linkType);
   }
 
-  private readEpb(b: Uint8Array, o: number, length: number, at: number): void {
+  private readEpb(view: DataView, b: Uint8Array, o: number, length: number, at: number): void {
     if (length < MIN_EPB) throw this.tooShort('enhanced packet', length, at);
     const le = this.le;
-    const id = readU32(b, o + 8, le);
+    const id = view.getUint32(o + 8, le);
     const iface = this.ifaces[id];
     if (iface === undefined) throw this.noInterface(id, at);
-    const caplen = readU32(b, o + 20, le);
+    const caplen = view.getUint32(o + 20, le);
     if (caplen > MAXIMUM_SNAPLEN || caplen > length - MIN_EPB) {
       throw damaged(this.sink.source, at, `a packet block claims ${caplen} captured bytes in a ${length}-byte block`);
     }
-    const ts = iface.unit.toMicros(readU32(b, o + 12, le), readU32(b, o + 16, le));
+    const ts = iface.unit.toMicros(view.getUint32(o + 12, le), view.getUint32(o + 16, le));
     this.lastTs = ts;
     this.sink.packet.ts = ts;
-    this.sink.frame(iface.linkType, b, o + 28, caplen, readU32(b, o + 24, le));
+    this.sink.frame(iface.linkType, b, o + 28, caplen, view.getUint32(o + 24, le));
   }
 
   private readSpb(b: Uint8Array, o: number, length: number, at: number): void {
