@@ -3,7 +3,7 @@
 import type { Mode } from '../config/types.js';
 import type { BanSet } from '../firewall/banset.js';
 import type { BanContext } from '../bans/context.js';
-import type { NeverBanMatcher } from '../firewall/never-ban.js';
+import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import type { LiveCapture } from '../capture/source.js';
 import type { Packet } from '../packet/types.js';
 import type { DetectorEvent, DetectorOptions } from '../detect/types.js';
@@ -30,6 +30,14 @@ export interface WatcherDeps {
   /** How the block step is done: the set's kind, or `command` (KILL_ROUTE through the shell). */
   blockBackend: 'nftables' | 'route' | 'command';
   matcher: NeverBanMatcher;
+  /**
+   * The never-ban matcher as the host is now (its addresses, gateways, nameservers and the ignore file): the watch
+   * asks again at most every NEVER_BAN_REREAD_MS, so that a lease renewed or a route changed while it runs is not
+   * left unprotected. Default: gathered from the system.
+   */
+  gatherMatcher?: (ctx: BanContext) => NeverBanMatcher;
+  /** Milliseconds of a monotonic clock (tests). */
+  now?: () => number;
   alerts: AlertLog;
   emit: (e: WatchEvent) => void;
   /** The warm-up's throwaway watcher: responses run only their ban-set step and nothing is recorded. */
@@ -40,6 +48,8 @@ export interface WatcherDeps {
 const WARM_PROBES = 2048;
 /** How often, at most, the kernel is asked whether a source it should be dropping still is banned there. */
 const RECHECK_MS = 1000;
+/** How old the never-ban lists may grow before a new source has them gathered again. */
+export const NEVER_BAN_REREAD_MS = 30_000;
 
 export class Watcher {
   private ctx: BanContext;
@@ -47,6 +57,8 @@ export class Watcher {
   private detector: Detector;
   private readonly responder: Responder;
   private matcher: NeverBanMatcher;
+  private matcherAt: number;
+  private readonly now: () => number;
   private readonly listeners = new ListenerTable();
   private readonly own = new OwnAddresses();
   private readonly inflight = new Set<Promise<void>>();
@@ -59,6 +71,8 @@ export class Watcher {
   constructor(private readonly deps: WatcherDeps) {
     this.ctx = deps.ctx;
     this.matcher = deps.matcher;
+    this.now = deps.now ?? (() => performance.now());
+    this.matcherAt = this.now();
     this.modes = parseModesFlag(deps.opts.modes, deps.ctx.config);
     this.detector = this.buildDetector([]);
     this.listeners.startRefreshing();
@@ -203,6 +217,7 @@ export class Watcher {
     const banned = this.detector.bannedAddresses();
     this.ctx = ctx;
     this.matcher = matcher;
+    this.matcherAt = this.now();
     this.modes = parseModesFlag(this.deps.opts.modes, ctx.config);
     this.detector = this.buildDetector(banned);
     this.responder.reconfigure(ctx.config);
@@ -262,11 +277,26 @@ export class Watcher {
       modes: this.modes,
       isProtected: this.own.isProtected,
       isListening: (protocol, port) => this.listeners.isListening(protocol, port),
+      // Asked once per source, when it is first seen: the lists are brought up to date here if they have aged.
       isNeverBan: (_family, address) => {
         const prefix = parsePrefix(address);
-        return typeof prefix === 'string' ? undefined : this.matcher.refusal(prefix);
+        return typeof prefix === 'string' ? undefined : this.currentMatcher().refusal(prefix);
       },
     };
+  }
+
+  private currentMatcher(): NeverBanMatcher {
+    const now = this.now();
+    if (now - this.matcherAt >= NEVER_BAN_REREAD_MS) {
+      const gather = this.deps.gatherMatcher ?? ((ctx) => buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore)));
+      this.matcherAt = now;
+      try {
+        this.matcher = gather(this.ctx);
+      } catch {
+        // Lists that cannot be read now: the ones from before stay, and are asked for again next time.
+      }
+    }
+    return this.matcher;
   }
 
   private buildDetector(banned: string[]): Detector {

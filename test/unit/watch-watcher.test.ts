@@ -10,7 +10,8 @@ import type { BanContext } from '../../src/bans/context.js';
 import { buildNeverBanMatcher } from '../../src/firewall/never-ban.js';
 import { createPacket } from '../../src/packet/packet.js';
 import { IPPROTO_TCP, TCP_SYN } from '../../src/packet/types.js';
-import { Watcher } from '../../src/watch/watcher.js';
+import { NEVER_BAN_REREAD_MS, Watcher, type WatcherDeps } from '../../src/watch/watcher.js';
+import { parseAddress } from '../../src/net/address.js';
 import { testConfig } from '../helpers/config.js';
 
 function config(over: Partial<PortSentryConfig> = {}): PortSentryConfig {
@@ -51,7 +52,7 @@ function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[] } {
   };
 }
 
-function setup(over: Partial<PortSentryConfig>, historyFile?: string) {
+function setup(over: Partial<PortSentryConfig>, historyFile?: string, deps: Partial<WatcherDeps> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ps-watcher-'));
   const banSet = memoryBanSet();
   const lines: string[] = [];
@@ -74,12 +75,13 @@ function setup(over: Partial<PortSentryConfig>, historyFile?: string) {
     matcher: buildNeverBanMatcher({ hosts: [], ignore: [] }),
     alerts: { line: (l) => lines.push(l), close: async () => undefined, target: 'test' },
     emit: () => undefined,
+    ...deps,
   });
   const p = createPacket();
-  const probe = (port: number) => {
+  const probe = (port: number, src = 0xcb007105 /* 203.0.113.5 */) => {
     p.family = 4;
     p.ts = Date.now() * 1000;
-    p.src4 = 0xcb007105; // 203.0.113.5
+    p.src4 = src;
     p.dst4 = 0x7f000001; // one of our own addresses (loopback)
     p.proto = IPPROTO_TCP;
     p.tcpFlags = TCP_SYN;
@@ -184,6 +186,42 @@ test('a ban lifted (unban) between the kernel add and its journal line is not jo
     await w.watcher.drain(false);
     assert.equal(w.banSet.adds.length, 2, w.lines.join('\n'));
     assert.match(readFileSync(journal, 'utf8'), /"op":"ban".*"target":"203\.0\.113\.5"/);
+  } finally {
+    await w.done();
+  }
+});
+
+test('the never-ban lists are gathered again once they have aged, so a gateway that changed while watching is not banned', async () => {
+  let clock = 0;
+  let gathered = 0;
+  // The host's lists as the system would give them: at first nothing, then a new default gateway, 203.0.113.5.
+  let hosts: Array<{ address: string; family: 4; bytes: Uint8Array; why: string }> = [];
+  const w = setup({}, undefined, {
+    now: () => clock,
+    gatherMatcher: () => {
+      gathered++;
+      return buildNeverBanMatcher({ hosts, ignore: [] });
+    },
+  });
+  try {
+    w.probe(1, 0xcb007106); // 203.0.113.6
+    await w.watcher.drain(false);
+    clock = NEVER_BAN_REREAD_MS - 1;
+    w.probe(1, 0xcb007107); // 203.0.113.7
+    await w.watcher.drain(false);
+    assert.equal(gathered, 0, 'lists younger than the limit are not gathered again');
+    hosts = [
+      { address: '203.0.113.5', family: 4, bytes: parseAddress('203.0.113.5')!.bytes, why: 'a default gateway' },
+    ];
+    clock = NEVER_BAN_REREAD_MS + 1;
+    w.probe(1); // 203.0.113.5, a decoy naming the new gateway
+    await w.watcher.drain(false);
+    assert.equal(gathered, 1);
+    assert.deepEqual(
+      w.banSet.adds.map((e) => e.target),
+      ['203.0.113.6', '203.0.113.7'],
+      w.lines.join('\n'),
+    );
   } finally {
     await w.done();
   }
