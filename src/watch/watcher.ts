@@ -31,13 +31,11 @@ export interface WatcherDeps {
   blockBackend: 'nftables' | 'route' | 'command';
   matcher: NeverBanMatcher;
   /**
-   * The never-ban matcher as the host is now (its addresses, gateways, nameservers and the ignore file): the watch
-   * asks again at most every NEVER_BAN_REREAD_MS, so that a lease renewed or a route changed while it runs is not
-   * left unprotected. Default: gathered from the system.
+   * The never-ban matcher as the host is now (its addresses, gateways, nameservers and the ignore file), asked again
+   * every NEVER_BAN_REREAD_MS so that a lease renewed or a route changed while the watch runs is not left
+   * unprotected. Default: gathered from the system.
    */
   gatherMatcher?: (ctx: BanContext) => NeverBanMatcher;
-  /** Milliseconds of a monotonic clock (tests). */
-  now?: () => number;
   alerts: AlertLog;
   emit: (e: WatchEvent) => void;
   /** The warm-up's throwaway watcher: responses run only their ban-set step and nothing is recorded. */
@@ -48,7 +46,7 @@ export interface WatcherDeps {
 const WARM_PROBES = 2048;
 /** How often, at most, the kernel is asked whether a source it should be dropping still is banned there. */
 const RECHECK_MS = 1000;
-/** How old the never-ban lists may grow before a new source has them gathered again. */
+/** How often the never-ban lists are gathered again, in the background (a few /proc reads, about a millisecond). */
 export const NEVER_BAN_REREAD_MS = 30_000;
 
 export class Watcher {
@@ -57,8 +55,7 @@ export class Watcher {
   private detector: Detector;
   private readonly responder: Responder;
   private matcher: NeverBanMatcher;
-  private matcherAt: number;
-  private readonly now: () => number;
+  private matcherTimer?: NodeJS.Timeout;
   private readonly listeners = new ListenerTable();
   private readonly own = new OwnAddresses();
   private readonly inflight = new Set<Promise<void>>();
@@ -71,11 +68,13 @@ export class Watcher {
   constructor(private readonly deps: WatcherDeps) {
     this.ctx = deps.ctx;
     this.matcher = deps.matcher;
-    this.now = deps.now ?? (() => performance.now());
-    this.matcherAt = this.now();
     this.modes = parseModesFlag(deps.opts.modes, deps.ctx.config);
     this.detector = this.buildDetector([]);
     this.listeners.startRefreshing();
+    if (!deps.trial) {
+      this.matcherTimer = setInterval(() => this.refreshNeverBan(), NEVER_BAN_REREAD_MS);
+      this.matcherTimer.unref();
+    }
     this.responder = new Responder({
       config: deps.ctx.config,
       backend: deps.blockBackend,
@@ -217,7 +216,6 @@ export class Watcher {
     const banned = this.detector.bannedAddresses();
     this.ctx = ctx;
     this.matcher = matcher;
-    this.matcherAt = this.now();
     this.modes = parseModesFlag(this.deps.opts.modes, ctx.config);
     this.detector = this.buildDetector(banned);
     this.responder.reconfigure(ctx.config);
@@ -266,7 +264,10 @@ export class Watcher {
 
   /** Waits for responses still running (a command mid-flight finishes, bounded by COMMAND_TIMEOUT). */
   async drain(stopListeners = true): Promise<void> {
-    if (stopListeners) this.listeners.stop();
+    if (stopListeners) {
+      this.listeners.stop();
+      clearInterval(this.matcherTimer);
+    }
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
@@ -277,26 +278,24 @@ export class Watcher {
       modes: this.modes,
       isProtected: this.own.isProtected,
       isListening: (protocol, port) => this.listeners.isListening(protocol, port),
-      // Asked once per source, when it is first seen: the lists are brought up to date here if they have aged.
       isNeverBan: (_family, address) => {
         const prefix = parsePrefix(address);
-        return typeof prefix === 'string' ? undefined : this.currentMatcher().refusal(prefix);
+        return typeof prefix === 'string' ? undefined : this.matcher.refusal(prefix);
       },
     };
   }
 
-  private currentMatcher(): NeverBanMatcher {
-    const now = this.now();
-    if (now - this.matcherAt >= NEVER_BAN_REREAD_MS) {
-      const gather = this.deps.gatherMatcher ?? ((ctx) => buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore)));
-      this.matcherAt = now;
-      try {
-        this.matcher = gather(this.ctx);
-      } catch {
-        // Lists that cannot be read now: the ones from before stay, and are asked for again next time.
-      }
+  /**
+   * Gathers the never-ban lists again (the timer's work; tests call it). Sources judged from then on are checked
+   * against them; lists that cannot be read leave the ones from before in place.
+   */
+  refreshNeverBan(): void {
+    const gather = this.deps.gatherMatcher ?? ((ctx) => buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore)));
+    try {
+      this.matcher = gather(this.ctx);
+    } catch {
+      // Kept as it was; the next round asks again.
     }
-    return this.matcher;
   }
 
   private buildDetector(banned: string[]): Detector {
