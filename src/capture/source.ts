@@ -25,5 +25,15 @@ export interface LiveCapture {
 
 export type PacketSink = (p: Packet) => void;
 
+/** Counters of two sources one after the other (a source replaced while running). */
+export function addCounters(a: CaptureCounters, b: CaptureCounters): CaptureCounters {
+  return {
+    received: a.received + b.received,
+    decoded: a.decoded + b.decoded,
+    dropped: a.dropped + b.dropped,
+    restarts: a.restarts + b.restarts,
+  };
+}
+
 /** Reported to the operator when something about the source changed (restart, drops). */
 export type CaptureNotice = (message: string) => void;

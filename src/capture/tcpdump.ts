@@ -34,6 +34,11 @@ export class TcpdumpCapture implements LiveCapture {
 
   constructor(private readonly opts: TcpdumpOptions) {}
 
+  /** The capture filter tcpdump was started with. */
+  get filter(): string {
+    return this.opts.filter;
+  }
+
   counters(): CaptureCounters {
     // tcpdump's filter already dropped what we would not decode: what reaches us is what we decoded.
     return { ...this.stats, received: this.stats.decoded };

@@ -35,6 +35,20 @@ export async function openCapture(req: CaptureRequest): Promise<LiveCapture> {
   });
 }
 
+/**
+ * After a reload: a tcpdump source whose filter no longer matches the watched modes and ports (it would keep
+ * dropping probes to newly watched ports) is replaced by one with the new filter, not yet started; undefined when
+ * the running source still fits (NFLOG's log rules do not depend on ports).
+ */
+export async function replacementCapture(current: LiveCapture, req: CaptureRequest): Promise<LiveCapture | undefined> {
+  if (current.kind !== 'tcpdump') return undefined;
+  const { TcpdumpCapture } = await import('../capture/tcpdump.js');
+  const { buildBpfFilter, bpfSpecFor } = await import('../capture/bpf.js');
+  const filter = buildBpfFilter(bpfSpecFor(req.config, req.modes));
+  if (!(current instanceof TcpdumpCapture) || current.filter === filter) return undefined;
+  return new TcpdumpCapture({ iface: req.iface, filter, onPacket: req.onPacket, notice: req.notice });
+}
+
 function interfaceIndex(name: string): number {
   try {
     return Number(readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8').trim());

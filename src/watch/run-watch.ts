@@ -2,11 +2,12 @@
 // (stop, bans stay) or SIGHUP (reload). Returns the final counters.
 import { EnvironmentError, PortsentinelError } from '../errors.js';
 import type { BanSet } from '../firewall/banset.js';
-import type { CaptureCounters } from '../capture/source.js';
+import type { PortSentryConfig } from '../config/types.js';
 import { openContext, type BanContext } from '../bans/context.js';
 import { buildNeverBanMatcher, gatherNeverBanLists } from '../firewall/never-ban.js';
 import { restoreMissingBans } from './restore.js';
-import { openCapture } from './open-capture.js';
+import { openCapture, replacementCapture } from './open-capture.js';
+import { addCounters, type CaptureCounters, type LiveCapture } from '../capture/source.js';
 import { openAlertLog } from './alert-log.js';
 import { Watcher } from './watcher.js';
 import type { WatchEvent } from './events.js';
@@ -60,16 +61,19 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     } finally {
       await scratchBans?.close().catch(() => undefined);
     }
-    const capture = await openCapture({
+    const captureRequest = (config: PortSentryConfig) => ({
       choice: opts.capture,
       nflogAvailable: banSet?.kind === 'nftables' && !opts.dryRun,
       group: opts.nflogGroup,
       iface: opts.iface,
-      config: ctx.config,
+      config,
       modes: watcher.activeModes,
       onPacket: watcher.onPacket,
       notice,
     });
+    let capture: LiveCapture = await openCapture(captureRequest(ctx.config));
+    /** Counters of sources replaced on reload. */
+    let earlier: CaptureCounters | undefined;
     watcher.capture = capture;
     await capture.start();
 
@@ -99,6 +103,17 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
           const next = await openContext({ config: opts.config, stateDir: opts.stateDir });
           watcher.reload(next, buildNeverBanMatcher(gatherNeverBanLists(next.ignore)));
           ctx = next;
+          const fresh = await replacementCapture(capture, captureRequest(next.config));
+          if (fresh) {
+            // The new source first, then the old one away: no moment without a capture.
+            await fresh.start();
+            const old = capture;
+            capture = fresh;
+            watcher.capture = fresh;
+            await old.stop();
+            earlier = earlier ? addCounters(earlier, old.counters()) : old.counters();
+            notice('capture filter rebuilt for the reloaded ports and modes');
+          }
           const message = `reloaded ${next.configFile} (${next.ignore.length} ignore entries)`;
           notice(message);
           if (opts.json) emit({ event: 'reload', ok: true, message });
@@ -112,7 +127,8 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     await reloading;
     await capture.stop();
     await watcher.drain();
-    const summary: WatchSummary = { capture: capture.counters(), alerts: watcher.alertCount, bans: watcher.banCount };
+    const counters = earlier ? addCounters(earlier, capture.counters()) : capture.counters();
+    const summary: WatchSummary = { capture: counters, alerts: watcher.alertCount, bans: watcher.banCount };
     io.stderr.write(
       `portsentinel: stopped on ${signal}; ${summary.bans} ban(s), ${summary.alerts} alert(s); bans stay in the kernel\n`,
     );

@@ -40,3 +40,33 @@ test(
     }
   },
 );
+
+test(
+  'SIGHUP with new ports rebuilds the tcpdump filter: probes to a port watched only since the reload are caught',
+  { skip: kernelSkipReason('nmap', 'tcpdump') },
+  async () => {
+    const lab = openLab();
+    try {
+      const config = writeConfig(lab.dir, { TCP_PORTS: '1' });
+      const watch = await startWatch(lab, config, ['--capture', 'tcpdump', '--interface', 'v0', '--mode', 'stcp']);
+      try {
+        await nmap(lab, ['-sS', '-p', '2000-2010', VICTIM4]);
+        // The old filter passes port 1 only: nothing reaches the detector.
+        assert.equal(await waitFor(() => kernelSet(lab.victim, 'banned4').length > 0, 1500), false, watch.stderr());
+        writeConfig(lab.dir, { TCP_PORTS: '1,2000,2001,2002,2003,2004,2005' });
+        watch.child.kill('SIGHUP');
+        assert.ok(await waitFor(() => watch.events.some((e) => e.event === 'reload' && e.ok === true)), watch.stderr());
+        assert.ok(
+          watch.events.some((e) => e.event === 'notice' && /capture filter rebuilt/.test(String(e.message))),
+          watch.stderr(),
+        );
+        await nmap(lab, ['-sS', '-p', '2000-2010', VICTIM4]);
+        assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned4').includes('192.0.2.66')), watch.stderr());
+      } finally {
+        await watch.stop();
+      }
+    } finally {
+      lab.close();
+    }
+  },
+);
