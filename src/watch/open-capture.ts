@@ -25,14 +25,17 @@ export async function openCapture(req: CaptureRequest): Promise<LiveCapture> {
     const ifindex = req.iface === 'any' ? undefined : interfaceIndex(req.iface);
     return new NflogCapture({ group: req.group, ifindex, onPacket: req.onPacket, notice: req.notice });
   }
-  const { TcpdumpCapture } = await import('../capture/tcpdump.js');
+  return tcpdumpCapture(req, await tcpdumpFilter(req));
+}
+
+async function tcpdumpFilter(req: CaptureRequest): Promise<string> {
   const { buildBpfFilter, bpfSpecFor } = await import('../capture/bpf.js');
-  return new TcpdumpCapture({
-    iface: req.iface,
-    filter: buildBpfFilter(bpfSpecFor(req.config, req.modes)),
-    onPacket: req.onPacket,
-    notice: req.notice,
-  });
+  return buildBpfFilter(bpfSpecFor(req.config, req.modes));
+}
+
+async function tcpdumpCapture(req: CaptureRequest, filter: string): Promise<LiveCapture> {
+  const { TcpdumpCapture } = await import('../capture/tcpdump.js');
+  return new TcpdumpCapture({ iface: req.iface, filter, onPacket: req.onPacket, notice: req.notice });
 }
 
 /**
@@ -42,11 +45,10 @@ export async function openCapture(req: CaptureRequest): Promise<LiveCapture> {
  */
 export async function replacementCapture(current: LiveCapture, req: CaptureRequest): Promise<LiveCapture | undefined> {
   if (current.kind !== 'tcpdump') return undefined;
+  const filter = await tcpdumpFilter(req);
   const { TcpdumpCapture } = await import('../capture/tcpdump.js');
-  const { buildBpfFilter, bpfSpecFor } = await import('../capture/bpf.js');
-  const filter = buildBpfFilter(bpfSpecFor(req.config, req.modes));
   if (!(current instanceof TcpdumpCapture) || current.filter === filter) return undefined;
-  return new TcpdumpCapture({ iface: req.iface, filter, onPacket: req.onPacket, notice: req.notice });
+  return tcpdumpCapture(req, filter);
 }
 
 function interfaceIndex(name: string): number {

@@ -4,7 +4,6 @@ import { EnvironmentError, PortsentinelError } from '../errors.js';
 import type { BanSet } from '../firewall/banset.js';
 import type { PortSentryConfig } from '../config/types.js';
 import { openContext, type BanContext } from '../bans/context.js';
-import { buildNeverBanMatcher, gatherNeverBanLists } from '../firewall/never-ban.js';
 import { restoreMissingBans } from './restore.js';
 import { openCapture, replacementCapture } from './open-capture.js';
 import { addCounters, type CaptureCounters, type LiveCapture } from '../capture/source.js';
@@ -50,7 +49,6 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       ctx,
       banSet,
       blockBackend,
-      matcher: buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore)),
       alerts,
       emit,
     });
@@ -73,7 +71,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     });
     let capture: LiveCapture = await openCapture(captureRequest(ctx.config));
     /** Counters of sources replaced on reload. */
-    let earlier: CaptureCounters | undefined;
+    let earlier: CaptureCounters = { received: 0, decoded: 0, dropped: 0, restarts: 0 };
     watcher.capture = capture;
     await capture.start();
 
@@ -101,7 +99,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       reloading = reloading.then(async () => {
         try {
           const next = await openContext({ config: opts.config, stateDir: opts.stateDir });
-          watcher.reload(next, buildNeverBanMatcher(gatherNeverBanLists(next.ignore)));
+          watcher.reload(next);
           ctx = next;
           const fresh = await replacementCapture(capture, captureRequest(next.config));
           if (fresh) {
@@ -111,7 +109,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
             capture = fresh;
             watcher.capture = fresh;
             await old.stop();
-            earlier = earlier ? addCounters(earlier, old.counters()) : old.counters();
+            earlier = addCounters(earlier, old.counters());
             notice('capture filter rebuilt for the reloaded ports and modes');
           }
           const message = `reloaded ${next.configFile} (${next.ignore.length} ignore entries)`;
@@ -127,7 +125,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     await reloading;
     await capture.stop();
     await watcher.drain();
-    const counters = earlier ? addCounters(earlier, capture.counters()) : capture.counters();
+    const counters = addCounters(earlier, capture.counters());
     const summary: WatchSummary = { capture: counters, alerts: watcher.alertCount, bans: watcher.banCount };
     io.stderr.write(
       `portsentinel: stopped on ${signal}; ${summary.bans} ban(s), ${summary.alerts} alert(s); bans stay in the kernel\n`,

@@ -29,11 +29,12 @@ export interface WatcherDeps {
   banSet?: BanSet;
   /** How the block step is done: the set's kind, or `command` (KILL_ROUTE through the shell). */
   blockBackend: 'nftables' | 'route' | 'command';
-  matcher: NeverBanMatcher;
+  /** The never-ban matcher to start with. Default: gatherMatcher's. */
+  matcher?: NeverBanMatcher;
   /**
-   * The never-ban matcher as the host is now (its addresses, gateways, nameservers and the ignore file), asked again
-   * every NEVER_BAN_REREAD_MS so that a lease renewed or a route changed while the watch runs is not left
-   * unprotected. Default: gathered from the system.
+   * The never-ban matcher as the host is now (its addresses, gateways, nameservers and the ignore file), asked at
+   * start, on reload and every NEVER_BAN_REREAD_MS, so that a lease renewed or a route changed while the watch runs
+   * is not left unprotected. Default: gathered from the system.
    */
   gatherMatcher?: (ctx: BanContext) => NeverBanMatcher;
   alerts: AlertLog;
@@ -67,7 +68,7 @@ export class Watcher {
 
   constructor(private readonly deps: WatcherDeps) {
     this.ctx = deps.ctx;
-    this.matcher = deps.matcher;
+    this.matcher = deps.matcher ?? this.gatherMatcher(deps.ctx);
     this.modes = parseModesFlag(deps.opts.modes, deps.ctx.config);
     this.detector = this.buildDetector([]);
     this.listeners.startRefreshing();
@@ -212,7 +213,9 @@ export class Watcher {
   }
 
   /** SIGHUP: a new context (config + ignore file), never-ban lists and detector; bans made so far stay known. */
-  reload(ctx: BanContext, matcher: NeverBanMatcher): void {
+  reload(ctx: BanContext): void {
+    // Gathered first: lists that cannot be read fail the reload before anything changed.
+    const matcher = this.gatherMatcher(ctx);
     const banned = this.detector.bannedAddresses();
     this.ctx = ctx;
     this.matcher = matcher;
@@ -234,6 +237,7 @@ export class Watcher {
     this.listeners.isListening('tcp', 1);
     const trial = new Watcher({
       ...this.deps,
+      matcher: this.matcher,
       trial: true,
       banSet: scratchBans,
       alerts: { line: () => undefined, close: async () => undefined, target: 'nowhere' },
@@ -290,12 +294,15 @@ export class Watcher {
    * against them; lists that cannot be read leave the ones from before in place.
    */
   refreshNeverBan(): void {
-    const gather = this.deps.gatherMatcher ?? ((ctx) => buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore)));
     try {
-      this.matcher = gather(this.ctx);
+      this.matcher = this.gatherMatcher(this.ctx);
     } catch {
       // Kept as it was; the next round asks again.
     }
+  }
+
+  private gatherMatcher(ctx: BanContext): NeverBanMatcher {
+    return this.deps.gatherMatcher?.(ctx) ?? buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore));
   }
 
   private buildDetector(banned: string[]): Detector {
