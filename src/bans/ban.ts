@@ -9,7 +9,6 @@ import { formatPackedBanLines, type Origin, type Trigger } from '../state/record
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
 import { withSession } from './session.js';
-import { rememberBanned } from './summary.js';
 import { prefixOf, TargetList, type Target } from './targets.js';
 
 export interface BanRequest {
@@ -34,7 +33,8 @@ export interface Refusal {
 
 export interface BanOutcome {
   backend: BackendKind;
-  banned: string[];
+  /** What was banned, packed; it serialises as an array of canonical texts (TargetList.toJSON). */
+  banned: TargetList;
   refused: Refusal[];
   forced: Refusal[];
   /** Seconds, null = permanent. */
@@ -162,7 +162,7 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
       }
       const outcome: BanOutcome = {
         backend: s.banSet.kind,
-        banned: [],
+        banned: allowed,
         refused,
         forced,
         timeout: timeout ?? null,
@@ -170,17 +170,6 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         reason: req.reason ?? null,
         warnings,
       };
-      // 100k strings only when someone reads them (--json); in place, so the JSON keeps its key order.
-      Object.defineProperty(outcome, 'banned', {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          const banned = allowed.texts();
-          Object.defineProperty(outcome, 'banned', { value: banned, enumerable: true, writable: true });
-          return banned;
-        },
-      });
-      rememberBanned(outcome, allowed);
       return outcome;
     },
     req.now,

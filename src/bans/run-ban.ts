@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import { banTargets, type BanOutcome } from './ban.js';
 import { withContext, type ContextOptions } from './context.js';
-import { bannedCount } from './summary.js';
 import { parseTargetArgs, parseTargetBytes, TargetList } from './targets.js';
 
 export interface BanCommandInput {
@@ -47,7 +46,7 @@ export async function runBan(opts: ContextOptions, input: BanCommandInput): Prom
       origin: 'manual',
       force: input.force,
     });
-    if (bannedCount(result) === 0) {
+    if (result.banned.length === 0) {
       const rules = result.refused.map((r) => r.rule).join('; ');
       throw new InputError(`nothing banned: ${rules}; pass --force to ban anyway`, 'E_NEVER_BAN');
     }

@@ -206,6 +206,11 @@ export class TargetList {
     return out;
   }
 
+  /** The canonical texts, so that a list in a --json result prints as the array of strings it stands for. */
+  toJSON(): string[] {
+    return this.texts();
+  }
+
   /** Every target as a Target object, in input order (for the small lists of `unban`). */
   toArray(): Target[] {
     const out: Target[] = [];

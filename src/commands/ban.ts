@@ -1,7 +1,7 @@
 // `portsentinel ban <addr|prefix ...>`: ban addresses or prefixes in one kernel batch, journaled.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { sharedFlags } from '../bans/command.js';
+import { sharedFlags } from '../cli/flags.js';
 import type { BanOutcome } from '../bans/ban.js';
 
 export default class Ban extends BaseCommand<BanOutcome> {

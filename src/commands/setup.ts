@@ -2,7 +2,8 @@
 // the nftables document without applying it.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { contextOptions, sharedFlags } from '../bans/command.js';
+import { contextOptions } from '../cli/actions/shared.js';
+import { sharedFlags } from '../cli/flags.js';
 import type { SetupResult } from '../bans/run-setup.js';
 
 export default class Setup extends BaseCommand<SetupResult> {

@@ -1,6 +1,7 @@
 // `portsentinel status`: backend and why, kernel support, table health, counts per set, drift.
 import { BaseCommand } from '../base-command.js';
-import { contextOptions, sharedFlags } from '../bans/command.js';
+import { contextOptions } from '../cli/actions/shared.js';
+import { sharedFlags } from '../cli/flags.js';
 import type { StatusOutcome } from '../bans/status.js';
 
 export default class Status extends BaseCommand<StatusOutcome> {

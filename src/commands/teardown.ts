@@ -1,6 +1,7 @@
 // `portsentinel teardown`: remove portsentinel's own table or routes, nothing else; the journal is kept.
 import { BaseCommand } from '../base-command.js';
-import { contextOptions, sharedFlags } from '../bans/command.js';
+import { contextOptions } from '../cli/actions/shared.js';
+import { sharedFlags } from '../cli/flags.js';
 import type { TeardownOutcome } from '../bans/setup.js';
 
 export default class Teardown extends BaseCommand<TeardownOutcome> {

@@ -1,7 +1,7 @@
 // `portsentinel unban <addr|prefix ...> | --all`: lift bans from the kernel and the journal.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { sharedFlags } from '../bans/command.js';
+import { sharedFlags } from '../cli/flags.js';
 import type { UnbanOutcome } from '../bans/unban.js';
 
 export default class Unban extends BaseCommand<UnbanOutcome> {

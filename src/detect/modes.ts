@@ -1,5 +1,7 @@
 // The six PortSentry modes: parsing a --mode list, and the default (TCP_MODE/UDP_MODE of the config).
+// watch and replay both take --mode, so its parser lives here rather than in either command's options.
 import type { Mode, PortSentryConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
 
 export const ALL_MODES: readonly Mode[] = ['tcp', 'udp', 'stcp', 'sudp', 'atcp', 'audp'];
 
@@ -31,4 +33,15 @@ export function parseModeList(text: string): Mode[] | string {
 /** The modes PortSentry would run with this config: its TCP_MODE and UDP_MODE (Debian: atcp, audp). */
 export function selectDefaultModes(config: Pick<PortSentryConfig, 'tcpMode' | 'udpMode'>): Mode[] {
   return [config.tcpMode ?? 'atcp', config.udpMode ?? 'audp'];
+}
+
+/** The modes a --mode flag names, or the config's defaults when it is absent; a UsageError naming the flag if bad. */
+export function parseModesFlag(
+  text: string | undefined,
+  config: Pick<PortSentryConfig, 'tcpMode' | 'udpMode'>,
+): Mode[] {
+  if (text === undefined) return selectDefaultModes(config);
+  const modes = parseModeList(text);
+  if (typeof modes === 'string') throw new UsageError(`--mode ${JSON.stringify(text)}: ${modes}`, 'E_MODE');
+  return modes;
 }

@@ -3,7 +3,8 @@
 // reason are kept on the returned BanSet for `status`.
 import type { BanSet } from './banset.js';
 import { EnvironmentError } from '../errors.js';
-import { isPermissionError, NetlinkError, toPortsentinelError } from '../netlink/errors.js';
+import { isPermissionError, NetlinkError } from '../netlink/errors.js';
+import { toPortsentinelError } from './netlink-failure.js';
 import { NftablesBanSet, type NftablesOptions } from './nftables/backend.js';
 import { findNft } from './nftables/find-nft.js';
 import { RouteBanSet, type RouteOptions } from './route/backend.js';

@@ -1,7 +1,6 @@
-// Netlink failures as typed values: callers branch on `errno` / `code`, never on message text.
-// toPortsentinelError() maps the ones with a user-facing meaning onto the CLI's exit-code classes.
+// Netlink failures as typed values: callers branch on `errno` / `code` / `messageType`, never on message text.
+// This layer knows no exit codes and writes no sentences for users: firewall/netlink-failure.ts does that.
 import { constants } from 'node:os';
-import { EnvironmentError, OperationError, type PortsentinelError } from '../errors.js';
 
 const errnoNames = new Map<number, string>();
 for (const [name, value] of Object.entries(constants.errno)) if (!errnoNames.has(value)) errnoNames.set(value, name);
@@ -29,13 +28,16 @@ errnoNames.set(ERESTART, 'ERESTART');
 export class NetlinkError extends Error {
   readonly errno: number;
   readonly code: string;
+  /** The operation that failed, e.g. "netlink send" or "netlink request". */
+  readonly op: string;
   /** nlmsg_type of the request the kernel refused (undefined for socket-level failures). */
   readonly messageType?: number;
   readonly seq?: number;
 
-  constructor(errno: number, context: string, messageType?: number, seq?: number, cause?: unknown) {
+  constructor(errno: number, op: string, messageType?: number, seq?: number, cause?: unknown) {
     const code = errnoName(errno);
-    super(`${context}: ${code}`, cause === undefined ? undefined : { cause });
+    super(`${op}: ${code}`, cause === undefined ? undefined : { cause });
+    this.op = op;
     this.name = 'NetlinkError';
     this.errno = errno;
     this.code = code;
@@ -50,19 +52,4 @@ export function isNetlinkError(e: unknown, ...codes: number[]): e is NetlinkErro
 
 export function isPermissionError(e: unknown): boolean {
   return isNetlinkError(e, EPERM, EACCES);
-}
-
-/** Permission problems become EnvironmentError (exit 3); anything else an OperationError naming `what` failed. */
-export function toPortsentinelError(e: unknown, what: string): PortsentinelError | unknown {
-  if (isPermissionError(e)) {
-    return new EnvironmentError(
-      `${what} needs the CAP_NET_ADMIN capability: run portsentinel as root or grant it CAP_NET_ADMIN.`,
-      'E_NO_CAP_NET_ADMIN',
-      e,
-    );
-  }
-  if (e instanceof NetlinkError) {
-    return new OperationError(`${what} failed: the kernel answered ${e.code}.`, `E_NETLINK_${e.code}`, e);
-  }
-  return e;
 }

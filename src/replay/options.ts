@@ -1,6 +1,4 @@
 // Turns replay's flag values into typed options, refusing bad ones with a sentence naming the flag and value.
-import type { Mode, PortSentryConfig } from '../config/types.js';
-import { parseModeList, selectDefaultModes } from '../detect/modes.js';
 import type { Protocol } from '../detect/types.js';
 import { UsageError } from '../errors.js';
 import type { Family } from '../net/address.js';
@@ -12,13 +10,6 @@ export interface HostAddress {
 }
 
 export type ListeningFlags = Partial<Record<Protocol, number[]>>;
-
-export function parseModesFlag(text: string | undefined, config: PortSentryConfig): Mode[] {
-  if (text === undefined) return selectDefaultModes(config);
-  const modes = parseModeList(text);
-  if (typeof modes === 'string') throw new UsageError(`--mode ${JSON.stringify(text)}: ${modes}`, 'E_REPLAY_MODE');
-  return modes;
-}
 
 export function parseHostFlags(values: readonly string[] | undefined): HostAddress[] {
   const out: HostAddress[] = [];

@@ -10,7 +10,7 @@ import type { DetectorEvent, DetectorOptions } from '../detect/types.js';
 import { Detector } from '../detect/engine.js';
 import { buildWatchTables } from '../detect/watched-ports.js';
 import { formatAlertLines } from '../detect/log-lines.js';
-import { parseModesFlag } from '../replay/options.js';
+import { parseModesFlag } from '../detect/modes.js';
 import { parsePrefix } from '../net/address.js';
 import { Responder, type ResponseReport } from '../respond/responder.js';
 import { ListenerTable } from '../capture/listeners.js';

@@ -1,7 +1,7 @@
 // `portsentinel bans list`: kernel truth merged with the journal, drift flagged.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { sharedFlags } from '../../bans/command.js';
+import { sharedFlags } from '../../cli/flags.js';
 import type { ListOutcome } from '../../bans/list.js';
 import type { RenderedJson } from '../../cli/output.js';
 

@@ -17,7 +17,8 @@ import {
   NFT_SET_TIMEOUT,
   NLM_F_CREATE,
 } from '../../netlink/constants.js';
-import { EINVAL, ENOENT, EOPNOTSUPP, isNetlinkError, toPortsentinelError } from '../../netlink/errors.js';
+import { EINVAL, ENOENT, EOPNOTSUPP, isNetlinkError } from '../../netlink/errors.js';
+import { toPortsentinelError } from '../netlink-failure.js';
 import { BatchError, nftType, sendBatch, splitBatches, type NftMessage } from '../../netlink/nfnetlink.js';
 import {
   buildPackedElementMessages,

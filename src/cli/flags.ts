@@ -15,5 +15,3 @@ export const sharedFlags = {
     options: ['auto', 'nftables', 'route', 'dry-run'] as const,
   })(),
 };
-
-export { contextOptions } from '../cli/actions/shared.js';
