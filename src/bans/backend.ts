@@ -1,20 +1,18 @@
 // Which ban set a command uses and why: --backend, else BAN_BACKEND from the config, else auto. The kernel
 // backends are imported only when chosen so a command that never touches the kernel pays nothing for them.
 import { join } from 'node:path';
-import type { BanSet } from '../firewall/banset.js';
+import type { BanSetChoice } from '../config/backends.js';
 import type { PortSentryConfig } from '../config/types.js';
-
-export type BackendChoice = 'auto' | 'nftables' | 'route' | 'dry-run';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'nftables', 'route', 'dry-run'];
+import type { OpenedBanSet } from '../firewall/select.js';
 
 export interface BackendDecision {
-  choice: BackendChoice;
+  choice: BanSetChoice;
   /** Why this choice, for `status`: "--backend flag", "BAN_BACKEND in /etc/portsentry/portsentry.conf", ... */
   why: string;
 }
 
 export function decideBackend(
-  flag: BackendChoice | undefined,
+  flag: BanSetChoice | undefined,
   config: PortSentryConfig,
   configFile: string,
 ): BackendDecision {
@@ -30,16 +28,11 @@ export async function openBackend(
   decision: BackendDecision,
   config: PortSentryConfig,
   stateDir: string,
-): Promise<BanSet> {
-  if (decision.choice === 'dry-run') {
-    const { DryRunBanSet } = await import('../firewall/dry-run.js');
-    return new DryRunBanSet(join(stateDir, 'dry-run-banset.json'));
-  }
+): Promise<OpenedBanSet> {
   const { openBanSet } = await import('../firewall/select.js');
-  return openBanSet(decision.choice, { hooks: config.nftHooks, priority: config.nftPriority });
-}
-
-/** The selection's own reason ("nf_tables answered and nft is installed"), when the backend reports one. */
-export function selectionReason(banSet: BanSet): string | undefined {
-  return (banSet as BanSet & { selection?: { reason?: string } }).selection?.reason;
+  return openBanSet(decision.choice, {
+    hooks: config.nftHooks,
+    priority: config.nftPriority,
+    file: join(stateDir, 'file-banset.json'),
+  });
 }

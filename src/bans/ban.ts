@@ -1,6 +1,7 @@
 // Banning: never-ban check, one add of the whole batch to the BanSet, then the journal (one append, one fsync) and
 // the PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
-import { addBatch, type BackendKind, type BanBatch, type BanSet } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
+import { addBatch, type BanBatch, type BanSet } from '../firewall/banset.js';
 import { PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import { appendLines } from '../state/journal.js';
@@ -32,7 +33,7 @@ export interface Refusal {
 }
 
 export interface BanOutcome {
-  backend: BackendKind;
+  backend: BanSetKind;
   /** What was banned, packed; it serialises as an array of canonical texts (TargetList.toJSON). */
   banned: TargetList;
   refused: Refusal[];

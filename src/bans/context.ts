@@ -1,15 +1,17 @@
 // Everything a ban command needs, gathered once: config (and ignore list), state directory, backend decision,
 // and the ban set itself, opened on first use. `watch` builds one and keeps it for its lifetime.
 import { dirname, isAbsolute, resolve } from 'node:path';
+import type { BanSetChoice } from '../config/backends.js';
 import type { BanSet } from '../firewall/banset.js';
+import type { BackendSelection, OpenedBanSet } from '../firewall/select.js';
 import type { IgnoreEntry, PortSentryConfig } from '../config/types.js';
 import { ensureStateDir, resolveStateDir } from '../state/dir.js';
-import { decideBackend, openBackend, type BackendChoice, type BackendDecision } from './backend.js';
+import { decideBackend, openBackend, type BackendDecision } from './backend.js';
 
 export interface ContextOptions {
   config?: string;
   stateDir?: string;
-  backend?: BackendChoice;
+  backend?: BanSetChoice;
 }
 
 export interface BanContext {
@@ -21,6 +23,8 @@ export interface BanContext {
   historyFile?: string;
   backend: BackendDecision;
   banSet(): Promise<BanSet>;
+  /** Which ban set was opened and why (opens it if need be). */
+  selection(): Promise<BackendSelection>;
   close(): Promise<void>;
 }
 
@@ -33,7 +37,8 @@ export async function openContext(opts: ContextOptions): Promise<BanContext> {
   const hist = loaded.config.historyFile;
   const historyFile =
     hist && (isAbsolute(hist) || loaded.embedded ? hist : resolve(dirname(resolve(loaded.file)), hist));
-  let opened: Promise<BanSet> | undefined;
+  let opened: Promise<OpenedBanSet> | undefined;
+  const open = () => (opened ??= openBackend(backend, loaded.config, stateDir));
   return {
     stateDir,
     config: loaded.config,
@@ -41,9 +46,10 @@ export async function openContext(opts: ContextOptions): Promise<BanContext> {
     ignore: loaded.ignore,
     historyFile,
     backend,
-    banSet: () => (opened ??= openBackend(backend, loaded.config, stateDir)),
+    banSet: async () => (await open()).banSet,
+    selection: async () => (await open()).selection,
     async close() {
-      if (opened) await (await opened).close();
+      if (opened) await (await opened).banSet.close();
     },
   };
 }

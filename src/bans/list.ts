@@ -1,5 +1,6 @@
 // `bans list`: the kernel's set read once, the journal read once, merged in O(n).
-import type { BackendKind, KernelBan } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
+import type { KernelBan } from '../firewall/banset.js';
 import { EnvironmentError } from '../errors.js';
 import type { Family } from '../net/address.js';
 import type { BanContext } from './context.js';
@@ -7,7 +8,7 @@ import { mergeBans, renderBansJson, type MergedBans } from './merge.js';
 import { withSession, type Session } from './session.js';
 
 export interface ListOutcome extends MergedBans {
-  backend: BackendKind;
+  backend: BanSetKind;
 }
 
 async function readKernel(s: Session): Promise<KernelBan[]> {

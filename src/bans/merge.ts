@@ -2,7 +2,8 @@
 // the journal says why, by whom and since when. Disagreements are drift: "external" (kernel only) and
 // "missing" (journal only, repaired by `portsentinel setup --restore`). One walk feeds two outputs: row objects
 // (the table, `status`) and, for `--json`, the document text built directly, with no row objects at all.
-import type { BackendKind, KernelBan } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
+import type { KernelBan } from '../firewall/banset.js';
 import type { Family } from '../net/address.js';
 import type { JournalState } from '../state/fold.js';
 import type { AnyBanRecord, Origin, Trigger } from '../state/record.js';
@@ -196,7 +197,7 @@ class ByteWriter {
 
 /** The `bans list --json` document (with its final newline) as Buffers to write in order. */
 export function renderBansJson(
-  backend: BackendKind,
+  backend: BanSetKind,
   kernel: readonly KernelBan[],
   journal: JournalState,
   now: number,

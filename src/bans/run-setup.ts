@@ -1,10 +1,10 @@
 // The `setup` command's core: apply (and optionally restore), or with --dry-run only build the nftables document.
-import type { BackendKind } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
 import { withContext, type ContextOptions } from './context.js';
 import { setupBackend } from './setup.js';
 
 export interface SetupResult {
-  backend: BackendKind | 'nftables';
+  backend: BanSetKind | 'nftables';
   dryRun: boolean;
   /** The nftables JSON document (--dry-run only). */
   document: unknown;

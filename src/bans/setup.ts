@@ -1,11 +1,11 @@
 // `setup` (create or repair the kernel objects, optionally re-applying the journal) and `teardown`.
-import type { BackendKind } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
 import type { BanContext } from './context.js';
 import { restoreFromJournal } from './restore.js';
 import { withSession } from './session.js';
 
 export interface SetupOutcome {
-  backend: BackendKind;
+  backend: BanSetKind;
   /** What was missing or misshapen before setup ran (empty when it was already whole). */
   repaired: string[];
   ready: boolean;
@@ -14,7 +14,7 @@ export interface SetupOutcome {
 }
 
 export interface TeardownOutcome {
-  backend: BackendKind;
+  backend: BanSetKind;
   /** Bans the kernel held when they were removed with our objects (the journal keeps them for `setup --restore`). */
   removedBans: number;
 }

@@ -1,7 +1,6 @@
 // `status`: which backend and why, what the kernel offers, whether our objects are whole, counts per set, drift.
-import type { BackendKind } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
 import type { BanContext } from './context.js';
-import { selectionReason } from './backend.js';
 import { mergeBans } from './merge.js';
 import { probeKernelSupport, type KernelSupport } from './probe.js';
 import { withSession } from './session.js';
@@ -15,7 +14,7 @@ export interface SetCounts {
 }
 
 export interface StatusOutcome {
-  backend: { kind: BackendKind; choice: string; why: string };
+  backend: { kind: BanSetKind; choice: string; why: string };
   kernel: KernelSupport;
   ready: boolean;
   problems: string[];
@@ -30,6 +29,7 @@ export async function readStatus(ctx: BanContext, now?: number): Promise<StatusO
     ctx,
     async (s) => {
       const st = await s.banSet.status();
+      const selection = await ctx.selection();
       const bans = st.ready ? await s.banSet.list() : [];
       const counts: SetCounts = { banned4: 0, banned6: 0, bannednet4: 0, bannednet6: 0 };
       for (const b of bans) counts[`${b.target.includes('/') ? 'bannednet' : 'banned'}${b.family}`]++;
@@ -41,7 +41,7 @@ export async function readStatus(ctx: BanContext, now?: number): Promise<StatusO
         backend: {
           kind: s.banSet.kind,
           choice: ctx.backend.choice,
-          why: [ctx.backend.why, selectionReason(s.banSet)].filter(Boolean).join('; '),
+          why: [ctx.backend.why, selection.kind === 'file' ? undefined : selection.reason].filter(Boolean).join('; '),
         },
         kernel,
         ready: st.ready,

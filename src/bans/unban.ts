@@ -1,5 +1,5 @@
 // Lifting bans from the kernel and the journal together; names what was not banned at all.
-import type { BackendKind } from '../firewall/banset.js';
+import type { BanSetKind } from '../config/backends.js';
 import { PortsentinelError } from '../errors.js';
 import { appendRecords } from '../state/journal.js';
 import { unbanBatches, type Origin } from '../state/record.js';
@@ -8,7 +8,7 @@ import { compactIfWorthIt, withSession } from './session.js';
 import type { Target } from './targets.js';
 
 export interface UnbanOutcome {
-  backend: BackendKind;
+  backend: BanSetKind;
   unbanned: string[];
   /** Requested targets that were neither in the kernel nor in the journal. */
   notBanned: string[];

@@ -1,5 +1,6 @@
 // The oclif flags every ban-set command shares: --config, --state-dir and --backend.
 import { Flags } from '@oclif/core';
+import { BAN_SET_CHOICES } from '../config/backends.js';
 
 export const sharedFlags = {
   config: Flags.string({
@@ -11,7 +12,7 @@ export const sharedFlags = {
     helpValue: 'DIR',
   }),
   backend: Flags.option({
-    description: 'ban set to use (default BAN_BACKEND from the config; dry-run keeps bans in a file, for tests)',
-    options: ['auto', 'nftables', 'route', 'dry-run'] as const,
+    description: 'ban set to use (default BAN_BACKEND from the config; file keeps bans in a file, for tests)',
+    options: BAN_SET_CHOICES,
   })(),
 };

@@ -1,5 +1,6 @@
 // Maps decoded key values (defaults filled in) onto the typed PortSentryConfig the rest of portsentinel uses.
-import type { BanBackendName, BlockSetting, PortSentryConfig, TcpMode, UdpMode } from './types.js';
+import type { BackendSetting } from './backends.js';
+import type { BlockSetting, PortSentryConfig, TcpMode, UdpMode } from './types.js';
 import { KEY_SPECS } from './schema.js';
 import { expandPorts, type PortPair } from './decode.js';
 import { parseDuration } from '../util/duration.js';
@@ -45,7 +46,7 @@ export function buildConfig(values: DecodedValues): PortSentryConfig {
     portBanner: text(v.PORT_BANNER),
     tcpMode: v.TCP_MODE as TcpMode,
     udpMode: v.UDP_MODE as UdpMode,
-    banBackend: v.BAN_BACKEND as BanBackendName,
+    banBackend: v.BAN_BACKEND as BackendSetting,
     banTimeout: parseDuration(v.BAN_TIMEOUT as string) ?? 3600,
     nftHooks: (v.NFT_HOOKS as string).split(',') as Array<'input' | 'forward'>,
     nftPriority: v.NFT_PRIORITY as number,

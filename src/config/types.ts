@@ -1,12 +1,12 @@
 // The effective configuration the rest of portsentinel works from, after parsing and defaults.
 // Key names, types, ranges and defaults live in schemas/config.schema.json; this is its typed face.
 import type { Prefix } from '../net/address.js';
+import type { BackendSetting } from './backends.js';
 
 export type TcpMode = 'tcp' | 'stcp' | 'atcp';
 export type UdpMode = 'udp' | 'sudp' | 'audp';
 export type Mode = TcpMode | UdpMode;
 export type BlockSetting = 0 | 1 | 2;
-export type BanBackendName = 'auto' | 'nftables' | 'route' | 'command';
 
 export interface PortSentryConfig {
   /** Expanded port lists (ranges already expanded, duplicates removed, ascending). */
@@ -34,7 +34,7 @@ export interface PortSentryConfig {
   // portsentinel's own keys
   tcpMode: TcpMode;
   udpMode: UdpMode;
-  banBackend: BanBackendName;
+  banBackend: BackendSetting;
   /** Default ban duration in seconds; 0 = permanent. */
   banTimeout: number;
   /** Netfilter hooks of the base chain(s): input always, forward optionally. */

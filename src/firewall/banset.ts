@@ -1,8 +1,7 @@
 // The ban-set contract every backend implements (nftables over netlink, blackhole routes, dry run).
 // Deletes go before adds; batches are split by encoded size inside the backend.
+import type { BanSetKind } from '../config/backends.js';
 import { uint32ToIPv4, type Family } from '../net/address.js';
-
-export type BackendKind = 'nftables' | 'route' | 'dry-run';
 
 export interface BanEntry {
   /** Canonical address or prefix text: "192.0.2.66", "2001:db8::/64". */
@@ -61,7 +60,7 @@ export interface KernelBan {
 }
 
 export interface BanSetStatus {
-  kind: BackendKind;
+  kind: BanSetKind;
   /** True when every kernel object the backend needs exists and is shaped as expected. */
   ready: boolean;
   /** What is missing or misshapen, in one phrase each (e.g. "set banned6 missing"). */
@@ -69,7 +68,7 @@ export interface BanSetStatus {
 }
 
 export interface BanSet {
-  readonly kind: BackendKind;
+  readonly kind: BanSetKind;
   /** Creates or repairs the kernel objects (idempotent; keeps existing elements). */
   setup(): Promise<void>;
   /** Removes only portsentinel's own kernel objects. */

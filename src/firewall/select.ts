@@ -1,6 +1,7 @@
-// Backend selection: nftables when the kernel has nf_tables and `nft` is installed (needed for setup), else
-// blackhole routes. Decided from errno values and file checks, never from message text; the choice and its
-// reason are kept on the returned BanSet for `status`.
+// The one way to open a ban set: the file stand-in when asked for, else nftables when the kernel has nf_tables and
+// `nft` is installed (needed for setup), else blackhole routes. Decided from errno values and file checks, never
+// from message text; the choice and its reason come back beside the ban set, for `status` and `watch`.
+import type { BanSetChoice, BanSetKind } from '../config/backends.js';
 import type { BanSet } from './banset.js';
 import { EnvironmentError } from '../errors.js';
 import { isPermissionError, NetlinkError } from '../netlink/errors.js';
@@ -9,28 +10,28 @@ import { NftablesBanSet, type NftablesOptions } from './nftables/backend.js';
 import { findNft } from './nftables/find-nft.js';
 import { RouteBanSet, type RouteOptions } from './route/backend.js';
 
-export type BackendName = 'auto' | 'nftables' | 'route';
-
 export interface BackendSelection {
-  requested: BackendName;
-  kind: 'nftables' | 'route';
+  requested: BanSetChoice;
+  kind: BanSetKind;
   /** One phrase: why this backend ("nf_tables answered", "nft command not installed", ...). */
   reason: string;
 }
 
-export type SelectedBanSet = BanSet & { readonly selection: BackendSelection };
+export interface OpenedBanSet {
+  banSet: BanSet;
+  selection: BackendSelection;
+}
 
 export interface OpenOptions extends Omit<NftablesOptions, 'transport'> {
   hooks?: Array<'input' | 'forward'>;
   priority?: number;
   logGroup?: number;
+  /** The JSON file of the `file` ban set (required when it is chosen). */
+  file?: string;
 }
 
-function withSelection<T extends BanSet>(
-  set: T,
-  selection: BackendSelection,
-): T & { readonly selection: BackendSelection } {
-  return Object.assign(set, { selection });
+function opened(banSet: BanSet, requested: BanSetChoice, reason: string): OpenedBanSet {
+  return { banSet, selection: { requested, kind: banSet.kind, reason } };
 }
 
 /** Opens the nftables backend after proving nf_tables answers; EnvironmentError (exit 3) when it cannot be used. */
@@ -74,35 +75,22 @@ export async function openRouteBanSet(opts: RouteOptions = {}): Promise<RouteBan
   }
 }
 
-export async function openBanSet(name: BackendName, opts: OpenOptions = {}): Promise<SelectedBanSet> {
-  if (name === 'route') {
-    return withSelection(await openRouteBanSet(), { requested: name, kind: 'route', reason: 'requested' });
+export async function openBanSet(choice: BanSetChoice, opts: OpenOptions = {}): Promise<OpenedBanSet> {
+  if (choice === 'file') {
+    if (opts.file === undefined) throw new Error('the file ban set needs its file');
+    const { FileBanSet } = await import('./file-banset.js');
+    return opened(new FileBanSet(opts.file), choice, 'requested');
   }
-  if (name === 'nftables') {
-    return withSelection(await openNftablesBanSet(opts), { requested: name, kind: 'nftables', reason: 'requested' });
-  }
-  if (!findNft()) {
-    return withSelection(await openRouteBanSet(), {
-      requested: name,
-      kind: 'route',
-      reason: 'nft command not installed',
-    });
-  }
+  if (choice === 'route') return opened(await openRouteBanSet(), choice, 'requested');
+  if (choice === 'nftables') return opened(await openNftablesBanSet(opts), choice, 'requested');
+  if (!findNft()) return opened(await openRouteBanSet(), choice, 'nft command not installed');
   try {
-    return withSelection(await openNftablesBanSet(opts), {
-      requested: name,
-      kind: 'nftables',
-      reason: 'nf_tables answered and nft is installed',
-    });
+    return opened(await openNftablesBanSet(opts), choice, 'nf_tables answered and nft is installed');
   } catch (e) {
     // Without CAP_NET_ADMIN routes fail the same way: say so instead of falling back.
     if (e instanceof EnvironmentError && e.code === 'E_NO_CAP_NET_ADMIN') throw e;
     const cause = (e as { cause?: unknown }).cause;
     const code = cause instanceof NetlinkError ? cause.code : 'unavailable';
-    return withSelection(await openRouteBanSet(), {
-      requested: name,
-      kind: 'route',
-      reason: `nf_tables unavailable (${code})`,
-    });
+    return opened(await openRouteBanSet(), choice, `nf_tables unavailable (${code})`);
   }
 }

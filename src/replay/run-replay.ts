@@ -2,6 +2,7 @@
 // protected host and its listeners while keeping the tripwire candidates in typed arrays, pass 2 judges them (a file
 // whose candidates outgrow FILE_CANDIDATE_LIMIT is read a second time instead) — and builds the report. Touches
 // nothing: no file written, no command run.
+import type { BlockMethod } from '../config/backends.js';
 import type { Mode, PortSentryConfig } from '../config/types.js';
 import { loadConfigOrThrow } from '../config/load.js';
 import { Detector } from '../detect/engine.js';
@@ -19,8 +20,6 @@ import type { CaptureFileSummary, CaptureSummary, HostRow, ReplayReport } from '
 import { CaptureSurvey, type ListenerTables } from './survey.js';
 import { formatPacketTime } from './time.js';
 
-export type Backend = 'nftables' | 'route' | 'command';
-
 /** Candidates kept from a file before falling back to a second read (about 22 bytes each: ~90 MB). */
 const FILE_CANDIDATE_LIMIT = 4_000_000;
 
@@ -30,7 +29,7 @@ export interface ReplayOptions {
   modes?: string;
   hosts?: string[];
   listening?: string[];
-  backend?: Backend;
+  backend?: BlockMethod;
   /** Keep every alert in the report (JSON, --log); off, only sources and bans are kept. */
   keepAlerts: boolean;
   /** Keep every alert's PortSentry log lines (--log); defaults to keepAlerts. */
@@ -41,7 +40,7 @@ export interface ReplayOptions {
   candidateLimit?: number;
 }
 
-function chooseBackend(flag: Backend | undefined, config: PortSentryConfig): Backend {
+function chooseBackend(flag: BlockMethod | undefined, config: PortSentryConfig): BlockMethod {
   if (flag) return flag;
   return config.banBackend === 'auto' ? 'nftables' : config.banBackend;
 }

@@ -2,7 +2,8 @@
 // BLOCK=1, KILL_RUN_CMD_FIRST=0: hosts.deny, block, KILL_RUN_CMD; FIRST=1: KILL_RUN_CMD, hosts.deny, block;
 // BLOCK=2: KILL_RUN_CMD only; BLOCK=0: nothing. The block step is the native ban set, or KILL_ROUTE with the
 // `command` backend. Pure: `replay` prints the plan, `watch` executes it.
-import type { BanBackendName, PortSentryConfig } from '../config/types.js';
+import type { BlockMethod } from '../config/backends.js';
+import type { PortSentryConfig } from '../config/types.js';
 import type { DetectedHit as Detection } from '../detect/types.js';
 import type { Family } from '../net/address.js';
 import { formatDuration } from '../util/duration.js';
@@ -30,11 +31,7 @@ export function setNameFor(family: Family, isPrefix: boolean): string {
   return `${isPrefix ? 'bannednet' : 'banned'}${family}`;
 }
 
-function blockStep(
-  config: PortSentryConfig,
-  d: Detection,
-  backend: Exclude<BanBackendName, 'auto'>,
-): Action | undefined {
+function blockStep(config: PortSentryConfig, d: Detection, backend: BlockMethod): Action | undefined {
   if (backend === 'command') {
     if (!config.killRoute) return undefined;
     const command = expandMacros(config.killRoute, d);
@@ -62,11 +59,7 @@ function banSetTail(backend: 'nftables' | 'route', family: Family, timeout: numb
  * The actions for one detection, in execution order. `backend` is the resolved backend (`auto` already
  * decided: replay assumes nftables unless told otherwise).
  */
-export function planActions(
-  config: PortSentryConfig,
-  d: Detection,
-  backend: Exclude<BanBackendName, 'auto'>,
-): Action[] {
+export function planActions(config: PortSentryConfig, d: Detection, backend: BlockMethod): Action[] {
   const block = d.protocol === 'tcp' ? config.blockTcp : config.blockUdp;
   const command = config.killRunCmd ? expandMacros(config.killRunCmd, d) : undefined;
   const run: Action | undefined =

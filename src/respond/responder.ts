@@ -1,6 +1,7 @@
 // One detection in, one executed (or, with --dry-run, only described) response out: validate the macro values,
 // plan in PortSentry's order, apply the bans-per-minute cap, run the steps.
-import type { BanBackendName, PortSentryConfig } from '../config/types.js';
+import type { BlockMethod } from '../config/backends.js';
+import type { PortSentryConfig } from '../config/types.js';
 import type { BanSet } from '../firewall/banset.js';
 import { planActions, type Action, type Detection } from './plan.js';
 import { assertSafeDetection } from './validate.js';
@@ -10,7 +11,7 @@ import * as lines from './log-lines.js';
 
 export interface ResponderOptions {
   config: PortSentryConfig;
-  backend: Exclude<BanBackendName, 'auto'>;
+  backend: BlockMethod;
   banSet?: BanSet;
   dryRun?: boolean;
   log: (line: string) => void;

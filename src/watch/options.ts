@@ -1,6 +1,7 @@
 // The watch command's inputs, after flag parsing, and the defaults they fall back on.
+import type { BackendSetting } from '../config/backends.js';
+
 export type CaptureChoice = 'auto' | 'nflog' | 'tcpdump';
-export type WatchBackendChoice = 'auto' | 'nftables' | 'route' | 'command';
 
 /** NFLOG group the ban table's log rules copy candidates to (nfnetlink_log groups are 16-bit). */
 export const DEFAULT_NFLOG_GROUP = 4711;
@@ -14,7 +15,7 @@ export interface WatchOptions {
   dryRun: boolean;
   json: boolean;
   stateDir?: string;
-  backend?: WatchBackendChoice;
+  backend?: BackendSetting;
   capture: CaptureChoice;
   nflogGroup: number;
   /** Send attackalert lines to syslog when /dev/log exists (default true). */

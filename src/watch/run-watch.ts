@@ -1,7 +1,9 @@
 // `portsentinel watch` from start to stop: context, kernel objects, restore, capture; then wait for SIGTERM/SIGINT
 // (stop, bans stay) or SIGHUP (reload). Returns the final counters.
 import { EnvironmentError, PortsentinelError } from '../errors.js';
+import type { BlockMethod } from '../config/backends.js';
 import type { BanSet } from '../firewall/banset.js';
+import type { OpenedBanSet } from '../firewall/select.js';
 import type { PortSentryConfig } from '../config/types.js';
 import { openContext, type BanContext } from '../bans/context.js';
 import { restoreMissingBans } from './restore.js';
@@ -143,13 +145,13 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
 async function openKernel(
   opts: WatchOptions,
   ctx: BanContext,
-): Promise<{ banSet?: BanSet; blockBackend: 'nftables' | 'route' | 'command' }> {
+): Promise<{ banSet?: BanSet; blockBackend: BlockMethod }> {
   const wanted = opts.backend ?? ctx.config.banBackend;
   const { openBanSet } = await import('../firewall/select.js');
   const setName = wanted === 'command' ? 'auto' : wanted;
-  let banSet: BanSet | undefined;
+  let opened: OpenedBanSet | undefined;
   try {
-    banSet = await openBanSet(setName, {
+    opened = await openBanSet(setName, {
       hooks: ctx.config.nftHooks,
       priority: ctx.config.nftPriority,
       logGroup: opts.nflogGroup,
@@ -159,8 +161,8 @@ async function openKernel(
     if (!opts.dryRun) throw err;
     if (!(err instanceof EnvironmentError)) throw err;
   }
-  const blockBackend = wanted === 'command' ? 'command' : banSet?.kind === 'route' ? 'route' : 'nftables';
-  return { banSet, blockBackend };
+  const blockBackend = wanted === 'command' ? 'command' : opened?.selection.kind === 'route' ? 'route' : 'nftables';
+  return { banSet: opened?.banSet, blockBackend };
 }
 
 /**
@@ -169,5 +171,8 @@ async function openKernel(
  */
 async function openScratchBanSet(): Promise<BanSet | undefined> {
   const { openBanSet } = await import('../firewall/select.js');
-  return openBanSet('nftables', { table: 'portsentinel-warmup-absent' }).catch(() => undefined);
+  return openBanSet('nftables', { table: 'portsentinel-warmup-absent' }).then(
+    (o) => o.banSet,
+    () => undefined,
+  );
 }

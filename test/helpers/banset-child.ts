@@ -2,7 +2,8 @@
 // that namespace. Reads one JSON request per line on stdin, answers one JSON line on stdout.
 import { createInterface } from 'node:readline';
 import type { BanSet } from '../../src/firewall/banset.js';
-import { openBanSet, type BackendName } from '../../src/firewall/select.js';
+import type { BanSetChoice } from '../../src/config/backends.js';
+import { openBanSet } from '../../src/firewall/select.js';
 import { NftablesBanSet } from '../../src/firewall/nftables/backend.js';
 import { NETLINK_NETFILTER } from '../../src/netlink/constants.js';
 import { SocketTransport } from '../../src/netlink/transport.js';
@@ -28,9 +29,10 @@ async function untilGone(targets: string[], seconds: number): Promise<void> {
 
 async function handle(method: string, args: unknown[]): Promise<unknown> {
   if (method === 'open') {
-    const [backend, opts] = args as [BackendName, Record<string, unknown>];
-    set = await openBanSet(backend, opts);
-    return (set as { selection?: unknown }).selection ?? null;
+    const [backend, opts] = args as [BanSetChoice, Record<string, unknown>];
+    const opened = await openBanSet(backend, opts);
+    set = opened.banSet;
+    return opened.selection;
   }
   if (method === 'openUnprobed') {
     // No probe: the first request is the one that meets the kernel's permission check.

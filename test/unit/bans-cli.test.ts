@@ -1,4 +1,4 @@
-// The ban commands end to end through bin/run.js with the dry-run backend (no root needed): outputs checked
+// The ban commands end to end through bin/run.js with the file backend (no root needed): outputs checked
 // against their JSON Schemas, exit codes, the journal and the history file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ function workspace() {
     join(dir, 'portsentry.conf'),
     `TCP_PORTS="1,11"\nUDP_PORTS="1"\nIGNORE_FILE="${dir}/ignore"\nHISTORY_FILE="${dir}/history"\nBAN_TIMEOUT="30m"\n`,
   );
-  const base = ['--state-dir', dir, '--backend', 'dry-run', '--config', join(dir, 'portsentry.conf')];
+  const base = ['--state-dir', dir, '--backend', 'file', '--config', join(dir, 'portsentry.conf')];
   const cli = (args: string[], input?: string) => runCli([...args, ...base], { input });
   return { dir, cli, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -38,7 +38,7 @@ test('a HISTORY_FILE that cannot be written is a warning: the ban stands', () =>
   try {
     const conf = join(dir, 'portsentry.conf');
     writeFileSync(conf, `TCP_PORTS="1"\nHISTORY_FILE="${dir}/no/such/dir/history"\n`);
-    const r = runCli(['ban', '192.0.2.66', '--json', '--state-dir', dir, '--backend', 'dry-run', '--config', conf]);
+    const r = runCli(['ban', '192.0.2.66', '--json', '--state-dir', dir, '--backend', 'file', '--config', conf]);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     valid(validateBan as Validator, out);
@@ -90,7 +90,7 @@ test('ban → list → unban with schemas, journal and history', () => {
     assert.equal(u.status, 0, u.stderr);
     const unban = JSON.parse(u.stdout);
     valid(validateUnban as Validator, unban);
-    assert.deepEqual(unban, { backend: 'dry-run', unbanned: ['192.0.2.66'], notBanned: ['192.0.2.99'] });
+    assert.deepEqual(unban, { backend: 'file', unbanned: ['192.0.2.66'], notBanned: ['192.0.2.99'] });
 
     const none = w.cli(['unban', '192.0.2.99']);
     assert.equal(none.status, 1);
@@ -195,7 +195,7 @@ test('setup, status, drift, restore and teardown with schemas', () => {
     assert.ok(after.bans.every((b: { expiresIn: number }) => b.expiresIn > 3500 && b.expiresIn <= 3600));
     const st2 = JSON.parse(w.cli(['status', '--json']).stdout);
     assert.deepEqual(st2.counts, { banned4: 2, banned6: 0, bannednet4: 0, bannednet6: 0 });
-    assert.match(w.cli(['status']).stdout, /^backend\s+dry-run/);
+    assert.match(w.cli(['status']).stdout, /^backend\s+file/);
   } finally {
     w.cleanup();
   }

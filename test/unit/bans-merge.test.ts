@@ -108,7 +108,7 @@ test('the --json text is exactly the pretty-printed merge: story, drift both way
     rendered('route', [], empty, now),
     `${JSON.stringify({ backend: 'route', ...mergeBans([], empty, now) }, null, 2)}\n`,
   );
-  const allMissing = JSON.parse(rendered('dry-run', [], state, now));
+  const allMissing = JSON.parse(rendered('file', [], state, now));
   assert.deepEqual(allMissing.drift.missing, [
     '192.0.2.66',
     '2001:db8::/64',

@@ -26,7 +26,7 @@ test('an unknown flag is a usage error: exit 2, one line', () => {
 });
 
 test('a bad duration names the flag and the value', () => {
-  const r = runCli(['ban', '192.0.2.66', '--timeout', 'soon', '--backend', 'dry-run', '--state-dir', '/nonexistent/x']);
+  const r = runCli(['ban', '192.0.2.66', '--timeout', 'soon', '--backend', 'file', '--state-dir', '/nonexistent/x']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--timeout "soon"/);
   noStack(r.stderr);

@@ -112,7 +112,7 @@ test('random argument lists: whatever the fast path accepts, oclif parses identi
     '2001:db8::/64',
     'nftables',
     'route',
-    'dry-run',
+    'file',
     '4',
     '6',
     '1h',
@@ -145,7 +145,7 @@ test('both entry paths print the same report, and fail the same way', () => {
     ['replay', 'fixtures/captures/syn_scan/capture.pcap', '--config', 'embedded', '--json', '--log'],
     ['replay', 'package.json', '--config', 'embedded', '--json'],
     ['replay', 'no-such.pcap', '--config', 'embedded'],
-    ['ban', '192.0.2.66', '--timeout', 'soon', '--backend', 'dry-run', '--state-dir', '/nonexistent/x'],
+    ['ban', '192.0.2.66', '--timeout', 'soon', '--backend', 'file', '--state-dir', '/nonexistent/x'],
   ];
   for (const args of cases) {
     const fast = runCli(args);

@@ -61,7 +61,7 @@ function installation(prefix = 'pst-fast-') {
     bundle: join(fast, run.BUNDLE),
     cache: join(fast, run.CACHE),
     ban(state: string) {
-      const args = ['ban', '192.0.2.66', '--timeout', '1h', '--config', 'embedded', '--backend', 'dry-run'];
+      const args = ['ban', '192.0.2.66', '--timeout', '1h', '--config', 'embedded', '--backend', 'file'];
       const r = spawnSync(process.execPath, [join(dir, 'bin/run.js'), ...args, '--state-dir', join(dir, state)], {
         encoding: 'utf8',
       });
@@ -83,7 +83,7 @@ function cacheTaken(fast: string): boolean {
   return r.stdout === 'true';
 }
 
-const EXPECTED = 'banned 1 target for 1h (until T) via dry-run: 192.0.2.66\n';
+const EXPECTED = 'banned 1 target for 1h (until T) via file: 192.0.2.66\n';
 
 test('a missing, foreign, short or damaged cache is left aside: the command does the same', () => {
   const inst = installation();
@@ -196,7 +196,7 @@ test('the bundle finds its flag specs from a directory whose path a URL must esc
   try {
     const code = `
       const fast = require(${JSON.stringify(join(repoRoot, 'bin/run.js'))}).loadFastPath(${JSON.stringify(inst.fast)});
-      fast.exports.runFastPath(['bans', 'list', '--config', 'embedded', '--backend', 'dry-run', '--state-dir',
+      fast.exports.runFastPath(['bans', 'list', '--config', 'embedded', '--backend', 'file', '--state-dir',
         ${JSON.stringify(join(inst.fast, 'state'))}]).then((taken) => process.stderr.write(String(taken)));`;
     const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

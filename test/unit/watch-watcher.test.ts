@@ -65,6 +65,7 @@ function setup(over: Partial<PortSentryConfig>, historyFile?: string, deps: Part
     historyFile: historyFile && join(dir, historyFile),
     backend: { kind: 'nftables', reason: 'test' } as unknown as BanContext['backend'],
     banSet: async () => banSet,
+    selection: async () => ({ requested: 'nftables', kind: 'nftables', reason: 'test' }),
     close: async () => undefined,
   };
   const watcher = new Watcher({

@@ -1,5 +1,5 @@
 // The flags every ban-set command takes (--config, --state-dir, --backend) and what they become.
-import type { BackendChoice } from '../../bans/backend.js';
+import type { BanSetChoice } from '../../config/backends.js';
 
 export interface SharedBanFlags {
   config?: string;
@@ -8,5 +8,5 @@ export interface SharedBanFlags {
 }
 
 export function contextOptions(flags: SharedBanFlags) {
-  return { config: flags.config, stateDir: flags['state-dir'], backend: flags.backend as BackendChoice | undefined };
+  return { config: flags.config, stateDir: flags['state-dir'], backend: flags.backend as BanSetChoice | undefined };
 }

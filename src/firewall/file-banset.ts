@@ -1,5 +1,5 @@
 // A ban set that touches no kernel: its "kernel" is a JSON file, so the ban commands, the journal merge and drift
-// can be exercised without root (`--backend dry-run`). Timeouts run against the wall clock like kernel timeouts.
+// can be exercised without root (`--backend file`). Timeouts run against the wall clock like kernel timeouts.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { BanEntry, BanSet, BanSetStatus, KernelBan } from './banset.js';
 import type { Family } from '../net/address.js';
@@ -16,8 +16,8 @@ interface Stored {
   bans: Record<string, StoredBan>;
 }
 
-export class DryRunBanSet implements BanSet {
-  readonly kind = 'dry-run' as const;
+export class FileBanSet implements BanSet {
+  readonly kind = 'file' as const;
 
   constructor(
     readonly file: string,
