@@ -10,7 +10,7 @@ import { formatPackedBanLines, type Origin, type Trigger } from '../state/record
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
 import { withSession } from './session.js';
-import { prefixOf, TargetList, type Target } from './targets.js';
+import { prefixOf, TargetList, type Target } from '../net/targets.js';
 
 export interface BanRequest {
   targets: TargetList;

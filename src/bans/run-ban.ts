@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import { banTargets, type BanOutcome } from './ban.js';
 import { withContext, type ContextOptions } from './context.js';
-import { parseTargetArgs, parseTargetBytes, TargetList } from './targets.js';
+import { TargetList } from '../net/targets.js';
+import { parseTargetArgs, parseTargetBytes } from './targets.js';
 
 export interface BanCommandInput {
   args: string[];

@@ -1,81 +1,8 @@
 // Ban targets as users type them: addresses or prefixes, on the command line or one per line in a file
 // ("#" comments and blank lines allowed). Every bad value is refused with its place named; nothing is guessed.
 import { InputError } from '../errors.js';
-import {
-  formatPrefix,
-  maskBytes,
-  parseDottedQuad,
-  parsePrefix,
-  uint32ToIPv4,
-  uint32ToIPv4Bytes,
-  type Family,
-  type Prefix,
-} from '../net/address.js';
-
-export interface Target {
-  /** Canonical text: "192.0.2.66", "2001:db8::/64". */
-  target: string;
-  family: Family;
-  /** Absent for a single IPv4 address (see v4); prefixOf() builds it on demand. */
-  prefix?: Prefix;
-  isPrefix: boolean;
-  /** A single IPv4 address as a uint32: the form the never-ban check and the kernel encoder use. */
-  v4?: number;
-}
-
-/** The target as a Prefix (built from v4 for single IPv4 addresses). */
-export function prefixOf(t: Target): Prefix {
-  if (t.prefix) return t.prefix;
-  const v = t.v4 ?? 0;
-  return { family: 4, bytes: uint32ToIPv4Bytes(v), length: 32 };
-}
-
-/** Parses one value; returns the sentence fragment describing the problem on failure. */
-export function parseTarget(text: string, source: string): Target | string {
-  const v4 = parseDottedQuad(text);
-  if (v4 >= 0) return { target: text, family: 4, isPrefix: false, v4 };
-  const net = parseIPv4Network(text);
-  if (net !== undefined) return net;
-  const p = parsePrefix(text, false);
-  if (typeof p === 'string') {
-    return p.startsWith('"')
-      ? `${source}: "${text}" is not an IPv4 or IPv6 address or prefix`
-      : `${source}: "${text}" has a bad ${p}`;
-  }
-  const max = p.family === 4 ? 32 : 128;
-  const masked = maskBytes(p.bytes, p.length);
-  if (masked.some((b, i) => b !== p.bytes[i])) {
-    const fixed = formatPrefix({ ...p, bytes: masked });
-    return `${source}: "${text}" has host bits set; write the network, ${fixed}`;
-  }
-  const target = formatPrefix(p);
-  if (p.family === 4 && p.length === 32) return { target, family: 4, isPrefix: false, v4: parseDottedQuad(target) };
-  return { target, family: p.family, prefix: p, isPrefix: p.length < max };
-}
-
-/**
- * A canonical IPv4 network, "198.51.100.0/24" (no leading zeros, no host bits), read without the general parser's
- * temporaries: a blocklist of 100k such lines is most of what `ban --file` with prefixes parses. Anything else,
- * errors included, is undefined and left to the general parser.
- */
-function parseIPv4Network(text: string): Target | undefined {
-  const slash = text.indexOf('/');
-  if (slash < 7 || slash > 15) return undefined;
-  const addr = parseDottedQuad(text.slice(0, slash));
-  const digits = text.length - slash - 1;
-  if (addr < 0 || digits < 1 || digits > 2) return undefined;
-  let length = 0;
-  for (let i = slash + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9 || (i === slash + 1 && c === 0 && digits > 1)) return undefined;
-    length = length * 10 + c;
-  }
-  if (length > 32) return undefined;
-  const hostBits = length === 0 ? addr : addr % 2 ** (32 - length);
-  if (hostBits !== 0) return undefined;
-  if (length === 32) return { target: text.slice(0, slash), family: 4, isPrefix: false, v4: addr };
-  return { target: text, family: 4, prefix: { family: 4, bytes: uint32ToIPv4Bytes(addr), length }, isPrefix: true };
-}
+import { parseDottedQuad } from '../net/address.js';
+import { parseTarget, TargetList, type Target } from '../net/targets.js';
 
 /**
  * Drops repeats, keeping first occurrences in order. IPv4 addresses are compared as uint32 in an open-addressing
@@ -161,66 +88,6 @@ export function parseTargetText(text: string, name: string, what = 'the command'
   }
   if (problems.length > 0) fail(problems, what);
   return dedupe(out);
-}
-
-/**
- * Targets in input order, first occurrences only: single IPv4 addresses as uint32s in one typed array, the rest
- * (IPv6, prefixes) as Target objects, each placed before the `otherAt[i]`-th address. A 100k-line blocklist is
- * one Uint32Array from file to kernel and journal; text is made only for what is printed.
- */
-export class TargetList {
-  constructor(
-    readonly v4: Uint32Array,
-    readonly others: readonly Target[] = [],
-    readonly otherAt: readonly number[] = [],
-  ) {}
-
-  static from(targets: readonly Target[]): TargetList {
-    const v4 = new Uint32Array(targets.length);
-    let n = 0;
-    const others: Target[] = [];
-    const otherAt: number[] = [];
-    for (const t of targets) {
-      if (t.v4 !== undefined) v4[n++] = t.v4;
-      else {
-        others.push(t);
-        otherAt.push(n);
-      }
-    }
-    return new TargetList(v4.subarray(0, n), others, otherAt);
-  }
-
-  get length(): number {
-    return this.v4.length + this.others.length;
-  }
-
-  /** The first `max` targets as canonical text, in input order. */
-  texts(max = Infinity): string[] {
-    const out: string[] = [];
-    const { v4, others, otherAt } = this;
-    const n = Math.min(max, this.length);
-    for (let i = 0, j = 0; out.length < n; i++) {
-      while (j < others.length && otherAt[j] === i && out.length < n) out.push(others[j++].target);
-      if (i < v4.length && out.length < n) out.push(uint32ToIPv4(v4[i]));
-    }
-    return out;
-  }
-
-  /** The canonical texts, so that a list in a --json result prints as the array of strings it stands for. */
-  toJSON(): string[] {
-    return this.texts();
-  }
-
-  /** Every target as a Target object, in input order (for the small lists of `unban`). */
-  toArray(): Target[] {
-    const out: Target[] = [];
-    const { v4, others, otherAt } = this;
-    for (let i = 0, j = 0; i <= v4.length; i++) {
-      while (j < others.length && otherAt[j] === i) out.push(others[j++]);
-      if (i < v4.length) out.push({ target: uint32ToIPv4(v4[i]), family: 4, isPrefix: false, v4: v4[i] });
-    }
-    return out;
-  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { appendRecords } from '../state/journal.js';
 import { unbanBatches, type Origin } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { compactIfWorthIt, withSession } from './session.js';
-import type { Target } from './targets.js';
+import type { Target } from '../net/targets.js';
 
 export interface UnbanOutcome {
   backend: BanSetKind;

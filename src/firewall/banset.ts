@@ -2,6 +2,7 @@
 // Deletes go before adds; batches are split by encoded size inside the backend.
 import type { BanSetKind } from '../config/backends.js';
 import { uint32ToIPv4, type Family } from '../net/address.js';
+import type { TargetList } from '../net/targets.js';
 
 export interface BanEntry {
   /** Canonical address or prefix text: "192.0.2.66", "2001:db8::/64". */
@@ -22,14 +23,10 @@ export interface BanEntry {
 }
 
 /**
- * Bans sharing one timeout, the single IPv4 addresses among them as uint32s: how `ban --file` hands over 100k
- * addresses as one typed array instead of 100k entries. `others` (IPv6, prefixes) keep their place in the input:
- * `others[i]` comes before `v4[otherAt[i]]`.
+ * Bans sharing one timeout: a packed TargetList (net/targets.ts) and the timeout. This is how `ban --file` hands
+ * over 100k addresses as one typed array instead of 100k entries.
  */
-export interface BanBatch {
-  v4: Uint32Array;
-  others: ReadonlyArray<{ target: string; family: Family; prefix?: { bytes: Uint8Array; length: number } }>;
-  otherAt: readonly number[];
+export interface BanBatch extends Pick<TargetList, 'v4' | 'others' | 'otherAt'> {
   /** Seconds until the kernel drops them; undefined = permanent. */
   timeout?: number;
 }

@@ -1,24 +1,14 @@
 // Ban targets as the kernel stores them: one key for an address (hash set), a [start, end) pair for a prefix
 // (interval set), and back again when listing. Pure.
 import { InputError } from '../errors.js';
-import { formatAddress, formatPrefix, parsePrefix, type Family } from '../net/address.js';
+import { formatAddress, formatPrefix, type Family } from '../net/address.js';
+import { parseTarget, type Target } from '../net/targets.js';
 
-export interface Target {
-  /** Canonical text: "192.0.2.66" or "2001:db8::/64". */
-  text: string;
-  family: Family;
-  /** Network bytes, host bits cleared. */
-  bytes: Uint8Array;
-  length: number;
-  /** Shorter than the full address width: goes into an interval set. */
-  isPrefix: boolean;
-}
-
-export function parseTarget(text: string): Target {
-  const p = parsePrefix(text.trim());
-  if (typeof p === 'string') throw new InputError(`Cannot ban "${text}": ${p}.`, 'E_BAN_TARGET');
-  const max = p.family === 4 ? 32 : 128;
-  return { text: formatPrefix(p), family: p.family, bytes: p.bytes, length: p.length, isPrefix: p.length < max };
+/** A target from the canonical text a caller hands a backend (net/targets.ts parses it); InputError if it is not. */
+export function targetOf(text: string): Target {
+  const t = parseTarget(text.trim(), 'ban target');
+  if (typeof t === 'string') throw new InputError(`${t}; give a canonical address or prefix.`, 'E_BAN_TARGET');
+  return t;
 }
 
 const toBig = (b: Uint8Array): bigint => b.reduce((n, x) => (n << 8n) | BigInt(x), 0n);

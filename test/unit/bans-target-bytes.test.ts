@@ -3,14 +3,8 @@
 // screening of a packed list must refuse exactly what screening target by target refuses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  parseTargetArgs,
-  parseTargetBytes,
-  parseTargetText,
-  prefixOf,
-  TargetList,
-  type Target,
-} from '../../src/bans/targets.js';
+import { parseTargetArgs, parseTargetBytes, parseTargetText } from '../../src/bans/targets.js';
+import { prefixOf, TargetList, type Target } from '../../src/net/targets.js';
 import { screenTargets, type Refusal } from '../../src/bans/ban.js';
 import { buildNeverBanMatcher, type NeverBanMatcher } from '../../src/firewall/never-ban.js';
 import { parsePrefix, type Prefix } from '../../src/net/address.js';

@@ -1,7 +1,8 @@
 // Parsing ban targets from arguments and files: canonical forms, comments, and errors that name the place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTarget, parseTargetArgs, parseTargetText, type Target } from '../../src/bans/targets.js';
+import { parseTargetArgs, parseTargetText } from '../../src/bans/targets.js';
+import { parseTarget, type Target } from '../../src/net/targets.js';
 import { InputError } from '../../src/errors.js';
 import { formatPrefix, maskBytes, parseDottedQuad, parsePrefix } from '../../src/net/address.js';
 import { prng } from '../helpers/prng.js';

@@ -21,7 +21,7 @@ import {
 import { nfgenmsg, nftType, type NftMessage } from '../../src/netlink/nfnetlink.js';
 import { EINVAL, ENOENT, EPERM, ERESTART } from '../../src/netlink/errors.js';
 import { NftablesBanSet, toUnit } from '../../src/firewall/nftables/backend.js';
-import { parseTarget } from '../../src/firewall/targets.js';
+import { targetOf } from '../../src/firewall/targets.js';
 import { buildSetupDocument } from '../../src/firewall/nftables/document.js';
 import { checkNftDocument } from '../../src/firewall/nftables/nft.js';
 import { EnvironmentError, OperationError } from '../../src/errors.js';
@@ -84,7 +84,7 @@ describe('nftables ban set error paths (recording transport)', () => {
   });
 
   it('uses one DESTROYSETELEM batch when the kernel has it', async () => {
-    const prefix = toUnit(parseTarget('198.51.100.0/24'), 60).elements;
+    const prefix = toUnit(targetOf('198.51.100.0/24'), 60).elements;
     const t = kernel(
       () => 0,
       0,
@@ -212,10 +212,7 @@ describe('nftables ban set error paths (recording transport)', () => {
   it('adds a batch as add() adds its entries: the same elements, timeouts and sets', async () => {
     const batch = {
       v4: Uint32Array.of(0xc0000201, 0xc0000203, 0xc0000202),
-      others: [
-        { target: '2001:db8::1', family: 6 as const },
-        { target: '198.51.100.0/24', family: 4 as const },
-      ],
+      others: [targetOf('2001:db8::1'), targetOf('198.51.100.0/24')],
       otherAt: [1, 3],
       timeout: 90,
     };
@@ -239,7 +236,7 @@ describe('nftables ban set error paths (recording transport)', () => {
     const t = kernel(() => 0);
     const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
     const v4 = Uint32Array.from({ length: 20_000 }, (_, i) => 0x0a000000 + i);
-    await set.addBatch({ v4, others: [{ target: '2001:db8::1', family: 6 }], otherAt: [7], timeout: 3600 });
+    await set.addBatch({ v4, others: [targetOf('2001:db8::1')], otherAt: [7], timeout: 3600 });
     const batches = batchesOf(t);
     assert.ok(batches.length > 1, 'the bans need several batches');
     const added = new Set<string>();

@@ -14,7 +14,8 @@ import {
 } from '../../src/netlink/nftables/setelem.js';
 import { NFPROTO_INET, NLM_F_ACK } from '../../src/netlink/constants.js';
 import { toUnit } from '../../src/firewall/nftables/backend.js';
-import { parseTarget } from '../../src/firewall/targets.js';
+import { targetOf } from '../../src/firewall/targets.js';
+import { prefixOf } from '../../src/net/targets.js';
 
 const dir = fileURLToPath(new URL('../../../fixtures/netlink/', import.meta.url));
 
@@ -44,7 +45,7 @@ function ours(messages: NftMessage[]): Buffer {
 
 const ref = (set: string, setId?: number): SetRef => ({ family: NFPROTO_INET, table: 't', set, setId });
 const v4 = (...b: number[]) => Uint8Array.from(b);
-const v6 = (text: string) => parseTarget(text).bytes;
+const v6 = (text: string) => prefixOf(targetOf(text)).bytes;
 const HOUR = 3_600_000;
 
 describe('set element encoder matches nft byte for byte', () => {
@@ -61,12 +62,12 @@ describe('set element encoder matches nft byte for byte', () => {
         { key: v4(198, 51, 101, 0), intervalEnd: true },
       ]),
     ],
-    ['add-prefix-v4-nonempty', addSetElements(ref('n4', 3), toUnit(parseTarget('203.0.113.0/24'), 3600).elements)],
+    ['add-prefix-v4-nonempty', addSetElements(ref('n4', 3), toUnit(targetOf('203.0.113.0/24'), 3600).elements)],
     [
       'add-prefix-v6-empty',
       addSetElements(ref('n6', 4), [
         { key: new Uint8Array(16), intervalEnd: true },
-        ...toUnit(parseTarget('2001:db8:1::/48'), 3600).elements,
+        ...toUnit(targetOf('2001:db8:1::/48'), 3600).elements,
       ]),
     ],
   ];

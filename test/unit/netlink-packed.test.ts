@@ -1,6 +1,7 @@
 // The bulk element encoder must produce exactly the bytes of the per-element encoder (which matches nft's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { targetOf } from '../../src/firewall/targets.js';
 import { NFPROTO_INET, NFT_MSG_NEWSETELEM, NFT_MSG_DESTROYSETELEM, NLM_F_CREATE } from '../../src/netlink/constants.js';
 import {
   buildPackedElementMessages,
@@ -94,7 +95,7 @@ test('runs of one timeout (copied element by element) encode like encodeElement,
 test('entries are packed from v4 when given, parsed otherwise, prefixes kept as intervals', () => {
   const { singles, units } = packEntries([
     { target: '192.0.2.1', family: 4, timeout: 60, v4: 0xc0000201 },
-    { target: '192.0.2.2', family: 4 },
+    targetOf('192.0.2.2'),
     { target: '2001:db8::1', family: 6, timeout: 1 },
     { target: '198.51.100.0/24', family: 4, timeout: 60 },
   ]);
@@ -177,10 +178,7 @@ test('IPv4 keys from uint32s are the addresses in network byte order', () => {
 test('a batch packs its IPv4 addresses as they are, the rest as entries, and names the first target of a bad timeout', () => {
   const batch = {
     v4: Uint32Array.of(0xc0000201, 0xc0000202),
-    others: [
-      { target: '2001:db8::1', family: 6 as const },
-      { target: '198.51.100.0/24', family: 4 as const },
-    ],
+    others: [targetOf('2001:db8::1'), targetOf('198.51.100.0/24')],
     otherAt: [0, 2],
     timeout: 60,
   };

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBanLines, formatPackedBanLines, type BanFields } from '../../src/state/record.js';
 import { appendLines, journalPath, readJournal } from '../../src/state/journal.js';
-import { parseTargetArgs, TargetList } from '../../src/bans/targets.js';
+import { parseTargetArgs } from '../../src/bans/targets.js';
+import { TargetList } from '../../src/net/targets.js';
 import { prng } from '../helpers/prng.js';
 
 type Rand = () => number;

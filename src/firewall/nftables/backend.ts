@@ -40,7 +40,8 @@ import { getGen } from '../../netlink/nftables/gen.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
 import { findNft } from './find-nft.js';
 import { buildSetupDocument, findLogRule, SETS, TABLE, type SetName, type SetupOptions } from './document.js';
-import { addressText, compareBytes, parseTarget, prefixEnd, rangeToPrefixes, type Target } from '../targets.js';
+import { prefixOf, type Target } from '../../net/targets.js';
+import { addressText, compareBytes, prefixEnd, rangeToPrefixes, targetOf } from '../targets.js';
 
 export interface NftablesOptions extends SetupOptions {
   /**
@@ -82,12 +83,13 @@ export function kernelAtLeast(major: number, minor: number, rel = release()): bo
 export function toUnit(t: Target, timeoutSeconds?: number): Unit {
   const timeoutMs = timeoutSeconds ? Math.round(timeoutSeconds * 1000) : undefined;
   const set = setFor(t);
-  if (!t.isPrefix) return { target: t.text, set, elements: [{ key: t.bytes, timeoutMs }] };
-  const elements: SetElement[] = [{ key: t.bytes, timeoutMs }];
+  const { bytes, length } = prefixOf(t);
+  if (!t.isPrefix) return { target: t.target, set, elements: [{ key: bytes, timeoutMs }] };
+  const elements: SetElement[] = [{ key: bytes, timeoutMs }];
   // A prefix reaching the top of the address space has no end key: the interval stays open, as nft does.
-  const end = prefixEnd(t.bytes, t.length);
+  const end = prefixEnd(bytes, length);
   if (end) elements.push({ key: end, intervalEnd: true });
-  return { target: t.text, set, elements };
+  return { target: t.target, set, elements };
 }
 
 /**
@@ -276,14 +278,14 @@ export class NftablesBanSet implements BanSet {
   }
 
   async remove(targets: string[]): Promise<string[]> {
-    const wanted = [...new Map(targets.map((t) => parseTarget(t)).map((t) => [t.text, t])).values()];
+    const wanted = [...new Map(targets.map((t) => targetOf(t)).map((t) => [t.target, t])).values()];
     if (wanted.length === 0) return [];
     return this.guard('Removing bans from the nftables sets', async () => {
       // What is there now; anything that expires between this look and the delete is simply gone either way.
       let present: Target[];
       if (wanted.length <= 64) {
         present = [];
-        for (const t of wanted) if (await this.has(t.text)) present.push(t);
+        for (const t of wanted) if (await this.has(t.target)) present.push(t);
         // An element lookup's ENOENT is the same for a missing element and a missing set: a set that none of the
         // found bans is in is looked up once, to tell the two apart.
         const shown = new Set(present.map(setFor));
@@ -292,7 +294,7 @@ export class NftablesBanSet implements BanSet {
         }
       } else {
         const listed = new Set((await this.list()).map((b) => b.target));
-        present = wanted.filter((t) => listed.has(t.text));
+        present = wanted.filter((t) => listed.has(t.target));
       }
       const units = present.map((t) => toUnit(t));
       if (units.length === 0) return [];
@@ -363,14 +365,14 @@ export class NftablesBanSet implements BanSet {
   }
 
   async has(target: string): Promise<boolean> {
-    const t = parseTarget(target);
+    const t = targetOf(target);
     return this.guard('Looking up a ban', async () => {
       if (t.isPrefix) {
         const family = t.family;
         const elements = await this.dumped(getSetElements(this.conn, this.ref(setFor(t))));
-        return intervalBans(family, elements).some((b) => b.target === t.text);
+        return intervalBans(family, elements).some((b) => b.target === t.target);
       }
-      return (await getSetElement(this.conn, this.ref(setFor(t)), { key: t.bytes })) !== undefined;
+      return (await getSetElement(this.conn, this.ref(setFor(t)), { key: prefixOf(t).bytes })) !== undefined;
     });
   }
 
@@ -462,16 +464,16 @@ export function packEntries(entries: readonly BanEntry[]): PackedBans {
       times4[count4++] = ms;
       continue;
     }
-    const t = e.prefix ? parsedTarget(e, e.prefix) : parseTarget(e.target);
+    const t = e.prefix ? parsedTarget(e, e.prefix) : targetOf(e.target);
     if (t.family !== e.family) throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
     if (t.isPrefix) units.push(toUnit(t, e.timeout));
     else if (t.family === 4) {
-      keys4.set(t.bytes, count4 * 4);
+      keys4.set(prefixOf(t).bytes, count4 * 4);
       times4[count4++] = ms;
     } else {
       keys6 ??= new Uint8Array(n * 16);
       times6 ??= new Float64Array(n);
-      keys6.set(t.bytes, count6 * 16);
+      keys6.set(prefixOf(t).bytes, count6 * 16);
       times6[count6++] = ms;
     }
   }
@@ -482,10 +484,11 @@ export function packEntries(entries: readonly BanEntry[]): PackedBans {
   return { singles, units };
 }
 
-/** The target a caller parsed already (BanEntry.prefix), as parseTarget would give it. */
+/** The target a caller parsed already (BanEntry.prefix), as targetOf would give it. */
 function parsedTarget(e: BanEntry, p: { bytes: Uint8Array; length: number }): Target {
   const family: Family = p.bytes.length === 4 ? 4 : 6;
-  return { text: e.target, family, bytes: p.bytes, length: p.length, isPrefix: p.length < p.bytes.length * 8 };
+  const isPrefix = p.length < p.bytes.length * 8;
+  return { target: e.target, family, isPrefix, prefix: { family, bytes: p.bytes, length: p.length } };
 }
 
 /** packEntries for a batch: its IPv4 addresses go to the encoder as they are, the rest through packEntries. */

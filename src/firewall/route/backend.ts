@@ -11,7 +11,8 @@ import { toPortsentinelError } from '../netlink-failure.js';
 import { delRoute, getRoutes, newRoute, type RouteSpec } from '../../netlink/rtnetlink/route.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
 import { NetlinkError } from '../../netlink/errors.js';
-import { parseTarget } from '../targets.js';
+import { prefixOf } from '../../net/targets.js';
+import { targetOf } from '../targets.js';
 import { constants } from 'node:os';
 
 const ESRCH = constants.errno.ESRCH;
@@ -33,12 +34,13 @@ export class RouteBanSet implements BanSet {
   }
 
   private spec(target: string): RouteSpec & { text: string } {
-    const t = parseTarget(target);
+    const t = targetOf(target);
+    const { bytes, length } = prefixOf(t);
     return {
-      text: t.text,
+      text: t.target,
       family: t.family === 4 ? AF_INET : AF_INET6,
-      dst: t.bytes,
-      dstLen: t.length,
+      dst: bytes,
+      dstLen: length,
       protocol: this.protocol,
       type: RTN_BLACKHOLE,
     };
