@@ -27,10 +27,3 @@ export async function runSetup(
     return { ...r, dryRun: false, document: null };
   });
 }
-
-export function formatSetup(r: SetupResult): string {
-  if (r.dryRun) return JSON.stringify(r.document, null, 2);
-  const what = r.repaired.length > 0 ? `repaired (${r.repaired.join('; ')})` : 'already whole';
-  const restored = r.restored === null ? '' : `; restored ${r.restored} ban(s) from the journal`;
-  return `${r.backend}: ${what}${r.ready ? '' : ' but still not ready'}${restored}`;
-}

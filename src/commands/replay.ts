@@ -2,6 +2,7 @@
 // exact ordered actions. Touches nothing.
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { configFlag } from '../cli/flags.js';
 import type { ReplayReport } from '../replay/report-types.js';
 
 export default class Replay extends BaseCommand<ReplayReport> {
@@ -21,12 +22,7 @@ export default class Replay extends BaseCommand<ReplayReport> {
     capture: Args.string({ description: 'capture file (pcap or pcapng), or - for standard input', required: true }),
   };
   static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description:
-        'portsentry.conf to judge with (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
-      helpValue: 'FILE',
-    }),
+    config: configFlag,
     mode: Flags.string({
       char: 'm',
       description: 'comma list of tcp, udp, stcp, sudp, atcp, audp (default: TCP_MODE/UDP_MODE of the config)',

@@ -2,7 +2,6 @@
 // the nftables document without applying it.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { contextOptions } from '../cli/actions/shared.js';
 import { sharedFlags } from '../cli/flags.js';
 import type { SetupResult } from '../bans/run-setup.js';
 
@@ -27,9 +26,7 @@ export default class Setup extends BaseCommand<SetupResult> {
 
   async run(): Promise<SetupResult> {
     const { flags } = await this.parse(Setup);
-    const { runSetup, formatSetup } = await import('../bans/run-setup.js');
-    const result = await runSetup(contextOptions(flags), { restore: flags.restore, dryRun: flags['dry-run'] });
-    this.log(formatSetup(result));
-    return result;
+    const { setup } = await import('../cli/actions/setup.js');
+    return setup(flags, this.io());
   }
 }

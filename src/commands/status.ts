@@ -1,6 +1,5 @@
 // `portsentinel status`: backend and why, kernel support, table health, counts per set, drift.
 import { BaseCommand } from '../base-command.js';
-import { contextOptions } from '../cli/actions/shared.js';
 import { sharedFlags } from '../cli/flags.js';
 import type { StatusOutcome } from '../bans/status.js';
 
@@ -11,13 +10,7 @@ export default class Status extends BaseCommand<StatusOutcome> {
 
   async run(): Promise<StatusOutcome> {
     const { flags } = await this.parse(Status);
-    const [{ withContext }, { readStatus }, { formatStatus }] = await Promise.all([
-      import('../bans/context.js'),
-      import('../bans/status.js'),
-      import('../bans/status-text.js'),
-    ]);
-    const result = await withContext(contextOptions(flags), (ctx) => readStatus(ctx));
-    this.log(formatStatus(result));
-    return result;
+    const { status } = await import('../cli/actions/status.js');
+    return status(flags, this.io());
   }
 }

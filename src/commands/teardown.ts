@@ -1,6 +1,5 @@
 // `portsentinel teardown`: remove portsentinel's own table or routes, nothing else; the journal is kept.
 import { BaseCommand } from '../base-command.js';
-import { contextOptions } from '../cli/actions/shared.js';
 import { sharedFlags } from '../cli/flags.js';
 import type { TeardownOutcome } from '../bans/setup.js';
 
@@ -11,15 +10,7 @@ export default class Teardown extends BaseCommand<TeardownOutcome> {
 
   async run(): Promise<TeardownOutcome> {
     const { flags } = await this.parse(Teardown);
-    const [{ withContext }, { teardownBackend }] = await Promise.all([
-      import('../bans/context.js'),
-      import('../bans/setup.js'),
-    ]);
-    const result = await withContext(contextOptions(flags), (ctx) => teardownBackend(ctx));
-    this.log(
-      `removed portsentinel's ${result.backend} objects (${result.removedBans} ban(s) held); ` +
-        'the journal is kept: portsentinel setup --restore brings them back',
-    );
-    return result;
+    const { teardown } = await import('../cli/actions/teardown.js');
+    return teardown(flags, this.io());
   }
 }

@@ -1,6 +1,7 @@
 // `portsentinel watch`: live protection in the foreground until SIGTERM (bans stay); SIGHUP reloads the config.
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { configFlag, stateDirFlag } from '../cli/flags.js';
 import type { WatchSummary } from '../watch/run-watch.js';
 
 export default class Watch extends BaseCommand<WatchSummary> {
@@ -17,11 +18,7 @@ export default class Watch extends BaseCommand<WatchSummary> {
     '<%= config.bin %> watch --dry-run --json',
   ];
   static override flags = {
-    config: Flags.string({
-      description:
-        'portsentry.conf to read (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
-      helpValue: 'FILE',
-    }),
+    config: configFlag,
     interface: Flags.string({ description: 'interface to watch, or "any"', default: 'any', helpValue: 'IF' }),
     mode: Flags.string({
       description: 'modes, comma list (default TCP_MODE,UDP_MODE of the config)',
@@ -29,7 +26,7 @@ export default class Watch extends BaseCommand<WatchSummary> {
     }),
     'dry-run': Flags.boolean({ description: 'detect and log the plan, change nothing', default: false }),
     json: Flags.boolean({ description: 'one JSON event per line on stdout', default: false }),
-    'state-dir': Flags.string({ description: 'directory of the ban journal', helpValue: 'DIR' }),
+    'state-dir': stateDirFlag,
     backend: Flags.option({
       description: 'block step: the nftables set, blackhole routes, or KILL_ROUTE (default BAN_BACKEND)',
       options: ['auto', 'nftables', 'route', 'command'] as const,

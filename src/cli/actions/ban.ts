@@ -37,7 +37,7 @@ export async function ban(flags: BanFlags, targets: string[], io: CommandIO): Pr
   for (const r of result.forced) io.warn(`warning: banned anyway (--force): ${r.rule}`);
   for (const r of result.refused) io.warn(`refused ${r.address}: ${r.rule} (--force bans it anyway)`);
   for (const w of result.warnings) io.warn(`warning: ${w}`);
-  const { formatBanSummary } = await import('../../bans/summary.js');
+  const { formatBanSummary } = await import('../render/ban-summary.js');
   io.log(formatBanSummary(result));
   return result;
 }

@@ -18,7 +18,7 @@ export async function listBansCommand(flags: BansListFlags, io: CommandIO): Prom
     return new RenderedJson(await withContext(contextOptions(flags), (ctx) => listBansJson(ctx, family)));
   }
   const result = await withContext(contextOptions(flags), (ctx) => listBans(ctx, family));
-  const { formatBanTable } = await import('../../bans/table.js');
+  const { formatBanTable } = await import('../render/ban-table.js');
   io.log(formatBanTable(result));
   return result;
 }

@@ -14,7 +14,7 @@ export interface ReplayFlags {
 export async function replay(flags: ReplayFlags, captures: string[], io: CommandIO): Promise<ReplayReport> {
   const [{ runReplay }, { renderReport }, { createProgressBar }] = await Promise.all([
     import('../../replay/run-replay.js'),
-    import('../../replay/render.js'),
+    import('../render/replay.js'),
     import('../../replay/progress.js'),
   ]);
   const bar = createProgressBar(process.stderr);

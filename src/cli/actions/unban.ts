@@ -15,7 +15,7 @@ export async function unban(flags: UnbanFlags, targets: string[], io: CommandIO)
     io.warn('the kernel ban sets are missing (run `portsentinel setup`): the unban is recorded in the journal only');
   }
   for (const t of result.notBanned) io.warn(`${t} was not banned`);
-  const { formatUnbanSummary } = await import('../../bans/summary.js');
+  const { formatUnbanSummary } = await import('../render/ban-summary.js');
   io.log(formatUnbanSummary(result));
   return result;
 }

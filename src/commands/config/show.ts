@@ -1,6 +1,6 @@
 // `portsentinel config show`: the effective configuration, defaults filled in; refuses a config with errors.
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
+import { configFlag } from '../../cli/flags.js';
 import type { ShowResult } from '../../config/report.js';
 
 export default class ConfigShow extends BaseCommand<ShowResult> {
@@ -10,12 +10,7 @@ export default class ConfigShow extends BaseCommand<ShowResult> {
     'Without --config: /etc/portsentry/portsentry.conf, else the embedded default.';
   static override examples = ['<%= config.bin %> <%= command.id %> --config ./portsentry.conf --json'];
   static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description:
-        'portsentry.conf to read (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
-      helpValue: 'FILE',
-    }),
+    config: configFlag,
   };
 
   async run(): Promise<ShowResult> {

@@ -1,6 +1,6 @@
 // `portsentinel config validate`: checks a portsentry.conf and its ignore file; touches nothing.
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
+import { configFlag } from '../../cli/flags.js';
 import type { ValidateResult } from '../../config/report.js';
 
 export default class ConfigValidate extends BaseCommand<ValidateResult> {
@@ -14,12 +14,7 @@ export default class ConfigValidate extends BaseCommand<ValidateResult> {
     '<%= config.bin %> <%= command.id %> --config ./portsentry.conf --json',
   ];
   static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description:
-        'portsentry.conf to check (default /etc/portsentry/portsentry.conf, else built-in; `embedded` forces built-in)',
-      helpValue: 'FILE',
-    }),
+    config: configFlag,
   };
 
   async run(): Promise<ValidateResult> {

@@ -1,7 +1,7 @@
 // One-line human summaries of ban, unban, setup and teardown results.
-import { formatDuration } from '../util/duration.js';
-import type { BanOutcome } from './ban.js';
-import type { UnbanOutcome } from './unban.js';
+import { formatDuration } from '../../util/duration.js';
+import type { BanOutcome } from '../../bans/ban.js';
+import type { UnbanOutcome } from '../../bans/unban.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

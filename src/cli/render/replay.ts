@@ -1,8 +1,8 @@
 // The human view of a replay report: summary, a table of sources, each ban's ordered actions, and with --log
 // the attackalert lines. chalk decides on colour (NO_COLOR, not a TTY → none).
 import chalk from 'chalk';
-import { flatText } from '../util/flat-text.js';
-import type { ReplayReport, SourceRow } from './report-types.js';
+import { flatText } from '../../util/flat-text.js';
+import type { ReplayReport, SourceRow } from '../../replay/report-types.js';
 
 const VERDICT_TEXT: Record<SourceRow['verdict'], string> = {
   banned: 'banned',

@@ -1,6 +1,6 @@
 // Human renderings of ban results: an aligned table for `bans list`, short summaries for the rest.
-import { formatDuration } from '../util/duration.js';
-import type { BanRow, MergedBans } from './merge.js';
+import { formatDuration } from '../../util/duration.js';
+import type { BanRow, MergedBans } from '../../bans/merge.js';
 
 function triggerText(r: BanRow): string {
   const t = r.trigger;

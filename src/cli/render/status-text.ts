@@ -1,6 +1,6 @@
 // Human rendering of `status`.
-import type { StatusOutcome } from './status.js';
-import { alignColumns } from './table.js';
+import type { StatusOutcome } from '../../bans/status.js';
+import { alignColumns } from './ban-table.js';
 
 export function formatStatus(s: StatusOutcome): string {
   const k = s.kernel;
