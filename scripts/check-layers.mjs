@@ -41,7 +41,7 @@ const EXTRA_DENY = {
 const CONFINED_PACKAGES = {
   '@oclif/core': ['commands', 'cli'],
   // The raw socket of the netlink package: one owner, so its quirks are handled once.
-  netlink: ['netlink/transport.ts', 'capture/nflog.ts'],
+  netlink: ['netlink/transport.ts'],
 };
 
 const rankOf = new Map(LAYERS.flatMap((names, rank) => names.map((n) => [n, rank])));

@@ -1,17 +1,17 @@
-// nfnetlink_log wire format (include/uapi/linux/netfilter/nfnetlink_log.h), encoded and parsed by hand: the config
-// messages are four tiny fixed layouts, and the packet path walks attributes in place without allocating, which a
-// general attribute parser (an object per attribute) would not. Netlink headers are host order (little-endian on
-// every platform we ship for); nfnetlink_log payloads are big-endian. Pure: no I/O.
+// nfnetlink_log (include/uapi/linux/netfilter/nfnetlink_log.h): its config messages, framed with the shared
+// netlink encoder, and the packet path, which walks attributes in place without allocating (a general attribute
+// parser makes an object per attribute). Netlink headers are host order (little-endian on every platform we ship
+// for); nfnetlink_log payloads are big-endian. Pure: no I/O.
+import { attr, align4 } from '../netlink/attributes.js';
+import { NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR, NLMSG_HDRLEN } from '../netlink/constants.js';
+import { encodeMessage } from '../netlink/message.js';
+import { nfgenmsg } from '../netlink/nfnetlink.js';
 
-export const NETLINK_NETFILTER = 12;
 const NFNL_SUBSYS_ULOG = 4;
 export const NFULNL_MSG_PACKET = (NFNL_SUBSYS_ULOG << 8) | 0;
 export const NFULNL_MSG_CONFIG = (NFNL_SUBSYS_ULOG << 8) | 1;
-const NLM_F_REQUEST = 0x1;
-const NLM_F_ACK = 0x4;
-export const NLMSG_ERROR = 2;
-const NLMSG_HDRLEN = 16;
 const NFGENMSG_LEN = 4;
+const AF_UNSPEC = 0;
 
 // enum nfulnl_attr_config
 const NFULA_CFG_CMD = 1;
@@ -28,28 +28,9 @@ const NFULA_TIMESTAMP = 3;
 const NFULA_IFINDEX_INDEV = 4;
 const NFULA_PAYLOAD = 9;
 
-const align4 = (n: number) => (n + 3) & ~3;
-
+/** A config request (ACK asked for) to `group`: nfgenmsg AF_UNSPEC with res_id = group, then the attributes. */
 function message(type: number, seq: number, group: number, attrs: Buffer[]): Buffer {
-  const body = Buffer.concat(attrs);
-  const len = NLMSG_HDRLEN + NFGENMSG_LEN + body.length;
-  const b = Buffer.alloc(align4(len));
-  b.writeUInt32LE(len, 0);
-  b.writeUInt16LE(type, 4);
-  b.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
-  b.writeUInt32LE(seq >>> 0, 8);
-  // nfgenmsg: family AF_UNSPEC, version 0, res_id = group (big-endian).
-  b.writeUInt16BE(group, NLMSG_HDRLEN + 2);
-  body.copy(b, NLMSG_HDRLEN + NFGENMSG_LEN);
-  return b;
-}
-
-function attr(type: number, payload: Buffer): Buffer {
-  const b = Buffer.alloc(align4(4 + payload.length));
-  b.writeUInt16LE(4 + payload.length, 0);
-  b.writeUInt16LE(type, 2);
-  payload.copy(b, 4);
-  return b;
+  return encodeMessage(type, NLM_F_REQUEST | NLM_F_ACK, seq, [nfgenmsg(AF_UNSPEC, group), ...attrs]);
 }
 
 function be32(v: number): Buffer {
@@ -66,7 +47,7 @@ export function encodeCommand(seq: number, group: number, cmd: number): Buffer {
 /**
  * Copy mode COPY_PACKET with `copyRange` bytes (headers only: the detector needs IP + transport headers), queue
  * threshold 1 and flush timeout 0 so every packet is delivered at once instead of batched (batching is what adds
- * the milliseconds; see notes on NFLOG latency).
+ * the milliseconds).
  */
 export function encodeMode(seq: number, group: number, copyRange: number): Buffer {
   const mode = Buffer.alloc(6);

@@ -1,8 +1,8 @@
 // Live packets from nfnetlink_log: the ban table's NFLOG rules copy candidate packets (TCP without ACK/RST, new
 // UDP) to a group; we bind that group on a NETLINK_NETFILTER socket and decode each payload as it arrives. Uses
-// the `netlink` package's raw socket only; messages are encoded in ./nflog-wire.ts.
-import { createRequire } from 'node:module';
-import type { RawNetlinkSocket } from 'netlink/dist/raw.js';
+// a raw socket from netlink/transport.ts; messages are encoded in ./nflog-wire.ts.
+import { NETLINK_NETFILTER } from '../netlink/constants.js';
+import { openRawSocket, type RawNetlinkSocket } from '../netlink/transport.js';
 import { createPacket } from '../packet/packet.js';
 import { decodeIpPacket } from '../packet/decode-ip.js';
 import { EnvironmentError, OperationError } from '../errors.js';
@@ -11,14 +11,12 @@ import {
   encodeCommand,
   encodeMode,
   parseDatagram,
-  NETLINK_NETFILTER,
   NFULNL_CFG_CMD_BIND,
   NFULNL_CFG_CMD_UNBIND,
   type AckReply,
   type NflogPacket,
 } from './nflog-wire.js';
 
-const require = createRequire(import.meta.url);
 const ENOBUFS = 105;
 const EPERM = 1;
 const EBUSY = 16;
@@ -58,12 +56,10 @@ export class NflogCapture implements LiveCapture {
   }
 
   async start(): Promise<void> {
-    // Only the raw socket: the package's index loads every netlink family it ships (~20 ms at start-up).
-    const { RawNetlinkSocket: Raw } = require('netlink/dist/raw.js') as typeof import('netlink/dist/raw.js');
     let socket: RawNetlinkSocket;
     try {
       // A large receive buffer absorbs a scan burst while a ban is being written.
-      socket = new Raw(NETLINK_NETFILTER, { recvBufferSize: 8 << 20, sendBufferSize: 1 << 16 });
+      socket = openRawSocket(NETLINK_NETFILTER, { recvBufferSize: 8 << 20, sendBufferSize: 1 << 16 });
     } catch (err) {
       throw new EnvironmentError(`Cannot open a netfilter netlink socket for NFLOG (${errText(err)}).`, 'E_NFLOG');
     }

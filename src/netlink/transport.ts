@@ -1,10 +1,9 @@
 // The byte-level boundary: a transport sends one datagram made of several buffers (one sendmsg, iovec) and
-// yields received datagrams. The socket transport wraps the `netlink` package's RawNetlinkSocket; the recording
-// transport captures what would be sent and answers with canned replies, for golden bytes and error paths.
+// yields received datagrams. The socket transport wraps the `netlink` package's RawNetlinkSocket; tests put a
+// recording transport in its place (test/helpers/nltest.ts).
 import { createRequire } from 'node:module';
 import type { RawNetlinkSocket as RawSocketType } from 'netlink/dist/raw.js';
-import { NetlinkError, ENOBUFS, EMSGSIZE } from './errors.js';
-import { parseMessages, type NetlinkMessage } from './message.js';
+import { NetlinkError, ENOBUFS } from './errors.js';
 
 export interface NetlinkTransport {
   /** Sends all buffers as one datagram (one sendmsg); rejects with NetlinkError on a socket error. */
@@ -36,6 +35,21 @@ function loadRawModule(): RawModule {
     rawFailure = { error };
     throw error;
   }
+}
+
+/** The package's raw socket type, for the one other user of a raw socket (capture/nflog.ts). */
+export type RawNetlinkSocket = RawSocketType;
+
+/**
+ * A raw socket of the `netlink` package, for a caller that reads it as a stream (NFLOG) rather than through a
+ * NetlinkConnection. This file stays the only one that loads the package, so its loading quirks live in one place.
+ */
+export function openRawSocket(
+  protocol: number,
+  opts: ConstructorParameters<RawModule['RawNetlinkSocket']>[1],
+): RawNetlinkSocket {
+  const { RawNetlinkSocket } = loadRawModule();
+  return new RawNetlinkSocket(protocol, opts);
 }
 
 const RECEIVE_BUFFER = 128 * 1024;
@@ -143,36 +157,4 @@ export class SocketTransport implements NetlinkTransport {
     this.socket.close();
     this.fail(new NetlinkError(0, 'netlink socket closed'));
   }
-}
-
-/** Answers one sent datagram (already split into messages) with zero or more reply datagrams. */
-export type Responder = (sent: NetlinkMessage[], raw: Buffer) => Buffer[];
-
-export class RecordingTransport implements NetlinkTransport {
-  /** Every datagram sent, in order, as one Buffer each. */
-  readonly sent: Buffer[] = [];
-  private readonly queue: Buffer[] = [];
-  readonly maxSendBytes: number;
-
-  constructor(
-    private readonly responder: Responder,
-    maxSendBytes = 425_984 - 32,
-  ) {
-    this.maxSendBytes = maxSendBytes;
-  }
-
-  async send(buffers: Uint8Array[]): Promise<void> {
-    const raw = Buffer.concat(buffers);
-    if (raw.length > this.maxSendBytes) throw new NetlinkError(EMSGSIZE, 'netlink send');
-    this.sent.push(raw);
-    this.queue.push(...this.responder(parseMessages(raw), raw));
-  }
-
-  async receive(): Promise<Buffer> {
-    const next = this.queue.shift();
-    if (!next) throw new NetlinkError(0, 'recording transport has no reply queued');
-    return next;
-  }
-
-  close(): void {}
 }

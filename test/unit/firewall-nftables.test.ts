@@ -2,7 +2,7 @@
 // errno of every message, and the bytes sent show what the backend did about it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordingTransport } from '../../src/netlink/transport.js';
+import { RecordingTransport } from '../helpers/nltest.js';
 import { encodeErrorReply, encodeMessage, parseMessages, type NetlinkMessage } from '../../src/netlink/message.js';
 import { addSetElements, decodeSetElements } from '../../src/netlink/nftables/setelem.js';
 import { attributeMap } from '../../src/netlink/attributes.js';

@@ -54,7 +54,7 @@ export interface NftablesOptions extends SetupOptions {
    * repeated add leaves the old timeout in place. Default: from the running kernel's version.
    */
   refreshByReplace?: boolean;
-  /** Transport override (tests: RecordingTransport). */
+  /** Transport override (tests: test/helpers/nltest.ts). */
   transport?: NetlinkTransport;
 }
 
