@@ -1,4 +1,4 @@
-// Typed errors with a stable `code` and the process exit code they map to (ARCHITECTURE.md: exit codes).
+// Typed errors with a stable `code` and the process exit code they map to (docs/architecture.md: exit codes).
 // Commands never print a stack trace for these: the message is one sentence naming what is wrong and the fix.
 
 export type ExitCode = 0 | 1 | 2 | 3;

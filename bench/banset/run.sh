@@ -50,7 +50,7 @@ node -e '
   sed 's/$/ timeout 1h,/' "$work/prefixes.txt"
   echo "}"
 } >"$work/prefixes.nft"
-# Same shapes as portsentinel's banned4 and bannednet4 (ARCHITECTURE.md: kernel objects).
+# Same shapes as portsentinel's banned4 and bannednet4 (docs/kernel-objects.md).
 cat >"$work/table.nft" <<'NFT'
 table inet bench {
   set banned4 { type ipv4_addr; flags timeout; }

@@ -1,5 +1,5 @@
 // A failed command, the same on both entry paths: one sentence on stderr naming what is wrong, the same as a JSON
-// error object under --json, and the exit code of ARCHITECTURE.md. Never a stack trace unless asked for.
+// error object under --json, and the exit code of docs/architecture.md. Never a stack trace unless asked for.
 import { PortsentinelError } from '../errors.js';
 import { writeJson } from './output.js';
 

@@ -1,6 +1,6 @@
 // The PortSentry detection engine, shared by `replay` (packets from a capture) and `watch` (live packets).
 // Pure: no I/O and no clock — the only time it knows is the packet's timestamp — so a capture always yields
-// the same events. Rules (notes/portsentry.md): watched ports per mode, listener exclusion re-checked per packet,
+// the same events. Rules (docs/replay.md: the rules): watched ports per mode, listener exclusion re-checked per packet,
 // ACK/RST ignored in stealth modes, ignore file, SCAN_TRIGGER, already-blocked hosts, BLOCK_TCP/BLOCK_UDP.
 import type { BlockSetting, Mode, PortSentryConfig } from '../config/types.js';
 import type { Packet } from '../packet/types.js';

@@ -1,4 +1,4 @@
-// The ordered response plan for one detection, exactly as PortSentry 1.2 orders it (notes/portsentry.md):
+// The ordered response plan for one detection, exactly as PortSentry 1.2 orders it (docs/watch.md: on a detection):
 // BLOCK=1, KILL_RUN_CMD_FIRST=0: hosts.deny, block, KILL_RUN_CMD; FIRST=1: KILL_RUN_CMD, hosts.deny, block;
 // BLOCK=2: KILL_RUN_CMD only; BLOCK=0: nothing. The block step is the native ban set, or KILL_ROUTE with the
 // `command` backend. Pure: `replay` prints the plan, `watch` executes it.
@@ -26,7 +26,7 @@ export function expandMacros(template: string, d: Detection): string {
   return template.replaceAll('$TARGET$', d.address).replaceAll('$PORT$', String(d.port)).replaceAll('$MODE$', d.mode);
 }
 
-/** The set a single address lands in (see ARCHITECTURE.md: kernel objects). */
+/** The set a single address lands in (docs/kernel-objects.md). */
 export function setNameFor(family: Family, isPrefix: boolean): string {
   return `${isPrefix ? 'bannednet' : 'banned'}${family}`;
 }

@@ -1,5 +1,5 @@
-// The libnftables JSON document (`nft -j -f`) that creates portsentinel's kernel objects (ARCHITECTURE.md:
-// kernel objects). Pure: built from options only. Every verb is `add` (a no-op for what exists) and only our
+// The libnftables JSON document (`nft -j -f`) that creates portsentinel's kernel objects (docs/kernel-objects.md).
+// Pure: built from options only. Every verb is `add` (a no-op for what exists) and only our
 // chains are flushed before their rules are re-added, so re-running keeps set contents and touches nothing else.
 
 export const TABLE = 'portsentinel';
