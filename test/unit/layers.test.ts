@@ -15,13 +15,18 @@ function check(root: string): { status: number | null; stderr: string } {
   return { status: r.status, stderr: r.stderr };
 }
 
-function tree(files: Record<string, string>): string {
+/** Checks a small tree made of `files` (path → text), removed afterwards. */
+function checkTree(files: Record<string, string>): { status: number | null; stderr: string } {
   const root = mkdtempSync(join(tmpdir(), 'portsentinel-layers-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return check(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
-  return root;
 }
 
 test('npm run lint runs the layering check', () => {
@@ -36,48 +41,33 @@ test('the source tree follows the layering rule and has no import cycle', () => 
 });
 
 test('an upward import fails, naming the file, line and both layers', () => {
-  const root = tree({
+  const r = checkTree({
     'src/cli/output.ts': 'export const x = 1;\n',
     'src/net/address.ts': "// bad\nimport { x } from '../cli/output.js';\nexport const y = x;\n",
   });
-  try {
-    const r = check(root);
-    assert.equal(r.status, 1);
-    assert.match(
-      r.stderr,
-      /src\/net\/address\.ts:2: src\/net imports src\/cli \(\.\.\/cli\/output\.js\), a layer above it/,
-    );
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  assert.equal(r.status, 1);
+  assert.match(
+    r.stderr,
+    /src\/net\/address\.ts:2: src\/net imports src\/cli \(\.\.\/cli\/output\.js\), a layer above it/,
+  );
 });
 
 test('netlink may not use the exit-code errors; domain folders may not import @oclif/core', () => {
-  const root = tree({
+  const r = checkTree({
     'src/errors.ts': 'export class InputError extends Error {}\n',
     'src/netlink/errors.ts': "import { InputError } from '../errors.js';\nexport const E = InputError;\n",
     'src/bans/flags.ts': "import { Flags } from '@oclif/core';\nexport const f = Flags;\n",
   });
-  try {
-    const r = check(root);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /src\/netlink\/errors\.ts:1: src\/netlink imports src\/errors/);
-    assert.match(r.stderr, /src\/bans\/flags\.ts:1: only src\/commands, src\/cli may import @oclif\/core/);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /src\/netlink\/errors\.ts:1: src\/netlink imports src\/errors/);
+  assert.match(r.stderr, /src\/bans\/flags\.ts:1: only src\/commands, src\/cli may import @oclif\/core/);
 });
 
 test('a cycle made only of type imports fails', () => {
-  const root = tree({
+  const r = checkTree({
     'src/bans/a.ts': "import type { B } from './b.js';\nexport interface A { b?: B }\n",
     'src/bans/b.ts': "export type B = import('./a.js').A;\n",
   });
-  try {
-    const r = check(root);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /import cycle: src\/bans\/a\.ts <-> src\/bans\/b\.ts/);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /import cycle: src\/bans\/a\.ts <-> src\/bans\/b\.ts/);
 });
