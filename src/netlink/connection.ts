@@ -1,12 +1,13 @@
-// Request/reply bookkeeping over a transport: sequence numbers, ACK matching by seq, dumps until NLMSG_DONE.
-// One request at a time per connection (replies share one queue), so calls are serialised here.
+// Request/reply bookkeeping over a transport: the connection owns sequence numbers (callers encode messages with
+// seq 0 and it stamps each one as it sends), matches replies to requests by seq and validates them, and reads
+// dumps until NLMSG_DONE. One request at a time per connection (replies share one queue), so calls are
+// serialised here.
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR } from './constants.js';
 import { NetlinkError, ETIMEDOUT } from './errors.js';
 import { parseError, parseMessages, type NetlinkMessage } from './message.js';
 import type { NetlinkTransport } from './transport.js';
 
 export interface OutgoingMessage {
-  seq: number;
   type: number;
   buf: Buffer;
   /** True when the message asked for NLM_F_ACK, so a reply for its seq is awaited. */
@@ -19,10 +20,12 @@ export interface OutgoingMessage {
 }
 
 export interface ExchangeResult {
-  /** errno per awaited seq (0 = ACK), and per refused `inBatch` seq. */
-  acks: Map<number, number>;
+  /** The seq the connection gave each message, by index. */
+  seqs: number[];
+  /** errno per message, by index: 0 = ACK for an awaited one, the refusal of an `inBatch` one, else undefined. */
+  errnos: Array<number | undefined>;
   /** A refusal of a message that was not awaited (e.g. BATCH_BEGIN: EPERM, ERESTART); the rest is then unanswered. */
-  refused?: { seq: number; type: number; errno: number };
+  refused?: { index: number; seq: number; type: number; errno: number };
 }
 
 export interface DumpResult {
@@ -43,8 +46,10 @@ export class NetlinkConnection {
     this.seq = firstSeq;
   }
 
-  nextSeq(): number {
+  /** Gives the message in `buf` the next sequence number (nlmsg_seq, host order at offset 8) and returns it. */
+  private stamp(buf: Buffer): number {
     this.seq = (this.seq + 1) >>> 0 || 1;
+    buf.writeUInt32LE(this.seq, 8);
     return this.seq;
   }
 
@@ -76,37 +81,39 @@ export class NetlinkConnection {
    */
   exchange(messages: OutgoingMessage[], datagram?: Buffer): Promise<ExchangeResult> {
     return this.serialise(async () => {
-      const awaited = new Set<number>();
-      const others = new Map<number, OutgoingMessage>();
-      for (const m of messages) {
-        if (m.acked) awaited.add(m.seq);
-        else others.set(m.seq, m);
-      }
-      const acks = new Map<number, number>();
-      let answered = 0;
+      // Each message's buf is a view into `datagram` when one is given, so stamping it stamps the datagram.
+      const seqs = messages.map((m) => this.stamp(m.buf));
+      const indexOf = new Map(seqs.map((seq, i) => [seq, i]));
+      const errnos: Array<number | undefined> = new Array(messages.length).fill(undefined);
+      let awaiting = messages.filter((m) => m.acked).length;
       await this.transport.send(datagram ? [datagram] : messages.map((m) => m.buf));
-      while (answered < awaited.size) {
+      while (awaiting > 0) {
         for (const msg of await this.receive()) {
           if (msg.type !== NLMSG_ERROR) continue;
           const reply = parseError(msg);
-          const other = others.get(reply.requestSeq);
-          if (awaited.has(reply.requestSeq)) {
-            if (!acks.has(reply.requestSeq)) answered++;
-            acks.set(reply.requestSeq, reply.errno);
-          } else if (other && reply.errno !== 0) {
-            if (other.inBatch) acks.set(reply.requestSeq, reply.errno);
-            else return { acks, refused: { seq: reply.requestSeq, type: other.type, errno: reply.errno } };
+          const i = indexOf.get(reply.requestSeq);
+          // A reply to no message of this exchange is a late one to an earlier, abandoned request: not ours.
+          if (i === undefined) continue;
+          const m = messages[i];
+          if (m.acked) {
+            if (errnos[i] === undefined) awaiting--;
+            errnos[i] = reply.errno;
+          } else if (reply.errno !== 0) {
+            if (m.inBatch) errnos[i] = reply.errno;
+            else
+              return { seqs, errnos, refused: { index: i, seq: reply.requestSeq, type: m.type, errno: reply.errno } };
           }
-          // Anything else is a late reply to an earlier, abandoned request: not ours to act on.
         }
       }
-      return { acks };
+      return { seqs, errnos };
     });
   }
 
-  /** Sends a dump request and collects every reply message for its seq up to NLMSG_DONE. */
-  dump(seq: number, type: number, buf: Buffer): Promise<DumpResult> {
+  /** Sends a dump request (encoded with any seq) and collects every reply message for it up to NLMSG_DONE. */
+  dump(buf: Buffer): Promise<DumpResult> {
     return this.serialise(async () => {
+      const seq = this.stamp(buf);
+      const type = buf.readUInt16LE(4);
       await this.transport.send([buf]);
       const messages: NetlinkMessage[] = [];
       let interrupted = false;
@@ -131,9 +138,11 @@ export class NetlinkConnection {
     });
   }
 
-  /** A single non-dump request: returns its data replies, or throws the kernel's refusal. */
-  request(seq: number, type: number, buf: Buffer): Promise<NetlinkMessage[]> {
+  /** A single non-dump request (encoded with any seq): returns its data replies, or throws the kernel's refusal. */
+  request(buf: Buffer): Promise<NetlinkMessage[]> {
     return this.serialise(async () => {
+      const seq = this.stamp(buf);
+      const type = buf.readUInt16LE(4);
       await this.transport.send([buf]);
       const messages: NetlinkMessage[] = [];
       for (;;) {

@@ -51,19 +51,12 @@ export interface BatchOptions {
  * ACK, as nft does: the kernel answers every refused message anyway, and processes the whole batch before it
  * answers at all, so that one ACK arrives after every refusal. Success is still proven, not assumed from silence.
  */
-export function encodeBatch(
-  conn: Pick<NetlinkConnection, 'nextSeq'>,
-  messages: NftMessage[],
-  opts: BatchOptions = {},
-): OutgoingMessage[] {
-  return encodeBatchDatagram(conn, messages, opts).out;
+export function encodeBatch(messages: NftMessage[], opts: BatchOptions = {}): OutgoingMessage[] {
+  return encodeBatchDatagram(messages, opts).out;
 }
 
-function encodeBatchDatagram(
-  conn: Pick<NetlinkConnection, 'nextSeq'>,
-  messages: NftMessage[],
-  opts: BatchOptions,
-): { out: OutgoingMessage[]; datagram: Buffer } {
+/** The batch's messages (seq 0: the connection stamps them as it sends) and the one datagram they are views into. */
+function encodeBatchDatagram(messages: NftMessage[], opts: BatchOptions): { out: OutgoingMessage[]; datagram: Buffer } {
   const beginAttrs = opts.genid === undefined ? [] : [be32Attr(NFNL_BATCH_GENID, opts.genid)];
   let size = 2 * (NLMSG_HDRLEN + 4) + beginAttrs.reduce((n, a) => n + a.length, 0);
   for (const m of messages) size += align4(messageSize(m));
@@ -71,11 +64,10 @@ function encodeBatchDatagram(
   const out: OutgoingMessage[] = [];
   let pos = 0;
   const put = (type: number, flags: number, family: number, resId: number, attrs: Buffer[], last?: boolean) => {
-    const seq = conn.nextSeq();
     const start = pos;
     buf.writeUInt16LE(type, pos + 4);
     buf.writeUInt16LE(flags | (last ? NLM_F_ACK : 0), pos + 6);
-    buf.writeUInt32LE(seq >>> 0, pos + 8);
+    buf.writeUInt32LE(0, pos + 8);
     buf.writeUInt32LE(0, pos + 12);
     buf[pos + 16] = family;
     buf[pos + 17] = NFNETLINK_V0;
@@ -87,7 +79,7 @@ function encodeBatchDatagram(
     }
     buf.writeUInt32LE(pos - start, start);
     while (pos & 3) buf[pos++] = 0;
-    const message: OutgoingMessage = { seq, type, buf: buf.subarray(start, pos), acked: last === true };
+    const message: OutgoingMessage = { type, buf: buf.subarray(start, pos), acked: last === true };
     if (last === false) message.inBatch = true;
     out.push(message);
   };
@@ -114,12 +106,12 @@ export async function sendBatch(
   opts: BatchOptions = {},
 ): Promise<void> {
   if (messages.length === 0) return;
-  const { out, datagram } = encodeBatchDatagram(conn, messages, opts);
-  const { acks, refused } = await conn.exchange(out, datagram);
+  const { out, datagram } = encodeBatchDatagram(messages, opts);
+  const { seqs, errnos, refused } = await conn.exchange(out, datagram);
   if (refused) throw new BatchError(refused.errno, refused.type, refused.seq, -1);
   for (let i = 1; i < out.length - 1; i++) {
-    const errno = acks.get(out[i].seq) ?? 0;
-    if (errno !== 0) throw new BatchError(errno, out[i].type, out[i].seq, i - 1);
+    const errno = errnos[i] ?? 0;
+    if (errno !== 0) throw new BatchError(errno, out[i].type, seqs[i], i - 1);
   }
 }
 

@@ -39,8 +39,7 @@ function normalise(datagram: Buffer): string[] {
 }
 
 function ours(messages: NftMessage[]): Buffer {
-  let seq = 0;
-  return Buffer.concat(encodeBatch({ nextSeq: () => ++seq }, messages).map((m) => m.buf));
+  return Buffer.concat(encodeBatch(messages).map((m) => m.buf));
 }
 
 const ref = (set: string, setId?: number): SetRef => ({ family: NFPROTO_INET, table: 't', set, setId });

@@ -66,8 +66,8 @@ export class RouteBanSet implements BanSet {
         end++;
       }
       const chunk = messages.slice(start, end);
-      const { acks } = await this.conn.exchange(chunk);
-      for (const m of chunk) errnos.push(acks.get(m.seq) ?? 0);
+      const r = await this.conn.exchange(chunk);
+      for (const e of r.errnos) errnos.push(e ?? 0);
       start = end;
     }
     return errnos;
@@ -96,7 +96,7 @@ export class RouteBanSet implements BanSet {
       return s;
     });
     await this.guard('Adding blackhole routes', async () => {
-      const errnos = await this.sendMany(specs.map((s) => newRoute(this.conn, s)));
+      const errnos = await this.sendMany(specs.map((s) => newRoute(s)));
       const failed = errnos.findIndex((e) => e !== 0 && e !== EEXIST);
       if (failed >= 0) throw new NetlinkError(errnos[failed], `blackhole route for ${specs[failed].text}`);
       // EEXIST is a ban already in place only when the route there is ours: someone else's route for the same
@@ -118,7 +118,7 @@ export class RouteBanSet implements BanSet {
   async remove(targets: string[]): Promise<string[]> {
     const specs = [...new Map(targets.map((t) => this.spec(t)).map((s) => [s.text, s])).values()];
     return this.guard('Removing blackhole routes', async () => {
-      const errnos = await this.sendMany(specs.map((s) => delRoute(this.conn, s)));
+      const errnos = await this.sendMany(specs.map((s) => delRoute(s)));
       const removed: string[] = [];
       errnos.forEach((e, i) => {
         if (e === 0) removed.push(specs[i].text);

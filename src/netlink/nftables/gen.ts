@@ -7,9 +7,8 @@ import { nfgenmsg, nftType } from '../nfnetlink.js';
 import type { NetlinkConnection } from '../connection.js';
 
 export async function getGen(conn: NetlinkConnection): Promise<number> {
-  const seq = conn.nextSeq();
-  const buf = encodeMessage(nftType(NFT_MSG_GETGEN), NLM_F_REQUEST | NLM_F_ACK, seq, [nfgenmsg(NFPROTO_UNSPEC)]);
-  const replies = await conn.request(seq, nftType(NFT_MSG_GETGEN), buf);
+  const buf = encodeMessage(nftType(NFT_MSG_GETGEN), NLM_F_REQUEST | NLM_F_ACK, 0, [nfgenmsg(NFPROTO_UNSPEC)]);
+  const replies = await conn.request(buf);
   const msg = replies.find((m) => m.type === nftType(NFT_MSG_NEWGEN));
   const id = msg && attributeMap(msg.payload, 4).get(NFTA_GEN_ID);
   if (!id) throw new RangeError('NFT_MSG_NEWGEN reply without NFTA_GEN_ID');

@@ -36,14 +36,13 @@ export async function getSet(
   table: string,
   name: string,
 ): Promise<SetInfo | undefined> {
-  const seq = conn.nextSeq();
-  const buf = encodeMessage(nftType(NFT_MSG_GETSET), NLM_F_REQUEST | NLM_F_ACK, seq, [
+  const buf = encodeMessage(nftType(NFT_MSG_GETSET), NLM_F_REQUEST | NLM_F_ACK, 0, [
     nfgenmsg(family),
     strAttr(NFTA_SET_TABLE, table),
     strAttr(NFTA_SET_NAME, name),
   ]);
   try {
-    const replies = await conn.request(seq, nftType(NFT_MSG_GETSET), buf);
+    const replies = await conn.request(buf);
     const msg = replies.find((m) => m.type === nftType(NFT_MSG_NEWSET));
     if (!msg) return undefined;
     const a = attributeMap(msg.payload, 4);

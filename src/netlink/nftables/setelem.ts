@@ -467,24 +467,23 @@ export async function walkAllSetElements(
   each: Parameters<typeof walkSetElements>[1],
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const seq = conn.nextSeq();
-    const { messages, interrupted } = await conn.dump(seq, nftType(NFT_MSG_GETSETELEM), encodeGetSetElements(seq, ref));
+    const { messages, interrupted } = await conn.dump(encodeGetSetElements(ref));
     if (!interrupted || attempt >= 4) return walkSetElements(messages, each);
   }
 }
 
-export function encodeGetSetElements(seq: number, ref: SetRef, element?: SetElement): Buffer {
+/** NFT_MSG_GETSETELEM, a dump of the set or (with `element`) one lookup; the connection gives it its seq. */
+export function encodeGetSetElements(ref: SetRef, element?: SetElement): Buffer {
   const attrs = listHeader(ref);
   if (element) attrs.push(nested(NFTA_SET_ELEM_LIST_ELEMENTS, [encodeElement(element, false)]));
   const flags = NLM_F_REQUEST | (element ? NLM_F_ACK : NLM_F_DUMP);
-  return encodeMessage(nftType(NFT_MSG_GETSETELEM), flags, seq, [nfgenmsg(ref.family), ...attrs]);
+  return encodeMessage(nftType(NFT_MSG_GETSETELEM), flags, 0, [nfgenmsg(ref.family), ...attrs]);
 }
 
 /** Dumps every element of a set (NFT_MSG_GETSETELEM, NLM_F_DUMP); retried when the kernel flags DUMP_INTR. */
 export async function getSetElements(conn: NetlinkConnection, ref: SetRef): Promise<DecodedElement[]> {
   for (let attempt = 0; ; attempt++) {
-    const seq = conn.nextSeq();
-    const { messages, interrupted } = await conn.dump(seq, nftType(NFT_MSG_GETSETELEM), encodeGetSetElements(seq, ref));
+    const { messages, interrupted } = await conn.dump(encodeGetSetElements(ref));
     if (!interrupted || attempt >= 4) return decodeSetElements(messages);
   }
 }
@@ -495,9 +494,8 @@ export async function getSetElement(
   ref: SetRef,
   element: SetElement,
 ): Promise<DecodedElement | undefined> {
-  const seq = conn.nextSeq();
   try {
-    const replies = await conn.request(seq, nftType(NFT_MSG_GETSETELEM), encodeGetSetElements(seq, ref, element));
+    const replies = await conn.request(encodeGetSetElements(ref, element));
     return decodeSetElements(replies)[0];
   } catch (e) {
     if (isNetlinkError(e, ENOENT)) return undefined;

@@ -24,13 +24,12 @@ export function destroyTable(family: number, name: string): NftMessage {
 }
 
 export async function hasTable(conn: NetlinkConnection, family: number, name: string): Promise<boolean> {
-  const seq = conn.nextSeq();
-  const buf = encodeMessage(nftType(NFT_MSG_GETTABLE), NLM_F_REQUEST | NLM_F_ACK, seq, [
+  const buf = encodeMessage(nftType(NFT_MSG_GETTABLE), NLM_F_REQUEST | NLM_F_ACK, 0, [
     nfgenmsg(family),
     strAttr(NFTA_TABLE_NAME, name),
   ]);
   try {
-    await conn.request(seq, nftType(NFT_MSG_GETTABLE), buf);
+    await conn.request(buf);
     return true;
   } catch (e) {
     if (isNetlinkError(e, ENOENT)) return false;

@@ -59,27 +59,15 @@ function routeAttrs(r: RouteSpec): Buffer[] {
 }
 
 /** RTM_NEWROUTE with NLM_F_EXCL: never replaces a route someone else owns (EEXIST instead). */
-export function newRoute(conn: Pick<NetlinkConnection, 'nextSeq'>, r: RouteSpec): OutgoingMessage {
-  const seq = conn.nextSeq();
+export function newRoute(r: RouteSpec): OutgoingMessage {
   const flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-  return {
-    seq,
-    type: RTM_NEWROUTE,
-    acked: true,
-    buf: encodeMessage(RTM_NEWROUTE, flags, seq, [rtmsg(r), ...routeAttrs(r)]),
-  };
+  return { type: RTM_NEWROUTE, acked: true, buf: encodeMessage(RTM_NEWROUTE, flags, 0, [rtmsg(r), ...routeAttrs(r)]) };
 }
 
 /** RTM_DELROUTE: the kernel only deletes a route whose rtm_protocol matches, so others' routes are safe. */
-export function delRoute(conn: Pick<NetlinkConnection, 'nextSeq'>, r: RouteSpec): OutgoingMessage {
-  const seq = conn.nextSeq();
+export function delRoute(r: RouteSpec): OutgoingMessage {
   const flags = NLM_F_REQUEST | NLM_F_ACK;
-  return {
-    seq,
-    type: RTM_DELROUTE,
-    acked: true,
-    buf: encodeMessage(RTM_DELROUTE, flags, seq, [rtmsg(r), ...routeAttrs(r)]),
-  };
+  return { type: RTM_DELROUTE, acked: true, buf: encodeMessage(RTM_DELROUTE, flags, 0, [rtmsg(r), ...routeAttrs(r)]) };
 }
 
 export function decodeRoute(msg: NetlinkMessage): RouteInfo | undefined {
@@ -106,10 +94,9 @@ export async function getRoutes(
   conn: NetlinkConnection,
   family: typeof AF_INET | typeof AF_INET6,
 ): Promise<RouteInfo[]> {
-  const seq = conn.nextSeq();
-  const buf = encodeMessage(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, seq, [
+  const buf = encodeMessage(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 0, [
     rtmsg({ family, dst: new Uint8Array(0), dstLen: 0, protocol: 0 }, true),
   ]);
-  const { messages } = await conn.dump(seq, RTM_GETROUTE, buf);
+  const { messages } = await conn.dump(buf);
   return messages.map(decodeRoute).filter((r): r is RouteInfo => r !== undefined);
 }
