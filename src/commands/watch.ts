@@ -45,51 +45,7 @@ export default class Watch extends BaseCommand<WatchSummary> {
 
   async run(): Promise<WatchSummary> {
     const { flags } = await this.parse(Watch);
-    const { runWatch } = await import('../watch/run-watch.js');
-    // SIGHUP's default action ends the process: it is handled from here to exit, so a reload asked for while the
-    // watch starts is done once it is ready, and one that arrives while it stops (responses finishing) is ignored.
-    let reload: (() => void) | undefined;
-    let reloadAsked = false;
-    const onHup = () => {
-      if (reload) reload();
-      else reloadAsked = true;
-    };
-    process.on('SIGHUP', onHup);
-    try {
-      return await runWatch(
-        {
-          config: flags.config,
-          iface: flags.interface,
-          modes: flags.mode,
-          dryRun: flags['dry-run'],
-          json: flags.json,
-          stateDir: flags['state-dir'],
-          backend: flags.backend,
-          capture: flags.capture,
-          nflogGroup: flags['nflog-group'],
-          syslog: !flags['no-syslog'],
-        },
-        {
-          stdout: process.stdout,
-          stderr: process.stderr,
-          signals: (onReload) =>
-            new Promise((resolve) => {
-              reload = onReload;
-              if (reloadAsked) {
-                reloadAsked = false;
-                onReload();
-              }
-              const stop = (sig: string) => {
-                reload = undefined;
-                resolve(sig);
-              };
-              process.once('SIGTERM', () => stop('SIGTERM'));
-              process.once('SIGINT', () => stop('SIGINT'));
-            }),
-        },
-      );
-    } finally {
-      process.off('SIGHUP', onHup);
-    }
+    const { watch } = await import('../cli/actions/watch.js');
+    return watch(flags);
   }
 }

@@ -1,6 +1,5 @@
-// The results of `config validate` and `config show`, as JSON objects and as terminal lines. Pure.
+// The results of `config validate` and `config show`, as JSON objects (cli/render/config.ts prints them). Pure.
 import type { ConfigProblem } from './problem.js';
-import { formatProblem } from './problem.js';
 import type { LoadedConfig } from './load.js';
 import type { PortSentryConfig } from './types.js';
 import { KEY_SPECS, type KeySpec } from './schema.js';
@@ -43,21 +42,6 @@ export function buildValidateResult(loaded: Pick<LoadedConfig, 'problems'>): Val
   return { valid: errors.length === 0, errors, warnings };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** One line per problem, then the summary line. */
-export function formatValidateLines(loaded: Pick<LoadedConfig, 'file' | 'problems' | 'dialect'>): string[] {
-  const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  const warnings = loaded.problems.length - errors;
-  const verdict = errors === 0 ? 'valid' : 'invalid';
-  return [
-    ...loaded.problems.map(formatProblem),
-    `${loaded.file}: ${verdict} (PortSentry ${loaded.dialect} dialect), ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
-  ];
-}
-
 /** A decoded value back in file form. */
 function fileForm(spec: KeySpec, value: unknown): string {
   if (value === undefined) return '';
@@ -82,16 +66,4 @@ export function buildShowResult(loaded: LoadedView): ShowResult {
     config: loaded.config,
     ignore: loaded.ignore.map((e) => ({ prefix: formatPrefix(e.prefix), file: e.file, line: e.line })),
   };
-}
-
-export function formatShowLines(result: ShowResult): string[] {
-  const lines = [`# effective configuration of ${result.file} (PortSentry ${result.dialect} dialect)`];
-  for (const [key, { value, default: isDefault }] of Object.entries(result.keys)) {
-    const set = `${key}="${value}"`;
-    lines.push(isDefault ? `${set}  # default${value === '' ? ' (not set)' : ''}` : set);
-  }
-  if (result.ignore.length > 0) {
-    lines.push(`# ignored: ${result.ignore.map((e) => e.prefix).join(', ')}`);
-  }
-  return lines;
 }

@@ -15,10 +15,7 @@ export default class ConfigShow extends BaseCommand<ShowResult> {
 
   async run(): Promise<ShowResult> {
     const { flags } = await this.parse(ConfigShow);
-    const { loadConfigOrThrow } = await import('../../config/load.js');
-    const { buildShowResult, formatShowLines } = await import('../../config/report.js');
-    const result = buildShowResult(await loadConfigOrThrow(flags.config));
-    if (!this.jsonEnabled()) for (const line of formatShowLines(result)) this.log(line);
-    return result;
+    const { configShow } = await import('../../cli/actions/config-show.js');
+    return configShow(flags, this.io());
   }
 }

@@ -19,11 +19,8 @@ export default class ConfigValidate extends BaseCommand<ValidateResult> {
 
   async run(): Promise<ValidateResult> {
     const { flags } = await this.parse(ConfigValidate);
-    const { loadConfig } = await import('../../config/load.js');
-    const { buildValidateResult, formatValidateLines } = await import('../../config/report.js');
-    const loaded = await loadConfig(flags.config);
-    const result = buildValidateResult(loaded);
-    if (!this.jsonEnabled()) for (const line of formatValidateLines(loaded)) this.log(line);
+    const { configValidate } = await import('../../cli/actions/config-validate.js');
+    const result = await configValidate(flags, this.io());
     // An invalid config is a result (printed in full, as JSON under --json) that still fails the command.
     // this.exit() would make oclif print its own JSON error object after ours.
     if (!result.valid) process.exitCode = 1;

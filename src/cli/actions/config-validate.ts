@@ -1,0 +1,15 @@
+// What `config validate` does once its arguments are parsed: load the config, print every problem and a verdict.
+import type { ValidateResult } from '../../config/report.js';
+import type { CommandIO } from '../output.js';
+
+export async function configValidate(flags: { config?: string }, io: CommandIO): Promise<ValidateResult> {
+  const [{ loadConfig }, { buildValidateResult }, { formatValidateLines }] = await Promise.all([
+    import('../../config/load.js'),
+    import('../../config/report.js'),
+    import('../render/config.js'),
+  ]);
+  const loaded = await loadConfig(flags.config);
+  const result = buildValidateResult(loaded);
+  for (const line of formatValidateLines(loaded)) io.log(line);
+  return result;
+}
