@@ -3,6 +3,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { configFlag } from '../cli/flags.js';
+import { BLOCK_METHODS } from '../config/backends.js';
 import type { ReplayReport } from '../replay/report-types.js';
 
 export default class Replay extends BaseCommand<ReplayReport> {
@@ -42,7 +43,7 @@ export default class Replay extends BaseCommand<ReplayReport> {
     }),
     backend: Flags.string({
       description: "ban backend to plan for (default: the config's, nftables for auto)",
-      options: ['nftables', 'route', 'command'],
+      options: [...BLOCK_METHODS],
     }),
     log: Flags.boolean({ description: 'print the attackalert lines PortSentry would log' }),
   };

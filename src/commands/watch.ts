@@ -2,6 +2,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { configFlag, stateDirFlag } from '../cli/flags.js';
+import { BACKEND_SETTINGS } from '../config/backends.js';
 import type { WatchSummary } from '../watch/run-watch.js';
 
 export default class Watch extends BaseCommand<WatchSummary> {
@@ -29,7 +30,7 @@ export default class Watch extends BaseCommand<WatchSummary> {
     'state-dir': stateDirFlag,
     backend: Flags.option({
       description: 'block step: the nftables set, blackhole routes, or KILL_ROUTE (default BAN_BACKEND)',
-      options: ['auto', 'nftables', 'route', 'command'] as const,
+      options: BACKEND_SETTINGS,
     })(),
     capture: Flags.option({
       description: 'packet source: NFLOG from the ban table, or a tcpdump child',

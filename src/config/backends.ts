@@ -19,3 +19,4 @@ export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', 'nftables', 
 
 /** How a detection is blocked once auto is resolved: a kernel ban set, or the KILL_ROUTE command. */
 export type BlockMethod = Exclude<BackendSetting, 'auto'>;
+export const BLOCK_METHODS: readonly BlockMethod[] = ['nftables', 'route', 'command'];

@@ -1,4 +1,5 @@
 // What `replay` does once its arguments are parsed, whichever entry path parsed them.
+import type { BlockMethod } from '../../config/backends.js';
 import type { ReplayReport } from '../../replay/report-types.js';
 import type { CommandIO } from '../output.js';
 
@@ -24,7 +25,7 @@ export async function replay(flags: ReplayFlags, captures: string[], io: Command
     modes: flags.mode,
     hosts: flags.host,
     listening: flags.listening,
-    backend: flags.backend as 'nftables' | 'route' | 'command' | undefined,
+    backend: flags.backend as BlockMethod | undefined,
     keepAlerts: io.json || flags.log === true,
     keepLog: flags.log === true,
     onProgress: bar && ((s, pass, read, total) => bar.update(s, pass, read, total)),
