@@ -172,6 +172,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   }
 
   const files = opts.captures.map((c) => summarizeFile(c, stats.get(c)!));
+  for (const c of opts.captures) {
+    const s = stats.get(c)!;
+    if (s.badTimes > 0) warnings.push(describeBadTimes(c, s));
+  }
   for (const f of files) {
     if (f.truncated) {
       const at = f.truncatedAt === undefined ? '' : ` at byte ${f.truncatedAt}`;
@@ -207,6 +211,12 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     bans: collector.banRows(),
     warnings,
   };
+}
+
+function describeBadTimes(source: string, s: CaptureStats): string {
+  const name = source === '-' ? 'standard input' : JSON.stringify(source);
+  const more = s.badTimes === 1 ? '' : ` (and ${s.badTimes - 1} more)`;
+  return `${name}: record ${s.badTimeRecord} at byte ${s.badTimeAt}${more} has a timestamp outside the years -271821 to 275760 (check the interface's if_tsresol and if_tsoffset); skipped, the other packets were judged`;
 }
 
 function read(source: string, onPacket: (p: Packet) => void, pass: 1 | 2, opts: ReplayOptions): Promise<CaptureStats> {
