@@ -5,6 +5,7 @@ import { PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import { appendLines } from '../state/journal.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
+import { appendBlocked } from '../state/blocked-file.js';
 import { formatPackedBanLines, type Origin, type Trigger } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
@@ -154,6 +155,14 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         if (ctx.historyFile) {
           try {
             appendHistory(ctx.historyFile, historyLines(allowed.texts(), shared));
+          } catch (err) {
+            if (!(err instanceof PortsentinelError)) throw err;
+            warnings.push(err.message);
+          }
+        }
+        if (ctx.blockedFile && req.trigger) {
+          try {
+            appendBlocked(ctx.blockedFile, req.trigger.mode, historyLines(allowed.texts(), shared));
           } catch (err) {
             if (!(err instanceof PortsentinelError)) throw err;
             warnings.push(err.message);
