@@ -13,6 +13,7 @@ export const PACKAGE_OF: Record<string, string> = {
   iptables: 'iptables',
   portsentry: 'portsentry',
   logger: 'bsdutils',
+  script: 'bsdutils',
   'systemd-analyze': 'systemd',
   python3: 'python3',
 };
