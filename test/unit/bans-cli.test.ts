@@ -77,7 +77,8 @@ test('ban → list → unban with schemas, journal and history', () => {
 
     const human = w.cli(['bans', 'list']);
     assert.match(human.stdout, /^ADDRESS\s+EXPIRES IN\s+REASON/);
-    assert.match(human.stdout, /192\.0\.2\.66\s+30m\s+manual test/);
+    // Seconds pass between the ban and the listing on a loaded machine.
+    assert.match(human.stdout, /192\.0\.2\.66\s+(30m|29m\d+s)\s+manual test/);
 
     const history = readFileSync(join(w.dir, 'history'), 'utf8').trim().split('\n');
     assert.equal(history.length, 2);
@@ -92,8 +93,9 @@ test('ban → list → unban with schemas, journal and history', () => {
     valid(validateUnban as Validator, unban);
     assert.deepEqual(unban, { backend: 'dry-run', unbanned: ['192.0.2.66'], notBanned: ['192.0.2.99'] });
 
+    // Not banned is the state asked for: named, exit 0, as `unban --all` with nothing banned.
     const none = w.cli(['unban', '192.0.2.99']);
-    assert.equal(none.status, 1);
+    assert.equal(none.status, 0);
     assert.match(none.stderr, /^portsentinel: 192\.0\.2\.99 was not banned/);
 
     const all = JSON.parse(w.cli(['unban', '--all', '--json']).stdout);

@@ -39,3 +39,13 @@ for (const c of CASES) {
     assert.equal(r.stderr, `portsentinel: ${out.error.message}\n`);
   });
 }
+
+test('a missing argument is named, and a flag out of range says its range', () => {
+  const replay = runCli(['replay']);
+  assert.equal(replay.status, 2);
+  assert.match(replay.stderr, /^portsentinel: missing argument capture \(capture file \(pcap or pcapng\)/);
+  const watch = runCli(['watch', '--nflog-group', '70000']);
+  assert.equal(watch.status, 2);
+  assert.match(watch.stderr, /^portsentinel: --nflog-group: .*65535.*70000/);
+  assert.equal(watch.stderr.split('\n').length, 2, 'one line');
+});
