@@ -16,6 +16,7 @@ export const PACKAGE_OF: Record<string, string> = {
   script: 'bsdutils',
   'systemd-analyze': 'systemd',
   python3: 'python3',
+  npm: 'npm',
 };
 
 const found = new Map<string, boolean>();
