@@ -17,6 +17,7 @@ import { buildIsListening, buildIsOwnAddress, buildIsProtected } from './protect
 import type { CaptureFileSummary, CaptureSummary, HostRow, ReplayReport } from './report-types.js';
 import { CaptureSurvey, type ListenerTables } from './survey.js';
 import { formatPacketTime } from './time.js';
+import type { AlertJson } from './alert-json.js';
 
 export type Backend = 'nftables' | 'route' | 'command';
 
@@ -38,6 +39,8 @@ export interface ReplayOptions {
   stdin?: NodeJS.ReadableStream;
   /** Candidates kept per file before it is read a second time instead (default FILE_CANDIDATE_LIMIT). */
   candidateLimit?: number;
+  /** With keepAlerts and not keepLog: the alerts are encoded here (see spliceAlerts), report.alerts stays empty. */
+  alertJson?: AlertJson;
 }
 
 function chooseBackend(flag: Backend | undefined, config: PortSentryConfig): Backend {
@@ -156,7 +159,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     // The collector copies what it keeps.
     reuseEvents: true,
   });
-  const collector = new EventCollector(config, backend, opts.keepAlerts, opts.keepLog ?? opts.keepAlerts);
+  const collector = new EventCollector(
+    config,
+    backend,
+    opts.keepAlerts,
+    opts.keepLog ?? opts.keepAlerts,
+    opts.alertJson,
+  );
   const judge = (p: Packet) => {
     const ev = detector.process(p);
     if (ev !== undefined) collector.add(ev);
