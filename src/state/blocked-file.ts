@@ -13,13 +13,14 @@ export function blockedFileFor(base: string, mode: Mode): string {
 }
 
 /** Appends history-format lines to the blocked file of `mode`, in one write. */
-export function appendBlocked(base: string, mode: Mode, lines: readonly string[]): void {
+export function appendBlocked(base: string, mode: Mode, lines: readonly string[] | Uint8Array): void {
   if (lines.length === 0) return;
   const file = blockedFileFor(base, mode);
   try {
     const fd = openSync(file, 'a', 0o600);
     try {
-      writeSync(fd, lines.join(''));
+      const bytes = Array.isArray(lines) ? Buffer.from(lines.join('')) : (lines as Uint8Array);
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
     } finally {
       closeSync(fd);
     }
