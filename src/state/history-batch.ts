@@ -23,17 +23,26 @@ export function formatHistoryBatch(targets: PackedTargets, at: Date, port: numbe
   const head = Buffer.from(sample.slice(0, sample.indexOf('\u0000')), 'latin1');
   const tail = Buffer.from(sample.slice(sample.lastIndexOf('\u0000') + 1), 'latin1');
   const lineMax = head.length + 2 * MAX_V4 + 1 + tail.length;
-  const rest = others.map((t) => Buffer.from(formatHistoryLine(at, t.target, port, protocol), 'utf8'));
   let size = lineMax * v4.length + 2;
-  for (const r of rest) size += r.length;
+  for (const t of others) size += head.length + 2 * t.target.length + 1 + tail.length;
   const out = Buffer.allocUnsafe(size);
   let p = 0;
   let j = 0;
   for (let i = 0; i <= v4.length; i++) {
-    while (j < others.length && otherAt[j] === i) p += rest[j++].copy(out, p);
+    while (j < others.length && otherAt[j] === i) p = putTextLine(out, p, others[j++].target, head, tail);
     if (i < v4.length) p = putLine(out, p, v4[i], head, tail);
   }
   return out.subarray(0, p);
+}
+
+/** The line of a target held as text: an IPv6 address or a prefix, canonical and so ASCII. */
+function putTextLine(out: Buffer, p: number, text: string, head: Uint8Array, tail: Uint8Array): number {
+  for (let k = 0; k < head.length; k++) out[p++] = head[k];
+  for (let k = 0; k < text.length; k++) out[p++] = text.charCodeAt(k);
+  out[p++] = SLASH;
+  for (let k = 0; k < text.length; k++) out[p++] = text.charCodeAt(k);
+  for (let k = 0; k < tail.length; k++) out[p++] = tail[k];
+  return p;
 }
 
 function putLine(out: Buffer, p: number, v: number, head: Uint8Array, tail: Uint8Array): number {
