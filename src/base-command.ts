@@ -3,6 +3,7 @@ import { Command, Errors } from '@oclif/core';
 import { PortsentinelError } from './errors.js';
 import { describeFailure, reportFailure, type Failure } from './cli/failure.js';
 import { createCommandIO, writeJson, type CommandIO } from './cli/output.js';
+import { describeParseError } from './cli/parse-error.js';
 
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true;
@@ -29,7 +30,7 @@ export abstract class BaseCommand<T> extends Command {
       failure = {
         exitCode: exit === undefined || exit === 1 || exit === 2 ? 2 : exit,
         code: 'E_USAGE',
-        message: err.message.split('\n')[0],
+        message: describeParseError(err, this.id),
       };
     } else failure = describeFailure(err);
     reportFailure(failure, this.jsonEnabled());

@@ -7,6 +7,7 @@
 # Single addresses live in a timeout hash set (banned4), prefixes in an interval, timeout set (bannednet4): items 1
 # and 2 run for both kinds, the second with 100k prefixes. Into an interval set `nft add element` first reads the
 # whole set back to check for overlaps; into a hash set it reads nothing, and the one ban is mostly process start-up.
+# Items 1 and 4 also run under the built-in defaults and under this host's /etc/portsentry/portsentry.conf.
 # Usage: sudo bench/banset/run.sh [COUNT] [ROUNDS]   (run `npm run build` first)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,8 +60,34 @@ table inet bench {
 }
 NFT
 printf 'TCP_PORTS="1"\nUDP_PORTS="1"\nBAN_TIMEOUT="1h"\n' >"$work/portsentry.conf"
+# The bulk bans (items 1 and 4) run once per config: the built-in defaults (`--config embedded`) and this host's
+# own default config, /etc/portsentry/portsentry.conf (Debian's sets HISTORY_FILE and BLOCKED_FILE, so every ban
+# also writes a history line). The host's config is used as it is except that those two files are moved into the
+# scratch directory, so the benchmark never writes to the host's own history.
+CONFIGS=(embedded)
+HOST_CONF=/etc/portsentry/portsentry.conf
+if [ -r "$HOST_CONF" ]; then
+  sed -e "s|^HISTORY_FILE=.*|HISTORY_FILE=\"$work/portsentry.history\"|" \
+    -e "s|^BLOCKED_FILE=.*|BLOCKED_FILE=\"$work/portsentry.blocked\"|" "$HOST_CONF" >"$work/host.conf"
+  CONFIGS+=(host)
+fi
+conf_of() { if [ "$1" = host ]; then echo "$work/host.conf"; else echo embedded; fi; }
 
 ps() { ip netns exec "$ns_ps" node bin/run.js "$@" --config "$work/portsentry.conf" --state-dir "$work/state" --backend nftables; }
+# ps with one of CONFIGS.
+psc() {
+  local c
+  c=$(conf_of "$1")
+  shift
+  ip netns exec "$ns_ps" node bin/run.js "$@" --config "$c" --state-dir "$work/state" --backend nftables
+}
+fresh() {
+  ps teardown >/dev/null 2>&1 || true
+  rm -rf "$work/state" "$work"/portsentry.history "$work"/portsentry.blocked.*
+  ps setup >/dev/null
+  nftn delete table inet bench 2>/dev/null || true
+  nftn -f "$work/table.nft"
+}
 nftn() { ip netns exec "$ns_nft" nft "$@"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -68,12 +95,25 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { prin
 
 declare -A T
 for ((r = 1; r <= ROUNDS; r++)); do
+  # The bulk bans under each config, each from empty objects, portsentinel and nft alternating.
+  for cfg in "${CONFIGS[@]}"; do
+    fresh
+    t0=$(now); psc "$cfg" ban --file "$work/addrs.txt" --timeout 1h >/dev/null; t1=$(now)
+    T[ban_ps_$cfg]+="$(secs "$t0" "$t1") "
+    t0=$(now); nftn -f "$work/addrs.nft"; t1=$(now)
+    T[ban_nft_$cfg]+="$(secs "$t0" "$t1") "
+    fresh
+    t0=$(now); psc "$cfg" ban --file "$work/prefixes.txt" --timeout 1h >/dev/null; t1=$(now)
+    T[pfx_ps_$cfg]+="$(secs "$t0" "$t1") "
+    t0=$(now); nftn -f "$work/prefixes.nft"; t1=$(now)
+    T[pfx_nft_$cfg]+="$(secs "$t0" "$t1") "
+  done
+  if [ -f "$work/portsentry.history" ]; then
+    lines=$(wc -l <"$work/portsentry.history")
+    [ "$lines" -eq "$COUNT" ] || { echo "HISTORY_FILE holds $lines lines, expected $COUNT" >&2; exit 1; }
+  fi
   # Fresh objects and an empty journal each round, so every round measures the same thing.
-  ps teardown >/dev/null 2>&1 || true
-  rm -rf "$work/state"
-  ps setup >/dev/null
-  nftn delete table inet bench 2>/dev/null || true
-  nftn -f "$work/table.nft"
+  fresh
 
   t0=$(now); ps ban --file "$work/addrs.txt" --timeout 1h >/dev/null; t1=$(now)
   T[ban_ps]+="$(secs "$t0" "$t1") "
@@ -119,16 +159,18 @@ row() {
   local ps nft
   ps=$(echo "${T[$2]}" | median)
   nft=$(echo "${T[$3]}" | median)
-  awk -v l="  $1" -v p="$ps" -v n="$nft" 'BEGIN { printf "%-44s %10.3f %10.3f %8.1fx\n", l, p, n, n / p }'
+  awk -v l="  $1" -v p="$ps" -v n="$nft" 'BEGIN { printf "%-58s %10.3f %10.3f %8.1fx\n", l, p, n, n / p }'
 }
 printf '%s bans, median of %s rounds (seconds; ratio = nft / portsentinel, >1 = portsentinel faster)\n' "$COUNT" "$ROUNDS"
-printf '%-44s %10s %10s %9s\n' "operation" "portsent." "nft" "ratio"
+printf '%-58s %10s %10s %9s\n' "operation" "portsent." "nft" "ratio"
 echo "addresses (timeout hash set banned4)"
-row "ban --file ${COUNT}  vs  nft -f" ban_ps ban_nft
+for cfg in "${CONFIGS[@]}"; do row "ban --file ${COUNT} [$cfg config]  vs  nft -f" "ban_ps_$cfg" "ban_nft_$cfg"; done
+row "ban --file ${COUNT} [test config]  vs  nft -f" ban_ps ban_nft
 row "one ban into ${COUNT}  vs  nft add element" one_ps one_nft
 row "bans list --json  vs  nft -j list set" list_ps list_nft
 echo "prefixes (interval, timeout set bannednet4)"
-row "ban --file ${COUNT}  vs  nft -f" pfx_ps pfx_nft
+for cfg in "${CONFIGS[@]}"; do row "ban --file ${COUNT} [$cfg config]  vs  nft -f" "pfx_ps_$cfg" "pfx_nft_$cfg"; done
+row "ban --file ${COUNT} [test config]  vs  nft -f" pfx_ps pfx_nft
 row "one ban into ${COUNT}  vs  nft add element" onepfx_ps onepfx_nft
-printf '%-44s %10s\n' "bare start-up (portsentinel --version)" "$bare"
-printf '%-44s %10s\n' "node alone (node -e 0)" "$node0"
+printf '%-58s %10s\n' "bare start-up (portsentinel --version)" "$bare"
+printf '%-58s %10s\n' "node alone (node -e 0)" "$node0"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Replay throughput: generates a large synthetic capture (lab/bigpcap.py) in a temporary directory, then times, on
 # the same file in the same run, `tcpdump -nr FILE -w /dev/null`, `portsentinel replay FILE` (end to end: start-up,
-# decode, detection, report), the same with --json, and the decode-only entry, reporting packets/s, the time
-# ratio against tcpdump and peak RSS.
+# decode, detection, report), the same with --json, both with the built-in config and with this host's
+# /etc/portsentry/portsentry.conf, and the decode-only entry, reporting packets/s, the time ratio against tcpdump
+# and peak RSS.
 #
 # usage: bench/replay/run.sh [PACKETS] [-- COMMAND...]
 #   PACKETS   capture size (default 3000000)
@@ -27,8 +28,13 @@ SIZE=$(stat -c %s "$CAP")
 CMDS=()
 if [[ $# -gt 0 ]]; then CMDS=("${*//FILE/$CAP}"); else
   CMDS=("node $ROOT/bin/run.js replay $CAP --config embedded"
-    "node $ROOT/bin/run.js replay $CAP --config embedded --json"
-    "node $ROOT/dist/bench/replay/decode.js $CAP")
+    "node $ROOT/bin/run.js replay $CAP --config embedded --json")
+  # And with this host's own default config, as a user running plain `portsentinel replay` gets it.
+  if [[ -r /etc/portsentry/portsentry.conf ]]; then
+    CMDS+=("node $ROOT/bin/run.js replay $CAP --config /etc/portsentry/portsentry.conf"
+      "node $ROOT/bin/run.js replay $CAP --config /etc/portsentry/portsentry.conf --json")
+  fi
+  CMDS+=("node $ROOT/dist/bench/replay/decode.js $CAP")
 fi
 cat "$CAP" >/dev/null # warm the page cache so both readers start equal
 
@@ -51,12 +57,12 @@ stat_of() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { pri
 read -r T_MIN T_MED < <(stat_of <<<"${TIMES[${ALL[0]}]}"; echo)
 awk -v n="$PACKETS" -v size="$SIZE" -v runs="$RUNS" -v tmin="$T_MIN" -v tmed="$T_MED" -v tkb="${KB[${ALL[0]}]}" 'BEGIN {
   printf "capture: %d packets, %.0f MB; best and median of %d interleaved rounds\n", n, size / 1e6, runs
-  printf "%-52s best %5.2f s  median %5.2f s  %5.1f M packets/s  peak RSS %4.0f MiB\n", "tcpdump -nr FILE -w /dev/null", tmin, tmed, n / tmin / 1e6, tkb / 1024
+  printf "%-72s best %5.2f s  median %5.2f s  %5.1f M packets/s  peak RSS %4.0f MiB\n", "tcpdump -nr FILE -w /dev/null", tmin, tmed, n / tmin / 1e6, tkb / 1024
 }'
 for c in "${CMDS[@]}"; do
   read -r O_MIN O_MED < <(stat_of <<<"${TIMES[$c]}"; echo)
   awk -v n="$PACKETS" -v tmin="$T_MIN" -v tmed="$T_MED" -v omin="$O_MIN" -v omed="$O_MED" -v okb="${KB[$c]}" -v cmd="${c//$CAP/FILE}" 'BEGIN {
     sub(/^node [^ ]*\/bin\/run.js/, "portsentinel", cmd); sub(/^node [^ ]*\/dist\//, "dist/", cmd)
-    printf "%-52s best %5.2f s  median %5.2f s  %5.1f M packets/s  peak RSS %4.0f MiB  %.2fx tcpdump (best), %.2fx (median)\n", cmd, omin, omed, n / omin / 1e6, okb / 1024, omin / tmin, omed / tmed
+    printf "%-72s best %5.2f s  median %5.2f s  %5.1f M packets/s  peak RSS %4.0f MiB  %.2fx tcpdump (best), %.2fx (median)\n", cmd, omin, omed, n / omin / 1e6, okb / 1024, omin / tmin, omed / tmed
   }'
 done

@@ -5,7 +5,9 @@ import { addBatch, type BanBatch, type BanSet } from '../firewall/banset.js';
 import { PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import { appendLines } from '../state/journal.js';
-import { appendHistory, formatHistoryLine } from '../state/history.js';
+import { appendHistory } from '../state/history.js';
+import { formatHistoryBatch } from '../state/history-batch.js';
+import { appendBlocked } from '../state/blocked-file.js';
 import { formatPackedBanLines, type Origin, type Trigger } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
@@ -125,12 +127,10 @@ export function matcherFor(ctx: BanContext, targets?: TargetList): NeverBanMatch
   return buildNeverBanMatcher(gatherNeverBanLists(ctx.ignore, { ipv6 }));
 }
 
-function historyLines(targets: readonly string[], shared: { at: number; trigger?: Trigger }): string[] {
-  const when = new Date(shared.at);
+/** The batch's HISTORY_FILE lines as bytes (formatHistoryBatch): 100k lines cost no more than the kernel batch. */
+function historyLines(targets: TargetList, shared: { at: number; trigger?: Trigger }): Buffer {
   const t = shared.trigger;
-  return targets.map((x) =>
-    t ? formatHistoryLine(when, x, t.port, t.protocol.toUpperCase()) : formatHistoryLine(when, x, 0, 'manual'),
-  );
+  return formatHistoryBatch(targets, new Date(shared.at), t ? t.port : 0, t ? t.protocol.toUpperCase() : 'manual');
 }
 
 export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
@@ -154,7 +154,15 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         // warning, not a failed command.
         if (ctx.historyFile) {
           try {
-            appendHistory(ctx.historyFile, historyLines(allowed.texts(), shared));
+            appendHistory(ctx.historyFile, historyLines(allowed, shared));
+          } catch (err) {
+            if (!(err instanceof PortsentinelError)) throw err;
+            warnings.push(err.message);
+          }
+        }
+        if (ctx.blockedFile && req.trigger) {
+          try {
+            appendBlocked(ctx.blockedFile, req.trigger.mode, historyLines(allowed, shared));
           } catch (err) {
             if (!(err instanceof PortsentinelError)) throw err;
             warnings.push(err.message);

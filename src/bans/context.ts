@@ -21,6 +21,8 @@ export interface BanContext {
   ignore: IgnoreEntry[];
   /** HISTORY_FILE resolved against the config's directory, when one is configured. */
   historyFile?: string;
+  /** BLOCKED_FILE resolved the same way; each mode's file is this plus ".tcp", ".atcp", … */
+  blockedFile?: string;
   backend: BackendDecision;
   banSet(): Promise<BanSet>;
   /** Which ban set was opened and why (opens it if need be). */
@@ -34,9 +36,10 @@ export async function openContext(opts: ContextOptions): Promise<BanContext> {
   const stateDir = resolveStateDir(opts.stateDir);
   ensureStateDir(stateDir);
   const backend = decideBackend(opts.backend, loaded.config, loaded.file);
-  const hist = loaded.config.historyFile;
-  const historyFile =
-    hist && (isAbsolute(hist) || loaded.embedded ? hist : resolve(dirname(resolve(loaded.file)), hist));
+  const near = (f: string | undefined) =>
+    f && (isAbsolute(f) || loaded.embedded ? f : resolve(dirname(resolve(loaded.file)), f));
+  const historyFile = near(loaded.config.historyFile);
+  const blockedFile = near(loaded.config.blockedFile);
   let opened: Promise<OpenedBanSet> | undefined;
   const open = () => (opened ??= openBackend(backend, loaded.config, stateDir));
   return {
@@ -45,6 +48,7 @@ export async function openContext(opts: ContextOptions): Promise<BanContext> {
     configFile: loaded.file,
     ignore: loaded.ignore,
     historyFile,
+    blockedFile,
     backend,
     banSet: async () => (await open()).banSet,
     selection: async () => (await open()).selection,

@@ -3,6 +3,7 @@ import type { BanSetKind } from '../config/backends.js';
 import type { KernelBan } from '../firewall/banset.js';
 import { EnvironmentError } from '../errors.js';
 import type { Family } from '../net/address.js';
+import type { AnyBanRecord } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { mergeBans, renderBansJson, type MergedBans } from './merge.js';
 import { withSession, type Session } from './session.js';
@@ -13,12 +14,30 @@ export interface ListOutcome extends MergedBans {
 
 async function readKernel(s: Session): Promise<KernelBan[]> {
   try {
-    return await s.banSet.list();
+    const bans = await s.banSet.list();
+    return s.banSet.kind === 'route' ? withJournalExpiry(bans, s) : bans;
   } catch (err) {
     // A deleted table is drift to report, not a failure: everything journaled shows as missing.
     if (err instanceof EnvironmentError || (await s.banSet.status()).ready) throw err;
     return [];
   }
+}
+
+/**
+ * Routes carry no timeout: portsentinel lifts them when the journal's time is up (session.ts), so that time is
+ * their expiry. Without it every route ban would show as permanent.
+ */
+function withJournalExpiry(bans: KernelBan[], s: Session): KernelBan[] {
+  const state = s.state();
+  // live points only at ban records (fold.ts).
+  const records = state.records as readonly AnyBanRecord[];
+  for (const k of bans) {
+    if (k.expiresIn !== undefined) continue;
+    const i = state.live.get(k.target);
+    const until = i === undefined ? undefined : records[i].until;
+    if (until !== undefined) k.expiresIn = Math.max(0, Math.ceil((until - s.now) / 1000));
+  }
+  return bans;
 }
 
 export async function listBans(ctx: BanContext, family?: Family, now?: number): Promise<ListOutcome> {

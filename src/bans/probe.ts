@@ -4,8 +4,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { release } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-/** 'in use' when the nftables backend is working; otherwise what the module files say. */
-export type NfTablesSupport = 'in use' | 'loaded' | 'loadable' | 'not found';
+/**
+ * 'in use' when the nftables backend is working; otherwise what the module files say, or 'not probed' when they
+ * found nothing and another backend was chosen, so nftables was never tried (built-in nf_tables leaves no file).
+ */
+export type NfTablesSupport = 'in use' | 'loaded' | 'loadable' | 'not found' | 'not probed';
 
 export interface KernelSupport {
   nfTables: NfTablesSupport;

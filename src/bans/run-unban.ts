@@ -1,5 +1,6 @@
-// The `unban` command's core: targets or --all, and "none of them was banned" as an error naming them.
-import { InputError, UsageError } from '../errors.js';
+// The `unban` command's core: targets or --all. A target that was not banned is named, not an error: the state asked
+// for (not banned) holds, whether one address or --all found nothing, so scripts can unban without checking first.
+import { UsageError } from '../errors.js';
 import { withContext, type ContextOptions } from './context.js';
 import { gatherTargets } from './run-ban.js';
 import { unbanTargets, type UnbanOutcome } from './unban.js';
@@ -12,15 +13,5 @@ export async function runUnban(
     throw new UsageError('--all lifts every ban; give either --all or addresses, not both');
   }
   const targets = input.all ? 'all' : gatherTargets(input, 'unban').toArray();
-  return withContext(opts, async (ctx) => {
-    const result = await unbanTargets(ctx, targets);
-    if (targets !== 'all' && result.unbanned.length === 0) {
-      const list = result.notBanned.join(', ');
-      throw new InputError(
-        `${list} ${result.notBanned.length === 1 ? 'was' : 'were'} not banned; see portsentinel bans list`,
-        'E_NOT_BANNED',
-      );
-    }
-    return result;
-  });
+  return withContext(opts, (ctx) => unbanTargets(ctx, targets));
 }

@@ -5,6 +5,9 @@ import { mergeBans } from './merge.js';
 import { probeKernelSupport, type KernelSupport } from './probe.js';
 import { withSession } from './session.js';
 import { entryCount } from '../state/record.js';
+import { readJournal } from '../state/journal.js';
+import { foldJournal } from '../state/fold.js';
+import { PortsentinelError } from '../errors.js';
 
 export interface SetCounts {
   banned4: number;
@@ -25,6 +28,43 @@ export interface StatusOutcome {
 
 export async function readStatus(ctx: BanContext, now?: number): Promise<StatusOutcome> {
   const kernel = probeKernelSupport();
+  try {
+    return await readWithSession(ctx, kernel, now);
+  } catch (err) {
+    // Without CAP_NET_ADMIN the kernel cannot be read (nor, usually, the state lock taken): that is the answer
+    // status exists to give, so it is reported, not an error.
+    if (kernel.capNetAdmin || !(err instanceof PortsentinelError)) throw err;
+    return readUnprivileged(ctx, kernel, err.message, now ?? Date.now());
+  }
+}
+
+function readUnprivileged(ctx: BanContext, kernel: KernelSupport, why: string, now: number): StatusOutcome {
+  let journal = { stateDir: ctx.stateDir, records: 0, active: 0, skipped: 0 };
+  try {
+    const read = readJournal(ctx.stateDir);
+    journal = {
+      stateDir: ctx.stateDir,
+      records: entryCount(read.records),
+      active: foldJournal(read.records, now).activeCount,
+      skipped: read.skipped,
+    };
+  } catch {
+    // An unreadable journal stays at zero: the problem below already says what to do.
+  }
+  if (ctx.backend.choice !== 'auto' && kernel.nfTables === 'not found') kernel.nfTables = 'not probed';
+  const choice = ctx.backend.choice;
+  return {
+    backend: { kind: choice === 'auto' ? 'nftables' : choice, choice, why: `${ctx.backend.why}; not opened` },
+    kernel,
+    ready: false,
+    problems: [`the kernel was not read: ${why}`],
+    counts: { banned4: 0, banned6: 0, bannednet4: 0, bannednet6: 0 },
+    drift: { external: 0, missing: 0, repair: null },
+    journal,
+  };
+}
+
+function readWithSession(ctx: BanContext, kernel: KernelSupport, now?: number): Promise<StatusOutcome> {
   return withSession(
     ctx,
     async (s) => {
@@ -37,6 +77,8 @@ export async function readStatus(ctx: BanContext, now?: number): Promise<StatusO
       const read = s.journal();
       // Built-in nf_tables leaves no trace in /sys/module; an nftables backend that opened (it probes) is the proof.
       if (s.banSet.kind === 'nftables') kernel.nfTables = 'in use';
+      // Files cannot prove built-in nf_tables absent; with another backend chosen, nftables was never tried.
+      else if (ctx.backend.choice !== 'auto' && kernel.nfTables === 'not found') kernel.nfTables = 'not probed';
       return {
         backend: {
           kind: s.banSet.kind,

@@ -26,7 +26,8 @@ export default class Ban extends BaseCommand<BanOutcome> {
   static override flags = {
     ...sharedFlags,
     timeout: Flags.string({
-      description: 'how long: 90s, 30m, 1h, 7d or permanent (default BAN_TIMEOUT from the config)',
+      description:
+        'how long: 90s, 30m, 1h, 7d; 0 (any unit) or permanent never expires, as BAN_TIMEOUT="0" (default BAN_TIMEOUT)',
       helpValue: 'DURATION',
     }),
     reason: Flags.string({ description: 'why, kept in the journal and shown by bans list', helpValue: 'TEXT' }),

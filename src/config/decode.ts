@@ -5,7 +5,8 @@ import { clip } from './lexer.js';
 
 export type PortPair = [number, number];
 
-export type Decoded = { ok: true; value: unknown; tokens?: string[] } | { ok: false; message: string };
+export type Decoded =
+  { ok: true; value: unknown; tokens?: string[]; warning?: string } | { ok: false; message: string };
 
 const INTEGER_RE = /^[+-]?\d+$/;
 
@@ -20,12 +21,11 @@ export function decodeValue(spec: KeySpec, raw: string): Decoded {
 
 function decodePortList(raw: string): Decoded {
   if (raw.trim() === '') return { ok: true, value: [], tokens: [] };
-  const tokens = raw.split(',').map((t) => t.trim());
+  // PortSentry splits with strtok(), which skips empty fields: "1,,11" and "1,11," are the ports 1 and 11 there.
+  const all = raw.split(',').map((t) => t.trim());
+  const tokens = all.filter((t) => t !== '');
   const pairs: PortPair[] = [];
   for (const token of tokens) {
-    if (token === '') {
-      return { ok: false, message: `value "${clip(raw)}" has an empty entry; separate ports with single commas` };
-    }
     const m = /^(\d+)(?:-(\d+))?$/.exec(token);
     if (!m) {
       return {
@@ -40,7 +40,14 @@ function decodePortList(raw: string): Decoded {
     }
     pairs.push([from, to]);
   }
-  return { ok: true, value: pairs, tokens };
+  if (tokens.length === all.length) return { ok: true, value: pairs, tokens };
+  const empty = all.length - tokens.length;
+  return {
+    ok: true,
+    value: pairs,
+    tokens,
+    warning: `value "${clip(raw)}" has ${empty === 1 ? 'an empty entry' : `${empty} empty entries`}, skipped as PortSentry skips them; separate ports with single commas`,
+  };
 }
 
 /** Ascending, de-duplicated ports covered by the pairs. */

@@ -82,6 +82,7 @@ export function parseConfigText(text: string, file: string): ConfigParseResult {
     else {
       decoded[key] = d.value;
       if (d.tokens) tokens[key] = d.tokens;
+      if (d.warning) problem('warning', key, d.warning);
     }
   }
   if (!validate(decoded)) {

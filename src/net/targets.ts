@@ -36,12 +36,15 @@ export function parseTarget(text: string, source: string): Target | string {
   if (v4 >= 0) return { target: text, family: 4, isPrefix: false, v4 };
   const net = parseIPv4Network(text);
   if (net !== undefined) return net;
-  const p = parsePrefix(text, false);
-  if (typeof p === 'string') {
-    return p.startsWith('"')
+  const parsed = parsePrefix(text, false);
+  if (typeof parsed === 'string') {
+    return parsed.startsWith('"')
       ? `${source}: "${text}" is not an IPv4 or IPv6 address or prefix`
-      : `${source}: "${text}" has a bad ${p}`;
+      : `${source}: "${text}" has a bad ${parsed}`;
   }
+  // An IPv4-mapped IPv6 address (::ffff:10.77.0.66) in the IPv6 set would match no packet: IPv4 traffic reaches
+  // the kernel's IPv4 set. It is the IPv4 address it names.
+  const p = mappedToIPv4(parsed) ?? parsed;
   const max = p.family === 4 ? 32 : 128;
   const masked = maskBytes(p.bytes, p.length);
   if (masked.some((b, i) => b !== p.bytes[i])) {
@@ -51,6 +54,30 @@ export function parseTarget(text: string, source: string): Target | string {
   const target = formatPrefix(p);
   if (p.family === 4 && p.length === 32) return { target, family: 4, isPrefix: false, v4: parseDottedQuad(target) };
   return { target, family: p.family, prefix: p, isPrefix: p.length < max };
+}
+
+/** A note for each argument that is an IPv4-mapped IPv6 address, naming the IPv4 target it stands for. */
+export function describeMappedArgs(args: readonly string[]): string[] {
+  const notes: string[] = [];
+  for (const a of args) {
+    const p = a.includes(':') ? parsePrefix(a.trim(), false) : undefined;
+    const v4 = p === undefined || typeof p === 'string' ? undefined : mappedToIPv4(p);
+    if (v4) {
+      notes.push(
+        `${a.trim()} is an IPv4-mapped IPv6 address: taken as ${formatPrefix(v4).replace(/\/32$/, '')}, since IPv4 packets are matched by the IPv4 set`,
+      );
+    }
+  }
+  return notes;
+}
+
+/** ::ffff:a.b.c.d[/96+n] as a.b.c.d[/n]; undefined for any other prefix. */
+export function mappedToIPv4(p: Prefix): Prefix | undefined {
+  if (p.family !== 6 || p.length < 96) return undefined;
+  const b = p.bytes;
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return undefined;
+  if (b[10] !== 0xff || b[11] !== 0xff) return undefined;
+  return { family: 4, bytes: b.slice(12, 16), length: p.length - 96 };
 }
 
 /**

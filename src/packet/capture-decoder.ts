@@ -79,8 +79,13 @@ export class CaptureDecoder {
       reassembled: sink.reassembler.reassembled,
       truncated: this.carryLen > 0,
       nanosecond: sink.nanosecond,
+      badTimes: sink.badTimes,
     };
     if (stats.truncated) stats.truncatedAt = this.carryAt;
+    if (sink.badTimes > 0) {
+      stats.badTimeAt = sink.badTimeAt;
+      stats.badTimeRecord = sink.badTimeRecord;
+    }
     return stats;
   }
 

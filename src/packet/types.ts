@@ -68,4 +68,9 @@ export interface CaptureStats {
   truncatedAt?: number;
   /** Nanosecond timestamps seen. */
   nanosecond: boolean;
+  /** Records skipped because their timestamp lies outside any showable date. */
+  badTimes: number;
+  /** File offset and 1-based record number of the first such record. */
+  badTimeAt?: number;
+  badTimeRecord?: number;
 }

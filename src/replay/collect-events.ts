@@ -7,6 +7,7 @@ import { planActions } from '../respond/plan.js';
 import type { AlertRow, BanRow, SourceRow } from './report-types.js';
 import { grownInto } from '../util/typed-array.js';
 import { formatPacketTime } from './time.js';
+import type { AlertJson } from './alert-json.js';
 
 // Which verdict names a source: the strongest thing that happened to it. A switch, not a lookup table: a
 // keyed load with six different keys is slower than comparing interned strings.
@@ -73,6 +74,8 @@ export class EventCollector {
     private readonly keepAlerts: boolean,
     /** Keep each alert's PortSentry log lines too (--log): the bulk of a large report, so only when asked. */
     private readonly keepLog = keepAlerts,
+    /** Encode the alerts here instead of keeping rows (replay --json without --log). */
+    private readonly alertJson?: AlertJson,
   ) {}
 
   /** Time of the first and last event, undefined before any. */
@@ -110,7 +113,8 @@ export class EventCollector {
       });
       this.banTimes.push(ev.ts);
     }
-    if (this.keepAlerts) {
+    if (this.alertJson !== undefined && !this.keepLog) this.alertJson.add(ev);
+    else if (this.keepAlerts) {
       const row: AlertRow = {
         time: formatPacketTime(ev.ts),
         address: d.address,

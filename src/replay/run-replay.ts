@@ -19,6 +19,7 @@ import { buildIsListening, buildIsOwnAddress, buildIsProtected } from './protect
 import type { CaptureFileSummary, CaptureSummary, HostRow, ReplayReport } from './report-types.js';
 import { CaptureSurvey, type ListenerTables } from './survey.js';
 import { formatPacketTime } from './time.js';
+import type { AlertJson } from './alert-json.js';
 
 /** Candidates kept from a file before falling back to a second read (about 22 bytes each: ~90 MB). */
 const FILE_CANDIDATE_LIMIT = 4_000_000;
@@ -38,6 +39,8 @@ export interface ReplayOptions {
   stdin?: NodeJS.ReadableStream;
   /** Candidates kept per file before it is read a second time instead (default FILE_CANDIDATE_LIMIT). */
   candidateLimit?: number;
+  /** With keepAlerts and not keepLog: the alerts are encoded here (see spliceAlerts), report.alerts stays empty. */
+  alertJson?: AlertJson;
 }
 
 function chooseBackend(flag: BlockMethod | undefined, config: PortSentryConfig): BlockMethod {
@@ -156,7 +159,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     // The collector copies what it keeps.
     reuseEvents: true,
   });
-  const collector = new EventCollector(config, backend, opts.keepAlerts, opts.keepLog ?? opts.keepAlerts);
+  const collector = new EventCollector(
+    config,
+    backend,
+    opts.keepAlerts,
+    opts.keepLog ?? opts.keepAlerts,
+    opts.alertJson,
+  );
   const judge = (p: Packet) => {
     const ev = detector.process(p);
     if (ev !== undefined) collector.add(ev);
@@ -172,6 +181,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   }
 
   const files = opts.captures.map((c) => summarizeFile(c, stats.get(c)!));
+  for (const c of opts.captures) {
+    const s = stats.get(c)!;
+    if (s.badTimes > 0) warnings.push(describeBadTimes(c, s));
+  }
   for (const f of files) {
     if (f.truncated) {
       const at = f.truncatedAt === undefined ? '' : ` at byte ${f.truncatedAt}`;
@@ -207,6 +220,12 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     bans: collector.banRows(),
     warnings,
   };
+}
+
+function describeBadTimes(source: string, s: CaptureStats): string {
+  const name = source === '-' ? 'standard input' : JSON.stringify(source);
+  const more = s.badTimes === 1 ? '' : ` (and ${s.badTimes - 1} more)`;
+  return `${name}: record ${s.badTimeRecord} at byte ${s.badTimeAt}${more} has a timestamp outside the years -271821 to 275760 (check the interface's if_tsresol and if_tsoffset); skipped, the other packets were judged`;
 }
 
 function read(source: string, onPacket: (p: Packet) => void, pass: 1 | 2, opts: ReplayOptions): Promise<CaptureStats> {

@@ -20,12 +20,19 @@ export function formatHistoryLine(at: Date, host: string, port: number, protocol
   return `${epoch} - ${formatHistoryTime(at)} Host: ${host}/${host} Port: ${port} ${protocol} Blocked\n`;
 }
 
-export function appendHistory(file: string, lines: string[]): void {
+/** Appends the lines (strings, or the bytes of formatHistoryBatch) in one write, then syncs once. */
+/** writeSync until every byte is out: one call may write less than it was given. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
+}
+
+export function appendHistory(file: string, lines: string[] | Uint8Array): void {
   if (lines.length === 0) return;
   try {
     const fd = openSync(file, 'a', 0o600);
     try {
-      writeSync(fd, lines.join(''));
+      if (Array.isArray(lines)) writeSync(fd, lines.join(''));
+      else writeAll(fd, lines);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

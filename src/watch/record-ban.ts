@@ -6,10 +6,13 @@ import type { Detection } from '../respond/plan.js';
 import { withLock } from '../state/lock.js';
 import { appendRecords } from '../state/journal.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
+import { appendBlocked } from '../state/blocked-file.js';
 
 export interface RecordBanInput {
   stateDir: string;
   historyFile?: string;
+  /** BLOCKED_FILE: the line also goes to its file for the detection's mode. */
+  blockedFile?: string;
   detection: Detection;
   /** Seconds; 0 = permanent. */
   timeout: number;
@@ -44,8 +47,8 @@ export async function recordBan(input: RecordBanInput): Promise<boolean> {
       ]);
     });
   }
-  if (input.historyFile) {
-    appendHistory(input.historyFile, [formatHistoryLine(new Date(at), d.address, d.port, d.protocol.toUpperCase())]);
-  }
+  const line = formatHistoryLine(new Date(at), d.address, d.port, d.protocol.toUpperCase());
+  if (input.historyFile) appendHistory(input.historyFile, [line]);
+  if (input.blockedFile) appendBlocked(input.blockedFile, d.mode, [line]);
   return held;
 }

@@ -170,6 +170,7 @@ export class Watcher {
       const recorded = await recordBan({
         stateDir: this.ctx.stateDir,
         historyFile: this.ctx.historyFile,
+        blockedFile: this.ctx.blockedFile,
         detection: d,
         timeout: this.ctx.config.banTimeout,
         journal: banned,

@@ -25,7 +25,7 @@ export class BansetRpc {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 
-  /** `prefix` goes before node, e.g. ['setpriv', '--reuid=65534', ...] to drop privileges. */
+  /** `prefix` goes before node, e.g. ['setpriv', '--bounding-set=-net_admin', ...] to drop a capability. */
   constructor(netns: string, prefix: string[] = []) {
     this.child = spawn('ip', ['netns', 'exec', netns, ...prefix, process.execPath, childScript], {
       stdio: ['pipe', 'pipe', 'pipe'],

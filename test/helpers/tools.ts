@@ -13,8 +13,10 @@ export const PACKAGE_OF: Record<string, string> = {
   iptables: 'iptables',
   portsentry: 'portsentry',
   logger: 'bsdutils',
+  script: 'bsdutils',
   'systemd-analyze': 'systemd',
   python3: 'python3',
+  npm: 'npm',
 };
 
 const found = new Map<string, boolean>();

@@ -17,7 +17,7 @@ const KEY_CASES: Array<[string, string, string, unknown, string | null]> = [
   ['ADVANCED_PORTS_TCP', '2048', 'advancedPortsTcp', 2048, '0'],
   ['ADVANCED_PORTS_UDP', '65535', 'advancedPortsUdp', 65535, '65536'],
   ['ADVANCED_EXCLUDE_TCP', '113,139', 'advancedExcludeTcp', [113, 139], '139-113'],
-  ['ADVANCED_EXCLUDE_UDP', '520,138,137,67', 'advancedExcludeUdp', [67, 137, 138, 520], '67,,68'],
+  ['ADVANCED_EXCLUDE_UDP', '520,138,137,67', 'advancedExcludeUdp', [67, 137, 138, 520], '67,x68'],
   ['IGNORE_FILE', '/etc/portsentry/portsentry.ignore', 'ignoreFile', '/etc/portsentry/portsentry.ignore', null],
   ['HISTORY_FILE', '/var/lib/portsentry/h', 'historyFile', '/var/lib/portsentry/h', null],
   ['BLOCKED_FILE', '/var/lib/portsentry/b', 'blockedFile', '/var/lib/portsentry/b', null],
@@ -186,11 +186,10 @@ test('error: a line that is not KEY="value" names its column', () => {
   assert.match(e.message, /not a KEY="value" line/);
 });
 
-test('error: ports outside 1-65535, reversed ranges and empty entries', () => {
+test('error: ports outside 1-65535 and reversed ranges', () => {
   assert.match(errorsOf('TCP_PORTS="0"')[0].message, /"0".*outside 1-65535/);
   assert.match(errorsOf('TCP_PORTS="1-70000"')[0].message, /"1-70000".*outside 1-65535/);
   assert.match(errorsOf('UDP_PORTS="20-10"')[0].message, /reversed; write 10-20/);
-  assert.match(errorsOf('UDP_PORTS="1,2,"')[0].message, /empty entry/);
   assert.match(errorsOf('UDP_PORTS="1, 2;3"')[0].message, /"2;3" .*not a port or a range/);
 });
 
@@ -260,4 +259,20 @@ test('problems come back in file order', () => {
     lines,
     [...lines].sort((a, b) => a - b),
   );
+});
+
+test('empty port-list entries are skipped as PortSentry skips them, with a warning', () => {
+  for (const [text, ports] of [
+    ['TCP_PORTS="1,,11"', [1, 11]],
+    ['TCP_PORTS="1,11,"', [1, 11]],
+    ['TCP_PORTS=",1,,,11-12"', [1, 11, 12]],
+  ] as const) {
+    const r = parseConfigText(text, 't.conf');
+    assert.deepEqual(errorsOf(text), [], text);
+    assert.deepEqual(r.config.tcpPorts, ports, text);
+    const w = warningsOf(text);
+    assert.equal(w.length, 1, text);
+    assert.equal(w[0].key, 'TCP_PORTS');
+    assert.match(w[0].message, /empty entr.*skipped as PortSentry skips them/);
+  }
 });

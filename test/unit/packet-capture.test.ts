@@ -259,7 +259,8 @@ test(
       // tcpdump prints "IP " or "IP6 " for every IP packet, fragments included; each must reach the detector,
       // the fragments of one datagram as one reassembled packet.
       const ip = lines.filter((l) => / IP6? /.test(l)).length;
-      assert.equal(decoded, ip - stats.fragments + stats.reassembled, `${d}: decoded IP packets`);
+      // Records whose timestamp lies past any date (timestamp_out_of_range) are counted and skipped.
+      assert.equal(decoded, ip - stats.fragments + stats.reassembled - stats.badTimes, `${d}: decoded IP packets`);
       assert.equal(stats.undecoded, lines.length - ip, `${d}: undecoded`);
       assert.equal(stats.truncated, false);
     }

@@ -14,6 +14,8 @@ interface Expected {
   modes?: string[];
   portsentry_1_2_banned: string[] | null;
   expected_banned?: string[];
+  /** Pieces of text the report's warnings must hold, one warning each. */
+  expected_warnings?: string[];
   replay_args?: string[];
 }
 
@@ -74,6 +76,12 @@ for (const name of fixtures) {
     const banned = report.bans.map((b) => b.address);
     assert.deepEqual([...banned].sort(), [...want].sort());
     assert.equal(new Set(banned).size, banned.length, 'each address is banned once');
+    for (const piece of exp.expected_warnings ?? []) {
+      assert.ok(
+        report.warnings.some((w) => w.includes(piece)),
+        `no warning holds ${piece}: ${JSON.stringify(report.warnings)}`,
+      );
+    }
   });
 
   const logFile = join(dir, 'attackalert.log');

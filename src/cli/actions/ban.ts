@@ -26,6 +26,8 @@ export function parseTimeoutFlag(text: string): number {
 
 export async function ban(flags: BanFlags, targets: string[], io: CommandIO): Promise<BanOutcome> {
   const { runBan } = await import('../../bans/run-ban.js');
+  const { describeMappedArgs } = await import('../../net/targets.js');
+  for (const n of describeMappedArgs(targets)) io.warn(`note: ${n}`);
   const timeout = flags.timeout === undefined ? undefined : parseTimeoutFlag(flags.timeout);
   const result = await runBan(contextOptions(flags), {
     args: targets,

@@ -1,7 +1,7 @@
 // What `replay` does once its arguments are parsed, whichever entry path parsed them.
 import type { BlockMethod } from '../../config/backends.js';
 import type { ReplayReport } from '../../replay/report-types.js';
-import type { CommandIO } from '../output.js';
+import { RenderedJson, type CommandIO } from '../output.js';
 
 export interface ReplayFlags {
   config?: string;
@@ -12,13 +12,20 @@ export interface ReplayFlags {
   log?: boolean;
 }
 
-export async function replay(flags: ReplayFlags, captures: string[], io: CommandIO): Promise<ReplayReport> {
-  const [{ runReplay }, { renderReport }, { createProgressBar }] = await Promise.all([
+export async function replay(
+  flags: ReplayFlags,
+  captures: string[],
+  io: CommandIO,
+): Promise<ReplayReport | RenderedJson> {
+  const [{ runReplay }, { renderReport }, { createProgressBar }, { AlertJson, spliceAlerts }] = await Promise.all([
     import('../../replay/run-replay.js'),
     import('../render/replay.js'),
     import('../../replay/progress.js'),
+    import('../../replay/alert-json.js'),
   ]);
   const bar = createProgressBar(process.stderr);
+  // --json without --log: the alerts, most of a large document, are encoded as they happen (alert-json.ts).
+  const alertJson = io.json && flags.log !== true ? new AlertJson() : undefined;
   const report = await runReplay({
     captures,
     configPath: flags.config,
@@ -29,8 +36,10 @@ export async function replay(flags: ReplayFlags, captures: string[], io: Command
     keepAlerts: io.json || flags.log === true,
     keepLog: flags.log === true,
     onProgress: bar && ((s, pass, read, total) => bar.update(s, pass, read, total)),
+    alertJson,
   }).finally(() => bar?.done());
   for (const w of report.warnings) io.warn(`warning: ${w}`);
-  io.log(renderReport(report, { log: flags.log === true }).join('\n'));
+  if (alertJson) return new RenderedJson(spliceAlerts(report, alertJson));
+  if (!io.json) io.log(renderReport(report, { log: flags.log === true }).join('\n'));
   return report;
 }

@@ -10,11 +10,13 @@ export interface UnbanFlags extends SharedBanFlags {
 
 export async function unban(flags: UnbanFlags, targets: string[], io: CommandIO): Promise<UnbanOutcome> {
   const { runUnban } = await import('../../bans/run-unban.js');
+  const { describeMappedArgs } = await import('../../net/targets.js');
+  for (const n of describeMappedArgs(targets)) io.warn(`note: ${n}`);
   const result = await runUnban(contextOptions(flags), { args: targets, file: flags.file, all: flags.all === true });
   if (result.kernelMissing) {
     io.warn('the kernel ban sets are missing (run `portsentinel setup`): the unban is recorded in the journal only');
   }
-  for (const t of result.notBanned) io.warn(`${t} was not banned`);
+  for (const t of result.notBanned) io.warn(`${t} was not banned; see portsentinel bans list`);
   const { formatUnbanSummary } = await import('../render/ban-summary.js');
   io.log(formatUnbanSummary(result));
   return result;

@@ -1,6 +1,7 @@
 // The human view of a replay report: summary, a table of sources, each ban's ordered actions, and with --log
-// the attackalert lines. chalk decides on colour (NO_COLOR, not a TTY → none).
+// the attackalert lines. chalk decides on colour (not a TTY → none), NO_COLOR turns it off (src/cli/colour.ts).
 import chalk from 'chalk';
+import { colourWanted } from '../colour.js';
 import { flatText } from '../../util/flat-text.js';
 import type { ReplayReport, SourceRow } from '../../replay/report-types.js';
 
@@ -24,6 +25,10 @@ interface Styles {
 }
 
 function lookUpStyles(): Styles {
+  if (!colourWanted()) {
+    const plain = (s: string) => s;
+    return { bold: plain, dim: plain, red: plain, redBold: plain, yellow: plain };
+  }
   return { bold: chalk.bold, dim: chalk.dim, red: chalk.red, redBold: chalk.red.bold, yellow: chalk.yellow };
 }
 

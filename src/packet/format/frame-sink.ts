@@ -9,6 +9,8 @@ import type { Packet } from '../types.js';
 
 /** Largest caplen we accept: libpcap's MAXIMUM_SNAPLEN (pcap-int.h), what `tcpdump -s 0` captures. */
 export const MAXIMUM_SNAPLEN = 262144;
+/** Largest timestamp magnitude (µs) a Date can show: ±8.64e15 ms around 1970 (ECMA-262 time value range). */
+export const MAX_TIME_MICROS = 8.64e18;
 
 export class FrameSink {
   readonly packet: Packet = createPacket();
@@ -17,6 +19,10 @@ export class FrameSink {
   short = 0;
   undecoded = 0;
   nanosecond = false;
+  /** Records skipped for a timestamp outside MAX_TIME_MICROS; the first one's file offset and record number. */
+  badTimes = 0;
+  badTimeAt = -1;
+  badTimeRecord = -1;
   readonly linkTypes: string[] = [];
 
   constructor(
@@ -27,6 +33,17 @@ export class FrameSink {
   noteLinkType(linkType: number): void {
     const name = linkTypeName(linkType);
     if (!this.linkTypes.includes(name)) this.linkTypes.push(name);
+  }
+
+  /** True when `ts` can be judged and shown; otherwise the record at file offset `at` is counted and skipped. */
+  acceptTime(ts: number, at: number): boolean {
+    if (ts >= -MAX_TIME_MICROS && ts <= MAX_TIME_MICROS) return true;
+    this.packets++;
+    if (this.badTimes++ === 0) {
+      this.badTimeAt = at;
+      this.badTimeRecord = this.packets;
+    }
+    return false;
   }
 
   /**

@@ -145,6 +145,8 @@ export class PcapngReader {
       throw damaged(this.sink.source, at, `a packet block claims ${caplen} captured bytes in a ${length}-byte block`);
     }
     const ts = iface.unit.toMicros(view.getUint32(o + 12, le), view.getUint32(o + 16, le));
+    // A unit of seconds or a huge if_tsoffset can put the stamp past any date: skip the record, not the file.
+    if (!this.sink.acceptTime(ts, at)) return;
     this.lastTs = ts;
     this.sink.packet.ts = ts;
     this.sink.frame(iface.linkType, b, o + 28, caplen, view.getUint32(o + 24, le));

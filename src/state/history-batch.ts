@@ -1,0 +1,68 @@
+// HISTORY_FILE (and BLOCKED_FILE) lines for a whole batch of bans, as bytes: every line of one batch shares its
+// time, port and protocol, so only the address differs, and the 100k IPv4 addresses of a blocklist are written
+// digit by digit from their uint32s, never becoming strings. Same text as formatHistoryLine for each target.
+import { formatHistoryLine } from './history.js';
+import type { PackedTargets } from './record.js';
+
+/** Per octet value: its digit count, then up to three ASCII digits. */
+const OCTETS = new Uint8Array(256 * 4);
+for (let o = 0; o < 256; o++) {
+  const text = String(o);
+  OCTETS[o * 4] = text.length;
+  for (let k = 0; k < text.length; k++) OCTETS[o * 4 + 1 + k] = text.charCodeAt(k);
+}
+const SLASH = 0x2f;
+/** "255.255.255.255" */
+const MAX_V4 = 15;
+
+/** formatHistoryLine(at, target, port, protocol) for every target, in input order, as one Buffer. */
+export function formatHistoryBatch(targets: PackedTargets, at: Date, port: number, protocol: string): Buffer {
+  const { v4, others, otherAt } = targets;
+  // The line around the address: "EPOCH - MM/DD/YYYY HH:MM:SS Host: " and " Port: N PROTO Blocked\n".
+  const sample = formatHistoryLine(at, '\u0000', port, protocol);
+  const head = Buffer.from(sample.slice(0, sample.indexOf('\u0000')), 'latin1');
+  const tail = Buffer.from(sample.slice(sample.lastIndexOf('\u0000') + 1), 'latin1');
+  const lineMax = head.length + 2 * MAX_V4 + 1 + tail.length;
+  let size = lineMax * v4.length + 2;
+  for (const t of others) size += head.length + 2 * t.target.length + 1 + tail.length;
+  const out = Buffer.allocUnsafe(size);
+  let p = 0;
+  let j = 0;
+  for (let i = 0; i <= v4.length; i++) {
+    while (j < others.length && otherAt[j] === i) p = putTextLine(out, p, others[j++].target, head, tail);
+    if (i < v4.length) p = putLine(out, p, v4[i], head, tail);
+  }
+  return out.subarray(0, p);
+}
+
+/** The line of a target held as text: an IPv6 address or a prefix, canonical and so ASCII. */
+function putTextLine(out: Buffer, p: number, text: string, head: Uint8Array, tail: Uint8Array): number {
+  for (let k = 0; k < head.length; k++) out[p++] = head[k];
+  for (let k = 0; k < text.length; k++) out[p++] = text.charCodeAt(k);
+  out[p++] = SLASH;
+  for (let k = 0; k < text.length; k++) out[p++] = text.charCodeAt(k);
+  for (let k = 0; k < tail.length; k++) out[p++] = tail[k];
+  return p;
+}
+
+function putLine(out: Buffer, p: number, v: number, head: Uint8Array, tail: Uint8Array): number {
+  for (let k = 0; k < head.length; k++) out[p++] = head[k];
+  p = putAddress(out, p, v);
+  out[p++] = SLASH;
+  p = putAddress(out, p, v);
+  for (let k = 0; k < tail.length; k++) out[p++] = tail[k];
+  return p;
+}
+
+/** a.b.c.d at `p`; three digits are written for every octet and `p` moves by its own count (two bytes scratch). */
+function putAddress(out: Buffer, p: number, v: number): number {
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const k = ((v >>> shift) & 0xff) << 2;
+    out[p] = OCTETS[k + 1];
+    out[p + 1] = OCTETS[k + 2];
+    out[p + 2] = OCTETS[k + 3];
+    p += OCTETS[k];
+    if (shift > 0) out[p++] = 0x2e;
+  }
+  return p;
+}
