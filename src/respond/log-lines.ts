@@ -7,9 +7,11 @@ export function hostsDenyPresentLine(address: string, file: string): string {
   return `attackalert: Host ${address} is already listed in ${file}`;
 }
 
-export function commandResultLine(address: string, r: ShellResult): string {
+/** A KILL_ROUTE / KILL_RUN_CMD that did not run to a zero status: the host is not blocked by it. */
+export function commandFailedLine(address: string, option: string, r: ShellResult): string {
   const out = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
-  return `attackalert: Command for host ${address} ${describeShellResult(r)}${out ? `: ${out}` : ''}`;
+  const what = option === 'KILL_ROUTE' ? '; host is not blocked by it' : '';
+  return `attackalert: ERROR: ${option} for host ${address} failed: command ${describeShellResult(r)}${out ? ` (${out})` : ''}${what}: "${r.command}"`;
 }
 
 export function stepFailedLine(address: string, step: string, reason: string): string {

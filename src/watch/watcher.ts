@@ -159,12 +159,14 @@ export class Watcher {
     }
     if (banned) this.inKernel.set(d.address, -Infinity);
     if (report.blocked) this.banCount++;
-    // BLOCK_*="2" (KILL_RUN_CMD only): PortSentry counts the response a success, and writes its history line, when
-    // the shell could run the command, whatever its status.
-    const commandOnly =
-      report.outcomes.length > 0 &&
-      report.outcomes.every((o) => o.kind === 'run' && o.shell !== undefined && !o.shell.notRun && !o.shell.error);
-    if (!report.blocked && !banned && !commandOnly) return;
+    // BLOCK_*="2" (KILL_RUN_CMD only): the response succeeded, and its history line is written, when the command
+    // exited 0.
+    const commandOnly = report.outcomes.length > 0 && report.outcomes.every((o) => o.kind === 'run' && o.ok);
+    if (!report.blocked && !banned && !commandOnly) {
+      // Nothing blocks this host (a KILL_ROUTE that failed): it is not "already blocked"; its next probe tries again.
+      this.detector.forget(d.address);
+      return;
+    }
     const banSet = this.deps.banSet;
     try {
       const recorded = await recordBan({

@@ -224,3 +224,31 @@ test('the never-ban lists are gathered again while watching, so a gateway that c
     await w.done();
   }
 });
+
+test('a KILL_ROUTE that exits non-zero is a failure: not blocked, not journaled, no "already blocked" after it', async () => {
+  const w = setup({ killRoute: 'echo no route >&2; exit 1' }, 'portsentry.history', { blockBackend: 'command' });
+  const events: Array<Record<string, unknown>> = [];
+  (w.watcher as unknown as { deps: WatcherDeps }).deps.emit = (e) => events.push(e as Record<string, unknown>);
+  (w.watcher as unknown as { deps: WatcherDeps }).deps.opts.json = true;
+  try {
+    w.probe(1);
+    await w.watcher.drain(false);
+    w.probe(2);
+    await w.watcher.drain(false);
+    const log = w.lines.join('\n');
+    assert.match(log, /ERROR: KILL_ROUTE for host 203\.0\.113\.5 failed: command exited with status 1 \(no route\)/);
+    assert.doesNotMatch(log, /has been blocked/);
+    assert.doesNotMatch(log, /already blocked/);
+    const responses = events.filter((e) => e.event === 'response');
+    assert.ok(responses.length >= 1);
+    for (const r of responses) {
+      assert.equal(r.blocked, false);
+      const step = (r.actions as Array<{ kind: string; ok?: boolean }>).find((a) => a.kind === 'kill-route');
+      assert.equal(step?.ok, false);
+    }
+    assert.equal(existsSync(join(w.dir, 'journal.jsonl')), false);
+    assert.equal(existsSync(w.ctx.historyFile!), false);
+  } finally {
+    await w.done();
+  }
+});
