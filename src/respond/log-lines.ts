@@ -22,6 +22,29 @@ export function capRefusedLine(address: string, perMinute: number): string {
   return `attackalert: Host ${address} not blocked: MAX_BANS_PER_MINUTE (${perMinute}) reached; possible decoy flood`;
 }
 
+/** The rate cap's window is full and this source does not outrank any ban in it: remembered, not blocked. */
+export function capDeferredLine(address: string, perMinute: number, ports: number): string {
+  return (
+    `attackalert: Host ${address} refused (rate cap): MAX_BANS_PER_MINUTE (${perMinute}) reached, ${ports} port(s) ` +
+    `probed; not blocked, banned as soon as the window has room or it outranks a ban in it`
+  );
+}
+
+export function liftedLine(address: string, ports: number, forAddress: string, forPorts: number): string {
+  return (
+    `attackalert: Host ${address} ban lifted to make room for ${forAddress} (rate cap: ${address} probed ` +
+    `${ports} port(s), ${forAddress} ${forPorts})`
+  );
+}
+
+export function responseFailedLine(address: string, retryS: number): string {
+  return `attackalert: Host ${address} is not blocked: no blocking step succeeded; its probes after ${retryS} s try again`;
+}
+
+export function summaryLine(seconds: number, counts: string): string {
+  return `attackalert: last ${seconds} s, not logged one by one: ${counts}`;
+}
+
 export function ignoringLine(protocol: 'tcp' | 'udp'): string {
   return `attackalert: Ignoring ${protocol.toUpperCase()} response per configuration file setting.`;
 }
