@@ -61,6 +61,12 @@ export const REFUSED_FRESH_MS = 30_000;
 export const LOG_HITS_PER_SECOND = 3;
 /** JSON alert events a second before the rest are summarised once a second. */
 export const EVENT_HITS_PER_SECOND = 50;
+/**
+ * Sources the detector tracks at most while watching (least recently seen evicted first; about 3 MB), and how long
+ * a source unseen keeps its hit count: a random-source flood cannot grow the watch.
+ */
+export const MAX_TRACKED_SOURCES = 16_384;
+export const SOURCE_IDLE_MS = 3_600_000;
 /** How often refused sources are considered for a freed slot and held-back hits summarised. */
 const TICK_MS = 1000;
 /** How often the never-ban lists are gathered again, in the background (a few /proc reads, about a millisecond). */
@@ -451,6 +457,7 @@ export class Watcher {
       modes: this.modes,
       isProtected: this.own.isProtected,
       isListening: (protocol, port) => this.listeners.isListening(protocol, port),
+      limits: { maxSources: MAX_TRACKED_SOURCES, idleMicros: SOURCE_IDLE_MS * 1000 },
       isNeverBan: (_family, address) => {
         const prefix = parsePrefix(address);
         return typeof prefix === 'string' ? undefined : this.matcher.refusal(prefix);
