@@ -25,6 +25,15 @@ export function expandMacros(template: string, d: Detection): string {
   return template.replaceAll('$TARGET$', d.address).replaceAll('$PORT$', String(d.port)).replaceAll('$MODE$', d.mode);
 }
 
+/**
+ * A KILL_HOSTS_DENY line: tcpd matches an IPv6 client only in its bracket form (`ALL: [2001:db8::66]`), so an IPv6
+ * $TARGET$ is bracketed unless the template brackets it already.
+ */
+export function expandHostsDenyLine(template: string, d: Detection): string {
+  if (d.family !== 6 || template.includes('[$TARGET$]')) return expandMacros(template, d);
+  return expandMacros(template.replaceAll('$TARGET$', `[${d.address}]`), d);
+}
+
 /** The set a single address lands in (see ARCHITECTURE.md: kernel objects). */
 export function setNameFor(family: Family, isPrefix: boolean): string {
   return `${isPrefix ? 'bannednet' : 'banned'}${family}`;
@@ -75,7 +84,7 @@ export function planActions(
   if (block === 2) return run ? [run] : [];
   const steps: Action[] = [];
   if (config.killHostsDeny) {
-    const line = expandMacros(config.killHostsDeny, d);
+    const line = expandHostsDenyLine(config.killHostsDeny, d);
     steps.push({
       kind: 'hosts-deny',
       file: config.hostsDenyFile,

@@ -15,6 +15,7 @@ export const PACKAGE_OF: Record<string, string> = {
   logger: 'bsdutils',
   'systemd-analyze': 'systemd',
   python3: 'python3',
+  tcpdmatch: 'tcpd',
 };
 
 const found = new Map<string, boolean>();
