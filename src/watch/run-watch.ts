@@ -77,6 +77,11 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     watcher.capture = capture;
     await capture.start();
 
+    if (watcher.activeModes.includes('tcp')) {
+      notice(
+        `warning: TCP_MODE/--mode "tcp" (classic) is not watched live, so TCP scans go undetected; use "stcp" or "atcp"`,
+      );
+    }
     const how = `${capture.kind === 'nflog' ? `NFLOG group ${opts.nflogGroup}` : `tcpdump on ${opts.iface}`}`;
     const ban = opts.dryRun ? 'dry run, nothing is banned' : `bans via ${blockBackend}`;
     io.stderr.write(
