@@ -33,9 +33,9 @@ export interface LedgerEntry {
 export const MAX_PORTS_PER_SOURCE = 256;
 /**
  * Sources the ledger holds at most (least recently seen evicted first): enough for every ban a window can hold and
- * thousands of refused candidates, small enough (about 2 MB) that a random-source flood cannot grow the watch.
+ * thousands of refused candidates, small enough (about 1 MB) that a random-source flood cannot grow the watch.
  */
-export const MAX_LEDGER_SOURCES = 8192;
+export const MAX_LEDGER_SOURCES = 4096;
 
 interface Held extends LedgerEntry {
   firstPort: number;

@@ -18,6 +18,7 @@ import { withLock } from '../state/lock.js';
 import { appendRecords } from '../state/journal.js';
 import { SourceLedger, type LedgerEntry } from './source-ledger.js';
 import { describeCounts, LogBudget } from './log-budget.js';
+import { HeapGuard } from './heap-guard.js';
 import { Responder, type ResponseReport } from '../respond/responder.js';
 import { ListenerTable } from '../capture/listeners.js';
 import { createPacket } from '../packet/packet.js';
@@ -62,10 +63,10 @@ export const LOG_HITS_PER_SECOND = 3;
 /** JSON alert events a second before the rest are summarised once a second. */
 export const EVENT_HITS_PER_SECOND = 50;
 /**
- * Sources the detector tracks at most while watching (least recently seen evicted first; about 3 MB), and how long
+ * Sources the detector tracks at most while watching (least recently seen evicted first; about 2 MB), and how long
  * a source unseen keeps its hit count: a random-source flood cannot grow the watch.
  */
-export const MAX_TRACKED_SOURCES = 16_384;
+export const MAX_TRACKED_SOURCES = 8192;
 export const SOURCE_IDLE_MS = 3_600_000;
 /** How often refused sources are considered for a freed slot and held-back hits summarised. */
 const TICK_MS = 1000;
@@ -90,6 +91,7 @@ export class Watcher {
   private readonly lineBudget = new LogBudget(LOG_HITS_PER_SECOND);
   private readonly eventBudget = new LogBudget(EVENT_HITS_PER_SECOND);
   private tickTimer?: NodeJS.Timeout;
+  private readonly heap = new HeapGuard();
   capture?: LiveCapture;
   alertCount = 0;
   banCount = 0;
@@ -345,6 +347,7 @@ export class Watcher {
       const ev: DetectorEvent = { ts: best.ts, verdict: 'banned', detection: best.hit, hits: 0, sourceIndex: 0 };
       this.ban(best, ev, this.window.take(best.address, best.evidence));
     }
+    this.heap.check();
     const lines = this.lineBudget.drain();
     if (lines) this.deps.alerts.line(responseLines.summaryLine(TICK_MS / 1000, describeCounts(lines)));
     const events = this.eventBudget.drain();
