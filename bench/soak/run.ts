@@ -4,7 +4,8 @@
 // over time, log and event bytes (and lines) per second, and the time from the scanner's first probe to its ban,
 // read from a capture on the protected side (the last reply the scanner got; "never" when it was answered to the
 // end). The scanner sweeps 1,000 ports at 500 probes/s, so a ban within its 2 s shows as the host falling silent.
-// Root only. usage: node dist/bench/soak/run.js [SECONDS=60] [SCANNER_AT=20] [PPS=2000]
+// Root only. usage: node dist/bench/soak/run.js [SECONDS=60] [SCANNER_AT=20] [PPS=2000]; SOAK_ONLY=portsentinel
+// (or portsentry-1.2) runs one of the two.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,11 +167,13 @@ async function soak(
           '-Pn',
           '-sS',
           '-p',
-          '1-100',
+          '1-1000',
           '--max-retries',
           '0',
           '--min-rate',
-          '2000',
+          '500',
+          '--max-rate',
+          '500',
           '-e',
           'a0',
           VICTIM,
@@ -297,10 +300,12 @@ async function main(): Promise<void> {
   console.log(
     `flood ${PPS} pkt/s from random sources for ${SECONDS} s; nmap -sS -p 1-1000 at 500 probes/s from ${SCANNER} at ${SCANNER_AT} s`,
   );
+  const only = process.env.SOAK_ONLY;
   for (const [name, fn] of [
     ['portsentinel', runPortsentinel],
     ['portsentry-1.2', runPortsentry],
   ] as const) {
+    if (only && only !== name) continue;
     const dir = mkdtempSync(join(tmpdir(), `ps-soak-${name}-`));
     try {
       report(await fn(dir));

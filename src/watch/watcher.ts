@@ -204,10 +204,8 @@ export class Watcher {
     const weakest = this.window.weakest();
     if (weakest !== undefined && e.evidence.ports > weakest.evidence.ports) {
       this.window.release(weakest);
-      const lifted = this.ledger.get(weakest.address);
-      if (lifted) lifted.slot = undefined;
-      this.ban(e, ev, this.window.take(e.address, e.evidence));
-      this.lift(weakest, e);
+      // The stronger one is banned first; the weaker ban is lifted once that ban stands (and logged after it).
+      this.ban(e, ev, this.window.take(e.address, e.evidence), weakest);
       return;
     }
     e.standing = 'refused';
@@ -225,16 +223,16 @@ export class Watcher {
     if (this.deps.opts.json && this.eventBudget.take(kind)) this.deps.emit(alertEvent(ev, verdict));
   }
 
-  private ban(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan): void {
+  private ban(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan, replacing?: WindowBan): void {
     e.standing = 'pending';
     e.slot = slot;
-    const job = this.respond(e, { ...ev, verdict: 'banned', detection: { ...ev.detection } }, slot).finally(() =>
-      this.inflight.delete(job),
+    const job = this.respond(e, { ...ev, verdict: 'banned', detection: { ...ev.detection } }, slot, replacing).finally(
+      () => this.inflight.delete(job),
     );
     this.inflight.add(job);
   }
 
-  private async respond(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan): Promise<void> {
+  private async respond(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan, replacing?: WindowBan): Promise<void> {
     const d = ev.detection;
     // The response starts before anything is logged: when its plan starts with the kernel ban, that ban is sent
     // first and the detection line (and its JSON event) written in `announce`, still before any response line.
@@ -248,6 +246,8 @@ export class Watcher {
     const giveBack = () => {
       this.window.release(slot);
       if (e.slot === slot) e.slot = undefined;
+      // The ban it was to replace stays, and keeps its place in the window.
+      if (replacing) this.window.reinstate(replacing);
     };
     let report: ResponseReport;
     try {
@@ -266,6 +266,7 @@ export class Watcher {
     if (report.dryRun || this.deps.trial || report.actions.length === 0) {
       e.standing = 'done';
       if (report.actions.length === 0) giveBack();
+      else if (replacing) this.window.reinstate(replacing);
       return;
     }
     const banned = report.outcomes.some((o) => o.kind === 'ban-set' && o.ok);
@@ -283,6 +284,7 @@ export class Watcher {
     }
     e.standing = banned ? 'kernel' : 'blocked';
     if (report.blocked || banned) this.banCount++;
+    if (replacing) this.lift(replacing, e);
     const banSet = this.deps.banSet;
     try {
       const recorded = await recordBan({
@@ -314,7 +316,10 @@ export class Watcher {
     const banSet = this.deps.banSet;
     const address = weakest.address;
     const entry = this.ledger.get(address);
-    if (entry) entry.standing = 'refused';
+    if (entry) {
+      entry.standing = 'refused';
+      if (entry.slot === weakest) entry.slot = undefined;
+    }
     this.checkedAt.delete(address);
     const ports = weakest.evidence.ports;
     const forPorts = stronger.evidence.ports;

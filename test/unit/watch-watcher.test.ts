@@ -280,6 +280,10 @@ test('rate cap: a multi-port scanner outranks a one-probe ban of the full window
     assert.deepEqual([...w.banSet.held].sort(), ['198.51.100.2', '203.0.113.5'], 'the oldest one-probe ban went');
     const log = w.lines.join('\n');
     assert.match(log, /Host 198\.51\.100\.1 ban lifted to make room for 203\.0\.113\.5/);
+    // The detection and its block line come first, the lift after them.
+    const at = (re: RegExp) => w.lines.findIndex((l) => re.test(l));
+    assert.ok(at(/from host: 203\.0\.113\.5\/203\.0\.113\.5 to TCP port: 2$/) < at(/203\.0\.113\.5 has been blocked/));
+    assert.ok(at(/203\.0\.113\.5 has been blocked/) < at(/ban lifted to make room/));
     assert.doesNotMatch(log, /already blocked/);
     const journal = readFileSync(join(w.dir, 'journal.jsonl'), 'utf8');
     assert.match(journal, /"op":"unban","target":"198\.51\.100\.1"/);
