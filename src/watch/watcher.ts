@@ -59,7 +59,7 @@ export const RETRY_FAILED_MS = 5000;
 /** A refused source is banned when the window has room only while it keeps probing: seen within this long. */
 export const REFUSED_FRESH_MS = 30_000;
 /** Hits a second logged one by one (each a line or two) before the rest are summarised once a second. */
-export const LOG_HITS_PER_SECOND = 3;
+export const LOG_HITS_PER_SECOND = 2;
 /** JSON alert events a second before the rest are summarised once a second. */
 export const EVENT_HITS_PER_SECOND = 50;
 /**
