@@ -56,3 +56,29 @@ for (const [name, args] of wipes) {
     },
   );
 }
+
+test(
+  'route backend: a blackhole route deleted behind its back is put back',
+  { skip: kernelSkipReason('nmap', 'tcpdump') },
+  async () => {
+    const lab = openLab();
+    try {
+      const watch = await startWatch(lab, writeConfig(lab.dir, { KILL_HOSTS_DENY: '' }), ['--backend', 'route']);
+      const routed = () => /blackhole 192\.0\.2\.66/.test(lab.victim.ip('route', 'show', 'proto', '153'));
+      try {
+        await nmap(lab, ['-sS', '-p', '1-50', '-e', 'a0', VICTIM4]);
+        assert.ok(await waitFor(routed), watch.stderr());
+        const journal = join(lab.dir, 'state', 'journal.jsonl');
+        assert.ok(await waitFor(() => readFileSync(journal, 'utf8').includes('"target":"192.0.2.66"')));
+        lab.victim.ip('route', 'del', 'blackhole', '192.0.2.66');
+        assert.ok(!routed());
+        assert.ok(await waitFor(routed, 5000), `route not put back: ${watch.stderr()}`);
+        assert.ok(await waitFor(() => /re-applied 1 running ban/.test(watch.stderr())), watch.stderr());
+      } finally {
+        assert.equal(await watch.stop(), 0);
+      }
+    } finally {
+      lab.close();
+    }
+  },
+);
