@@ -172,13 +172,11 @@ export class Watcher {
     const e = this.ledger.touch(d, ev.ts);
     switch (before) {
       case 'kernel':
+        // Its probe reached us, so the kernel may no longer hold it: "already banned" only once it is asked.
+        this.recheck(e, ev);
+        return;
       case 'blocked':
-        this.report(
-          { ...ev, verdict: 'already-banned' },
-          'already banned',
-          formatAlertLines({ ...ev, verdict: 'already-banned' }),
-        );
-        if (before === 'kernel') this.recheck(d.address);
+        this.reportAlreadyBanned(ev);
         return;
       case 'pending':
         this.report(ev, 'pending ban', [], 'pending');
@@ -362,30 +360,45 @@ export class Watcher {
   /** Sources refused by the rate cap so far (counted once per refusal). */
   refusedCount = 0;
 
+  private reportAlreadyBanned(ev: DetectorEvent): void {
+    const already = { ...ev, verdict: 'already-banned' as const };
+    this.report(already, 'already banned', formatAlertLines(already));
+  }
+
   /**
    * A probe from a source this watch banned in the kernel: the kernel drops a banned source's packets before they
-   * are logged, so the ban may have ended (its timeout, `portsentinel unban`). If the kernel no longer holds it,
-   * the detector forgets the source and its next probes are judged afresh.
+   * are logged, so the ban may have ended (its timeout, `portsentinel unban`). The kernel is asked (at most once a
+   * second per source): while it holds the ban the probe is "already banned"; once it does not, the source is
+   * judged afresh at once (the detector forgets it, the rate cap decides about a new ban).
    */
-  private recheck(address: string): void {
+  private recheck(e: LedgerEntry, ev: DetectorEvent): void {
     const banSet = this.deps.banSet;
-    if (!banSet || this.deps.trial) return;
+    const address = e.address;
     const now = performance.now();
     const last = this.checkedAt.get(address) ?? -Infinity;
-    if (now - last < RECHECK_MS) return;
+    if (!banSet || this.deps.trial || now - last < RECHECK_MS) {
+      this.reportAlreadyBanned(ev);
+      return;
+    }
     this.checkedAt.set(address, now);
     if (this.checkedAt.size > this.ledger.size + 1024) this.checkedAt.clear();
     const job = banSet
       .has(address)
       .then(
         (held) => {
-          const e = this.ledger.get(address);
-          if (held || e?.standing !== 'kernel') return;
-          this.ledger.delete(address);
+          if (held || e.standing !== 'kernel') {
+            if (held) this.reportAlreadyBanned(ev);
+            return;
+          }
+          this.checkedAt.delete(address);
+          // Its slot still counts for the window it was made in, but there is nothing left to lift.
+          if (e.slot) e.slot.liftable = false;
+          e.slot = undefined;
           this.detector.forget(address);
           this.deps.alerts.line(`attackalert: Host ${address} is no longer banned in the kernel; watching it again`);
+          this.consider(e, ev);
         },
-        () => undefined,
+        () => this.reportAlreadyBanned(ev),
       )
       .finally(() => this.inflight.delete(job));
     this.inflight.add(job);
