@@ -239,7 +239,9 @@ export class Watcher {
       if (announced) return;
       announced = true;
       this.deps.alerts.line(formatAlertLines(ev)[0]);
-      if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
+      // With the command backend nothing is blocked yet when the detection is announced: KILL_ROUTE runs next.
+      const verdict = this.deps.blockBackend === 'command' ? 'pending' : undefined;
+      if (this.deps.opts.json) this.deps.emit(alertEvent(ev, verdict));
     };
     const giveBack = () => {
       this.window.release(slot);

@@ -40,7 +40,10 @@ test(
         const step = (r.actions as Array<{ kind: string; ok?: boolean }>).find((a) => a.kind === 'kill-route');
         assert.equal(step?.ok, false);
       }
-      assert.ok(!watch.events.some((e) => e.event === 'alert' && e.verdict === 'already-banned'));
+      assert.ok(
+        !watch.events.some((e) => e.event === 'alert' && (e.verdict === 'already-banned' || e.verdict === 'banned')),
+        'an alert said banned',
+      );
       const journal = join(lab.dir, 'state', 'journal.jsonl');
       assert.ok(!existsSync(journal) || !readFileSync(journal, 'utf8').includes('192.0.2.66'), 'journaled as banned');
       assert.equal(existsSync(join(lab.dir, 'portsentry.history')), false, 'history says blocked');
