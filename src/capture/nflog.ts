@@ -123,6 +123,16 @@ export class NflogCapture implements LiveCapture {
       this.pendingAcks.set(seq, (a) => {
         clearTimeout(timer);
         if (a.errno === 0) return resolve();
+        // The kernel answers EPERM both to a caller without CAP_NET_ADMIN and, as root, when another socket
+        // (another watch) has the group bound.
+        if (a.errno === EPERM && process.geteuid?.() === 0) {
+          return reject(
+            new EnvironmentError(
+              `NFLOG group ${group} is already bound (another watch running?); stop it, or pick another group with --nflog-group.`,
+              'E_NFLOG',
+            ),
+          );
+        }
         if (a.errno === EPERM) {
           return reject(
             new EnvironmentError(`Binding NFLOG group ${group} needs CAP_NET_ADMIN (run as root).`, 'E_NFLOG'),

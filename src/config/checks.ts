@@ -13,6 +13,10 @@ const KNOWN_MACROS = new Set(['$TARGET$', '$PORT$', '$MODE$']);
 /** PortSentry 1.2 keeps at most this many entries of a port list. */
 const PORTSENTRY12_MAX_PORTS = 64;
 
+/** Classic TCP needs completed connects (their ACKs), which the live capture leaves out on purpose. */
+export const CLASSIC_TCP_UNWATCHED =
+  'value "tcp" (classic) is not watched live: `watch` sees no TCP scans in this mode (replay still judges it); use "stcp" or "atcp"';
+
 export function checkConfig(
   config: PortSentryConfig,
   keys: Record<string, KeyPosition>,
@@ -71,6 +75,9 @@ export function checkConfig(
       'TCP_MODE',
       `value "${config.tcpMode}" watches TCP_PORTS, which is empty; set TCP_PORTS or use "atcp"`,
     );
+  }
+  if (config.tcpMode === 'tcp') {
+    at('warning', 'TCP_MODE', CLASSIC_TCP_UNWATCHED);
   }
   if ((config.udpMode === 'udp' || config.udpMode === 'sudp') && config.udpPorts.length === 0) {
     at(

@@ -31,7 +31,7 @@ export class Detector {
   private readonly tcpWatch: Uint8Array;
   private readonly udpWatch: Uint8Array;
   private readonly ignore: IgnoreMatcher;
-  private readonly sources = new SourceTable();
+  private readonly sources: SourceTable;
   private readonly handshakes = new HandshakeTracker();
   private readonly trigger: number;
   private readonly isProtected: DetectorOptions['isProtected'];
@@ -43,6 +43,7 @@ export class Detector {
 
   constructor(opts: DetectorOptions) {
     this.config = opts.config;
+    this.sources = new SourceTable(opts.limits);
     this.modes = [...opts.modes];
     const tables = buildWatchTables(opts.config, opts.modes);
     this.tcpWatch = tables.tcp;
@@ -99,7 +100,7 @@ export class Detector {
       scanType = SCAN_CONNECT;
     } else return undefined;
 
-    const s = p.family === 4 ? this.sources.get4(p.src4) : this.sources.get6(p.src6);
+    const s = p.family === 4 ? this.sources.get4(p.src4, p.ts) : this.sources.get6(p.src6, p.ts);
     if (s.standing === STANDING_UNKNOWN) this.decideStanding(s, p);
     return this.judge(s, p, port, protocol, mode, scanType);
   }

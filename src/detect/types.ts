@@ -3,6 +3,7 @@
 import type { IgnoreEntry, Mode, PortSentryConfig } from '../config/types.js';
 import type { Family } from '../net/address.js';
 import type { Packet } from '../packet/types.js';
+import type { SourceLimits } from './source-table.js';
 
 export type Protocol = 'tcp' | 'udp';
 
@@ -59,4 +60,9 @@ export interface DetectorOptions {
    * thousands of hits.
    */
   reuseEvents?: boolean;
+  /**
+   * Bounds on the per-source state (watch): idle sources expire and the least recently seen are evicted past the
+   * maximum. Without them every source is kept (replay, as PortSentry 1.2 did).
+   */
+  limits?: SourceLimits;
 }

@@ -41,6 +41,10 @@ export const NFPROTO_IPV6 = 10;
 export const NFT_MSG_NEWTABLE = 0;
 export const NFT_MSG_GETTABLE = 1;
 export const NFT_MSG_DELTABLE = 2;
+export const NFT_MSG_NEWCHAIN = 3;
+export const NFT_MSG_DELCHAIN = 5;
+export const NFT_MSG_NEWRULE = 6;
+export const NFT_MSG_DELRULE = 8;
 export const NFT_MSG_NEWSET = 9;
 export const NFT_MSG_GETSET = 10;
 export const NFT_MSG_DELSET = 11;
@@ -111,3 +115,6 @@ export const RTPROT_PORTSENTINEL = 0x99;
 // include/uapi/linux/socket.h
 export const AF_INET = 2;
 export const AF_INET6 = 10;
+
+// include/uapi/linux/netfilter/nfnetlink.h — enum nfnetlink_groups: nf_tables change notifications (`nft monitor`).
+export const NFNLGRP_NFTABLES = 7;

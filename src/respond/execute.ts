@@ -36,7 +36,7 @@ export interface ActionOutcome {
 
 export interface ExecuteResult {
   outcomes: ActionOutcome[];
-  /** PortSentry's notion of success: some blocking step took effect (a non-zero command status still counts). */
+  /** Some blocking step (hosts.deny, the kernel ban, a KILL_ROUTE that exited 0) took effect. */
   blocked: boolean;
 }
 
@@ -110,11 +110,11 @@ async function executeAction(
       case 'kill-route':
       case 'run': {
         const r = await runShellCommand(action.command, ctx.commandTimeoutMs);
-        const ok = !r.notRun && !r.timedOut && r.error === undefined;
-        if (!r.notRun && r.error === undefined) {
-          log(formatActionLine(d.address, action));
-        }
-        if (r.exitCode !== 0) log(lines.commandResultLine(d.address, r));
+        // Only a command that ran to the end with status 0 did its work: anything else is a failure, and a host
+        // behind a failed KILL_ROUTE is not blocked.
+        const ok = commandSucceeded(r);
+        if (ok) log(formatActionLine(d.address, action));
+        else log(lines.commandFailedLine(d.address, action.kind === 'kill-route' ? 'KILL_ROUTE' : 'KILL_RUN_CMD', r));
         return done({ ok, detail: describe(r), shell: r });
       }
     }
@@ -123,6 +123,11 @@ async function executeAction(
     log(lines.stepFailedLine(d.address, action.kind, reason));
     return done({ ok: false, detail: reason });
   }
+}
+
+/** Ran to the end with status 0, in time. */
+export function commandSucceeded(r: ShellResult): boolean {
+  return !r.notRun && !r.timedOut && r.error === undefined && r.signal === undefined && r.exitCode === 0;
 }
 
 function describe(r: ShellResult): string {

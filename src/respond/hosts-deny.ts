@@ -5,13 +5,37 @@
 // - O_APPEND so each write lands at the end even when another process appended since we read;
 // - a lock (in-process queue + an exclusive lock file beside it) around read-check-append so two bans of the same
 //   address racing each other cannot both see "absent" and write the line twice;
-// - fsync so a line that was reported as written survives a crash.
-import { closeSync, constants, fsyncSync, openSync, promises as fs, readFileSync, rmSync, writeSync } from 'node:fs';
+// - fsync so a line that was reported as written survives a crash;
+// - never the whole file: the file can be huge (years of bans) and the ban must not wait for it. Duplicates are
+//   looked for in its last TAIL_BYTES and in a bounded index of the lines this process wrote or saw there.
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  promises as fs,
+  readSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 export type HostsDenyOutcome = 'appended' | 'present';
 
 const queues = new Map<string, Promise<unknown>>();
+/** How much of the file's end is read for duplicates: constant work per ban whatever the file's size. */
+export const TAIL_BYTES = 64 * 1024;
+/** Lines remembered per file (oldest forgotten first). */
+const INDEX_LINES = 16_384;
+const indexes = new Map<string, Set<string>>();
+
+function remember(file: string, line: string): void {
+  let index = indexes.get(file);
+  if (!index) indexes.set(file, (index = new Set()));
+  index.add(line);
+  if (index.size > INDEX_LINES) index.delete(index.values().next().value as string);
+}
 const LOCK_STALE_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
 
@@ -42,16 +66,38 @@ async function appendOnce(file: string, line: string, sync: boolean): Promise<Ho
   const wanted = line.trim();
   const fd = openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
   try {
-    const text = readFileSync(fd, 'utf8');
-    if (text.split('\n').some((l) => l.trim() === wanted)) return 'present';
+    const size = fstatSync(fd).size;
+    const tail = readTail(fd, size);
+    if (indexes.get(file)?.has(wanted) || tail.split('\n').some((l) => l.trim() === wanted)) {
+      remember(file, wanted);
+      return 'present';
+    }
     // A file whose last line lacks its newline would otherwise get our line glued onto it.
-    const prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
+    const prefix = size > 0 && !tail.endsWith('\n') ? '\n' : '';
     writeSync(fd, `${prefix}${wanted}\n`);
     if (sync) fsyncSync(fd);
+    remember(file, wanted);
     return 'appended';
   } finally {
     closeSync(fd);
   }
+}
+
+/** The file's last TAIL_BYTES (from a line start when the read began mid-file). */
+function readTail(fd: number, size: number): string {
+  const length = Math.min(size, TAIL_BYTES);
+  if (length === 0) return '';
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, size - length + got);
+    if (n === 0) break;
+    got += n;
+  }
+  const text = buf.toString('utf8', 0, got);
+  if (length === size) return text;
+  const nl = text.indexOf('\n');
+  return nl < 0 ? text : text.slice(nl + 1);
 }
 
 /**

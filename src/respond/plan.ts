@@ -26,6 +26,15 @@ export function expandMacros(template: string, d: Detection): string {
   return template.replaceAll('$TARGET$', d.address).replaceAll('$PORT$', String(d.port)).replaceAll('$MODE$', d.mode);
 }
 
+/**
+ * A KILL_HOSTS_DENY line: tcpd matches an IPv6 client only in its bracket form (`ALL: [2001:db8::66]`), so an IPv6
+ * $TARGET$ is bracketed unless the template brackets it already.
+ */
+export function expandHostsDenyLine(template: string, d: Detection): string {
+  if (d.family !== 6 || template.includes('[$TARGET$]')) return expandMacros(template, d);
+  return expandMacros(template.replaceAll('$TARGET$', `[${d.address}]`), d);
+}
+
 /** The set a single address lands in (docs/kernel-objects.md). */
 export function setNameFor(family: Family, isPrefix: boolean): string {
   return `${isPrefix ? 'bannednet' : 'banned'}${family}`;
@@ -68,7 +77,7 @@ export function planActions(config: PortSentryConfig, d: Detection, backend: Blo
   if (block === 2) return run ? [run] : [];
   const steps: Action[] = [];
   if (config.killHostsDeny) {
-    const line = expandMacros(config.killHostsDeny, d);
+    const line = expandHostsDenyLine(config.killHostsDeny, d);
     steps.push({
       kind: 'hosts-deny',
       file: config.hostsDenyFile,

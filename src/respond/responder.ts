@@ -21,6 +21,8 @@ export interface ResponderOptions {
    * KILL_RUN_CMD are passed over) and no cap applies. Runs the real response code on made-up detections.
    */
   trial?: boolean;
+  /** The caller applies MAX_BANS_PER_MINUTE itself (watch ranks sources by evidence before it responds). */
+  uncapped?: boolean;
 }
 
 export interface ResponseReport {
@@ -39,12 +41,12 @@ export class Responder {
 
   constructor(private readonly opts: ResponderOptions) {
     this.config = opts.config;
-    this.cap = new BanRateCap(opts.trial ? 0 : opts.config.maxBansPerMinute, opts.now);
+    this.cap = new BanRateCap(opts.trial || opts.uncapped ? 0 : opts.config.maxBansPerMinute, opts.now);
   }
 
   /** SIGHUP: new config; the cap window restarts only when the limit itself changed. */
   reconfigure(config: PortSentryConfig): void {
-    if (config.maxBansPerMinute !== this.config.maxBansPerMinute && !this.opts.trial) {
+    if (config.maxBansPerMinute !== this.config.maxBansPerMinute && !this.opts.trial && !this.opts.uncapped) {
       this.cap = new BanRateCap(config.maxBansPerMinute, this.opts.now);
     }
     this.config = config;

@@ -26,15 +26,20 @@ export type WatchEvent =
       sinceProbeMs: number;
       actions: Array<{ kind: string; text: string; ok?: boolean; detail?: string; ms?: number }>;
     }
+  | { event: 'lifted'; address: string; for: string; ports: number; forPorts: number }
+  | { event: 'summary'; seconds: number; counts: Record<string, number> }
   | { event: 'reload'; ok: boolean; message: string }
   | { event: 'notice'; message: string }
   | { event: 'stopped'; capture: CaptureCounters; alerts: number; bans: number };
 
-export function alertEvent(ev: DetectorEvent): WatchEvent {
+/** What the watch made of a hit, where it knows more than the detector (the rate cap, a ban still being made). */
+export type WatchVerdict = DetectorEvent['verdict'] | 'refused' | 'pending' | 'failed';
+
+export function alertEvent(ev: DetectorEvent, verdict: WatchVerdict = ev.verdict): WatchEvent {
   const out: WatchEvent = {
     event: 'alert',
     time: new Date(Math.floor(ev.ts / 1000)).toISOString(),
-    verdict: ev.verdict,
+    verdict,
     hits: ev.hits,
     ...ev.detection,
   };

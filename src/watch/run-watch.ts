@@ -11,6 +11,8 @@ import { openCapture, replacementCapture } from './open-capture.js';
 import { addCounters, type CaptureCounters, type LiveCapture } from '../capture/source.js';
 import { openAlertLog } from './alert-log.js';
 import { Watcher } from './watcher.js';
+import { KernelGuard } from './kernel-guard.js';
+import { inspectNftObjects } from './kernel-objects.js';
 import type { WatchEvent } from './events.js';
 import type { WatchOptions } from './options.js';
 
@@ -77,6 +79,11 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     watcher.capture = capture;
     await capture.start();
 
+    if (watcher.activeModes.includes('tcp')) {
+      notice(
+        `warning: TCP_MODE/--mode "tcp" (classic) is not watched live, so TCP scans go undetected; use "stcp" or "atcp"`,
+      );
+    }
     const how = `${capture.kind === 'nflog' ? `NFLOG group ${opts.nflogGroup}` : `tcpdump on ${opts.iface}`}`;
     const ban = opts.dryRun ? 'dry run, nothing is banned' : `bans via ${blockBackend}`;
     io.stderr.write(
@@ -96,8 +103,9 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       });
     }
 
+    const guard = banSet && !opts.dryRun ? startGuard(banSet, opts, () => ctx, notice) : undefined;
     let reloading = Promise.resolve();
-    const signal = await io.signals(() => {
+    const signals = io.signals(() => {
       reloading = reloading.then(async () => {
         try {
           const next = await openContext({ config: opts.config, stateDir: opts.stateDir });
@@ -124,9 +132,16 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
         }
       });
     });
-    await reloading;
-    await capture.stop();
-    await watcher.drain();
+    let signal: string;
+    try {
+      // A guard that cannot put the kernel objects back ends the watch with its error (systemd restarts it).
+      signal = await (guard ? Promise.race([signals, guard.failed]) : signals);
+    } finally {
+      await guard?.stop();
+      await reloading;
+      await capture.stop();
+      await watcher.drain();
+    }
     const counters = addCounters(earlier, capture.counters());
     const summary: WatchSummary = { capture: counters, alerts: watcher.alertCount, bans: watcher.banCount };
     io.stderr.write(
@@ -140,6 +155,36 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     await alerts.close();
     await ctx.close().catch(() => undefined);
   }
+}
+
+/** Self-repair of the kernel objects while watching (see kernel-guard.ts). */
+function startGuard(
+  banSet: BanSet,
+  opts: WatchOptions,
+  context: () => BanContext,
+  notice: (message: string) => void,
+): KernelGuard {
+  const nft = banSet.kind === 'nftables';
+  const guard = new KernelGuard({
+    banSet,
+    stateDir: () => context().stateDir,
+    inspect: nft
+      ? (full) => {
+          const config = context().config;
+          return inspectNftObjects(
+            banSet,
+            { hooks: config.nftHooks, priority: config.nftPriority, logGroup: opts.nflogGroup },
+            full,
+          );
+        }
+      : async () => [],
+    restoreEachCheck: !nft,
+    log: notice,
+    periodMs: nft ? 1000 : 2000,
+    notifications: nft,
+  });
+  guard.start();
+  return guard;
 }
 
 async function openKernel(

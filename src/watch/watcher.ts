@@ -9,16 +9,23 @@ import type { Packet } from '../packet/types.js';
 import type { DetectorEvent, DetectorOptions } from '../detect/types.js';
 import { Detector } from '../detect/engine.js';
 import { buildWatchTables } from '../detect/watched-ports.js';
-import { formatAlertLines } from '../detect/log-lines.js';
+import { formatAlertLines, formatDetectionLine } from '../detect/log-lines.js';
 import { parseModesFlag } from '../detect/modes.js';
-import { parsePrefix } from '../net/address.js';
+import { parseAddress, parsePrefix } from '../net/address.js';
+import { BanWindow, ranksAbove, type WindowBan } from '../respond/rate-cap.js';
+import * as responseLines from '../respond/log-lines.js';
+import { withLock } from '../state/lock.js';
+import { appendRecords } from '../state/journal.js';
+import { SourceLedger, type LedgerEntry } from './source-ledger.js';
+import { describeCounts, LogBudget } from './log-budget.js';
+import { HeapGuard } from './heap-guard.js';
 import { Responder, type ResponseReport } from '../respond/responder.js';
 import { ListenerTable } from '../capture/listeners.js';
 import { createPacket } from '../packet/packet.js';
 import { IPPROTO_TCP, TCP_SYN } from '../packet/types.js';
 import { OwnAddresses } from './own-addresses.js';
 import { recordBan } from './record-ban.js';
-import { alertEvent, responseEvent, type WatchEvent } from './events.js';
+import { alertEvent, responseEvent, type WatchEvent, type WatchVerdict } from './events.js';
 import type { AlertLog } from './alert-log.js';
 import type { WatchOptions } from './options.js';
 
@@ -47,6 +54,22 @@ export interface WatcherDeps {
 const WARM_PROBES = 2048;
 /** How often, at most, the kernel is asked whether a source it should be dropping still is banned there. */
 const RECHECK_MS = 1000;
+/** A source whose response failed is tried again after this long (a broken KILL_ROUTE is not run per probe). */
+export const RETRY_FAILED_MS = 5000;
+/** A refused source is banned when the window has room only while it keeps probing: seen within this long. */
+export const REFUSED_FRESH_MS = 30_000;
+/** Hits a second logged one by one (each a line or two) before the rest are summarised once a second. */
+export const LOG_HITS_PER_SECOND = 2;
+/** JSON alert events a second before the rest are summarised once a second. */
+export const EVENT_HITS_PER_SECOND = 50;
+/**
+ * Sources the detector tracks at most while watching (least recently seen evicted first; about 2 MB), and how long
+ * a source unseen keeps its hit count: a random-source flood cannot grow the watch.
+ */
+export const MAX_TRACKED_SOURCES = 8192;
+export const SOURCE_IDLE_MS = 3_600_000;
+/** How often refused sources are considered for a freed slot and held-back hits summarised. */
+const TICK_MS = 1000;
 /** How often the never-ban lists are gathered again, in the background (a few /proc reads, about a millisecond). */
 export const NEVER_BAN_REREAD_MS = 30_000;
 
@@ -60,8 +83,15 @@ export class Watcher {
   private readonly listeners = new ListenerTable();
   private readonly own = new OwnAddresses();
   private readonly inflight = new Set<Promise<void>>();
-  /** Sources banned in the kernel set (seeded or by this watch), and when the kernel was last asked about each. */
-  private readonly inKernel = new Map<string, number>();
+  /** What this watch did about each source that reached SCAN_TRIGGER: the truth its lines are written from. */
+  private readonly ledger = new SourceLedger();
+  /** When the kernel was last asked whether a source it should be dropping is still banned there. */
+  private readonly checkedAt = new Map<string, number>();
+  private window: BanWindow;
+  private readonly lineBudget = new LogBudget(LOG_HITS_PER_SECOND);
+  private readonly eventBudget = new LogBudget(EVENT_HITS_PER_SECOND);
+  private tickTimer?: NodeJS.Timeout;
+  private readonly heap = new HeapGuard();
   capture?: LiveCapture;
   alertCount = 0;
   banCount = 0;
@@ -72,9 +102,12 @@ export class Watcher {
     this.modes = parseModesFlag(deps.opts.modes, deps.ctx.config);
     this.detector = this.buildDetector([]);
     this.listeners.startRefreshing();
+    this.window = new BanWindow(deps.trial ? 0 : deps.ctx.config.maxBansPerMinute);
     if (!deps.trial) {
       this.matcherTimer = setInterval(() => this.refreshNeverBan(), NEVER_BAN_REREAD_MS);
       this.matcherTimer.unref();
+      this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+      this.tickTimer.unref();
     }
     this.responder = new Responder({
       config: deps.ctx.config,
@@ -83,6 +116,7 @@ export class Watcher {
       dryRun: deps.opts.dryRun,
       log: (l) => deps.alerts.line(l),
       trial: deps.trial,
+      uncapped: true,
     });
   }
 
@@ -99,7 +133,8 @@ export class Watcher {
     let n = 0;
     for (const a of addresses) {
       if (!this.detector.markBanned(a)) continue;
-      this.inKernel.set(a, -Infinity);
+      const family = parseAddress(a)?.family ?? 4;
+      this.ledger.markKernel(a, { address: a, family, port: 0, protocol: 'tcp', mode: 'stcp', scanType: '' });
       n++;
     }
     return n;
@@ -112,22 +147,90 @@ export class Watcher {
   };
 
   private onEvent(ev: DetectorEvent): void {
-    if (ev.verdict === 'ignored' || ev.verdict === 'below-trigger') {
-      if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
+    const v = ev.verdict;
+    if (v === 'ignored' || v === 'below-trigger') {
+      if (this.deps.opts.json && this.eventBudget.take(v)) this.deps.emit(alertEvent(ev));
       return;
     }
     this.alertCount++;
-    if (ev.verdict !== 'banned') {
-      for (const l of formatAlertLines(ev)) this.deps.alerts.line(l);
-      if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
-      if (ev.verdict === 'already-banned') this.recheck(ev.detection.address);
+    // BLOCK_*="0" hosts are "already blocked" for the detector (PortSentry lists them) but never were banned.
+    if (
+      v === 'never-ban' ||
+      v === 'logged' ||
+      (v === 'already-banned' && !this.detector.isBanned(ev.detection.address))
+    ) {
+      this.report(ev, v === 'already-banned' ? 'already blocked (listed)' : v, formatAlertLines(ev));
       return;
     }
-    const job = this.respond(ev).finally(() => this.inflight.delete(job));
+    this.judgeTrigger(ev);
+  }
+
+  /** A hit from a source at SCAN_TRIGGER: what the watch does depends on what it already did about the source. */
+  private judgeTrigger(ev: DetectorEvent): void {
+    const d = ev.detection;
+    const before = this.ledger.get(d.address)?.standing;
+    const e = this.ledger.touch(d, ev.ts);
+    switch (before) {
+      case 'kernel':
+        // Its probe reached us, so the kernel may no longer hold it: "already banned" only once it is asked.
+        this.recheck(e, ev);
+        return;
+      case 'blocked':
+        this.reportAlreadyBanned(ev);
+        return;
+      case 'pending':
+        this.report(ev, 'pending ban', [], 'pending');
+        return;
+      case 'done':
+        return;
+      case 'failed':
+        if (Date.now() < (e.retryAt ?? 0)) {
+          this.report(ev, 'failed, retried later', [], 'failed');
+          return;
+        }
+        break;
+    }
+    this.consider(e, ev);
+  }
+
+  /** Bans the source when the cap allows it, in place of a weaker ban of the window when it outranks one; else refuses. */
+  private consider(e: LedgerEntry, ev: DetectorEvent): void {
+    if (this.window.hasRoom()) {
+      this.ban(e, ev, this.window.take(e.address, e.evidence));
+      return;
+    }
+    const weakest = this.window.weakest();
+    if (weakest !== undefined && e.evidence.ports > weakest.evidence.ports) {
+      this.window.release(weakest);
+      // The stronger one is banned first; the weaker ban is lifted once that ban stands (and logged after it).
+      this.ban(e, ev, this.window.take(e.address, e.evidence), weakest);
+      return;
+    }
+    e.standing = 'refused';
+    this.refusedCount++;
+    const lines = [
+      formatDetectionLine(ev),
+      responseLines.capDeferredLine(e.address, this.window.perMinute, e.evidence.ports),
+    ];
+    this.report(ev, 'refused (rate cap)', lines, 'refused');
+  }
+
+  /** Logs a hit's lines and JSON event, or counts it for the once-a-second summary when over budget. */
+  private report(ev: DetectorEvent, kind: string, lines: string[], verdict?: WatchVerdict): void {
+    if (this.lineBudget.take(kind)) for (const l of lines) this.deps.alerts.line(l);
+    if (this.deps.opts.json && this.eventBudget.take(kind)) this.deps.emit(alertEvent(ev, verdict));
+  }
+
+  private ban(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan, replacing?: WindowBan): void {
+    e.standing = 'pending';
+    e.slot = slot;
+    const job = this.respond(e, { ...ev, verdict: 'banned', detection: { ...ev.detection } }, slot, replacing).finally(
+      () => this.inflight.delete(job),
+    );
     this.inflight.add(job);
   }
 
-  private async respond(ev: DetectorEvent): Promise<void> {
+  private async respond(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan, replacing?: WindowBan): Promise<void> {
     const d = ev.detection;
     // The response starts before anything is logged: when its plan starts with the kernel ban, that ban is sent
     // first and the detection line (and its JSON event) written in `announce`, still before any response line.
@@ -136,7 +239,15 @@ export class Watcher {
       if (announced) return;
       announced = true;
       this.deps.alerts.line(formatAlertLines(ev)[0]);
-      if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
+      // With the command backend nothing is blocked yet when the detection is announced: KILL_ROUTE runs next.
+      const verdict = this.deps.blockBackend === 'command' ? 'pending' : undefined;
+      if (this.deps.opts.json) this.deps.emit(alertEvent(ev, verdict));
+    };
+    const giveBack = () => {
+      this.window.release(slot);
+      if (e.slot === slot) e.slot = undefined;
+      // The ban it was to replace stays, and keeps its place in the window.
+      if (replacing) this.window.reinstate(replacing);
     };
     let report: ResponseReport;
     try {
@@ -144,27 +255,36 @@ export class Watcher {
     } catch (err) {
       announce();
       this.deps.alerts.line(`attackalert: ERROR: response for host ${d.address} failed: ${(err as Error).message}`);
+      e.standing = 'failed';
+      e.retryAt = Date.now() + RETRY_FAILED_MS;
+      giveBack();
       return;
     }
     announce();
     const sinceProbeMs = Date.now() - ev.ts / 1000;
     if (this.deps.opts.json) this.deps.emit(responseEvent(report, sinceProbeMs));
-    if (report.dryRun || report.refused || this.deps.trial) return;
-    const banned = report.outcomes.some((o) => o.kind === 'ban-set' && o.ok);
-    const planned = report.actions.some((a) => a.kind === 'ban-set');
-    if (planned && !banned) {
-      // The kernel refused the ban: let the next probe from this source try again.
-      this.detector.forget(d.address);
+    if (report.dryRun || this.deps.trial || report.actions.length === 0) {
+      e.standing = 'done';
+      if (report.actions.length === 0) giveBack();
+      else if (replacing) this.window.reinstate(replacing);
       return;
     }
-    if (banned) this.inKernel.set(d.address, -Infinity);
-    if (report.blocked) this.banCount++;
-    // BLOCK_*="2" (KILL_RUN_CMD only): PortSentry counts the response a success, and writes its history line, when
-    // the shell could run the command, whatever its status.
-    const commandOnly =
-      report.outcomes.length > 0 &&
-      report.outcomes.every((o) => o.kind === 'run' && o.shell !== undefined && !o.shell.notRun && !o.shell.error);
-    if (!report.blocked && !banned && !commandOnly) return;
+    const banned = report.outcomes.some((o) => o.kind === 'ban-set' && o.ok);
+    // BLOCK_*="2" (KILL_RUN_CMD only): the response succeeded, and its history line is written, when the command
+    // exited 0.
+    const commandOnly = report.outcomes.length > 0 && report.outcomes.every((o) => o.kind === 'run' && o.ok);
+    if (!report.blocked && !banned && !commandOnly) {
+      // Nothing blocks this host (the kernel refused the ban, a KILL_ROUTE failed): it is not "already blocked";
+      // its slot goes back and a later probe tries again.
+      e.standing = 'failed';
+      e.retryAt = Date.now() + RETRY_FAILED_MS;
+      giveBack();
+      this.deps.alerts.line(responseLines.responseFailedLine(d.address, RETRY_FAILED_MS / 1000));
+      return;
+    }
+    e.standing = banned ? 'kernel' : 'blocked';
+    if (report.blocked || banned) this.banCount++;
+    if (replacing) this.lift(replacing, e);
     const banSet = this.deps.banSet;
     try {
       const recorded = await recordBan({
@@ -178,36 +298,110 @@ export class Watcher {
       });
       if (!recorded) {
         // Lifted (`portsentinel unban`) between the kernel ban and its journal line: judged afresh from now on.
-        this.inKernel.delete(d.address);
+        this.ledger.delete(d.address);
         this.detector.forget(d.address);
+        return;
       }
     } catch (err) {
       this.deps.alerts.line(`attackalert: ERROR: could not record the ban of ${d.address}: ${(err as Error).message}`);
     }
+    // Only a ban that is in the kernel and journaled can be lifted to make room for a stronger source.
+    if (banned && e.slot === slot) slot.liftable = true;
+  }
+
+  /**
+   * Lifts a weaker ban of the window (kernel and journal) for a stronger source. The lifted source is remembered
+   * as refused: if it keeps probing it is a candidate again.
+   */
+  private lift(weakest: WindowBan, stronger: LedgerEntry): void {
+    const banSet = this.deps.banSet;
+    const address = weakest.address;
+    const entry = this.ledger.get(address);
+    if (entry) {
+      entry.standing = 'refused';
+      if (entry.slot === weakest) entry.slot = undefined;
+    }
+    this.checkedAt.delete(address);
+    const ports = weakest.evidence.ports;
+    const forPorts = stronger.evidence.ports;
+    this.deps.alerts.line(responseLines.liftedLine(address, ports, stronger.address, forPorts));
+    if (this.deps.opts.json) this.deps.emit({ event: 'lifted', address, for: stronger.address, ports, forPorts });
+    if (!banSet) return;
+    const family = parseAddress(address)?.family ?? 4;
+    const job = (async () => {
+      try {
+        await banSet.remove([address]);
+        await withLock(this.ctx.stateDir, () =>
+          appendRecords(this.ctx.stateDir, [{ op: 'unban', target: address, family, at: Date.now(), origin: 'watch' }]),
+        );
+      } catch (err) {
+        this.deps.alerts.line(responseLines.stepFailedLine(address, 'lifting the ban', (err as Error).message));
+      }
+    })().finally(() => this.inflight.delete(job));
+    this.inflight.add(job);
+  }
+
+  /**
+   * Once a second: refused sources still probing are banned, strongest first, while the window has room; hits held
+   * back from the log (and the JSON stream) are summarised in one line (one event).
+   */
+  private tick(): void {
+    const since = Date.now() - REFUSED_FRESH_MS;
+    while (this.window.hasRoom() && this.window.perMinute > 0) {
+      const best = this.ledger.strongestRefused(since, ranksAbove);
+      if (!best) break;
+      const ev: DetectorEvent = { ts: best.ts, verdict: 'banned', detection: best.hit, hits: 0, sourceIndex: 0 };
+      this.ban(best, ev, this.window.take(best.address, best.evidence));
+    }
+    this.heap.check();
+    const lines = this.lineBudget.drain();
+    if (lines) this.deps.alerts.line(responseLines.summaryLine(TICK_MS / 1000, describeCounts(lines)));
+    const events = this.eventBudget.drain();
+    if (events && this.deps.opts.json) this.deps.emit({ event: 'summary', seconds: TICK_MS / 1000, counts: events });
+  }
+
+  /** Sources refused by the rate cap so far (counted once per refusal). */
+  refusedCount = 0;
+
+  private reportAlreadyBanned(ev: DetectorEvent): void {
+    const already = { ...ev, verdict: 'already-banned' as const };
+    this.report(already, 'already banned', formatAlertLines(already));
   }
 
   /**
    * A probe from a source this watch banned in the kernel: the kernel drops a banned source's packets before they
-   * are logged, so the ban may have ended (its timeout, `portsentinel unban`). If the kernel no longer holds it,
-   * the detector forgets the source and its next probes are judged afresh.
+   * are logged, so the ban may have ended (its timeout, `portsentinel unban`). The kernel is asked (at most once a
+   * second per source): while it holds the ban the probe is "already banned"; once it does not, the source is
+   * judged afresh at once (the detector forgets it, the rate cap decides about a new ban).
    */
-  private recheck(address: string): void {
+  private recheck(e: LedgerEntry, ev: DetectorEvent): void {
     const banSet = this.deps.banSet;
-    const last = this.inKernel.get(address);
-    if (!banSet || last === undefined || this.deps.trial) return;
+    const address = e.address;
     const now = performance.now();
-    if (now - last < RECHECK_MS) return;
-    this.inKernel.set(address, now);
+    const last = this.checkedAt.get(address) ?? -Infinity;
+    if (!banSet || this.deps.trial || now - last < RECHECK_MS) {
+      this.reportAlreadyBanned(ev);
+      return;
+    }
+    this.checkedAt.set(address, now);
+    if (this.checkedAt.size > this.ledger.size + 1024) this.checkedAt.clear();
     const job = banSet
       .has(address)
       .then(
         (held) => {
-          if (held || !this.inKernel.has(address)) return;
-          this.inKernel.delete(address);
+          if (held || e.standing !== 'kernel') {
+            if (held) this.reportAlreadyBanned(ev);
+            return;
+          }
+          this.checkedAt.delete(address);
+          // Its slot still counts for the window it was made in, but there is nothing left to lift.
+          if (e.slot) e.slot.liftable = false;
+          e.slot = undefined;
           this.detector.forget(address);
           this.deps.alerts.line(`attackalert: Host ${address} is no longer banned in the kernel; watching it again`);
+          this.consider(e, ev);
         },
-        () => undefined,
+        () => this.reportAlreadyBanned(ev),
       )
       .finally(() => this.inflight.delete(job));
     this.inflight.add(job);
@@ -223,6 +417,9 @@ export class Watcher {
     this.modes = parseModesFlag(this.deps.opts.modes, ctx.config);
     this.detector = this.buildDetector(banned);
     this.responder.reconfigure(ctx.config);
+    if (ctx.config.maxBansPerMinute !== this.window.perMinute && !this.deps.trial) {
+      this.window = new BanWindow(ctx.config.maxBansPerMinute);
+    }
     this.own.refresh();
   }
 
@@ -272,6 +469,7 @@ export class Watcher {
     if (stopListeners) {
       this.listeners.stop();
       clearInterval(this.matcherTimer);
+      clearInterval(this.tickTimer);
     }
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
@@ -283,6 +481,7 @@ export class Watcher {
       modes: this.modes,
       isProtected: this.own.isProtected,
       isListening: (protocol, port) => this.listeners.isListening(protocol, port),
+      limits: { maxSources: MAX_TRACKED_SOURCES, idleMicros: SOURCE_IDLE_MS * 1000 },
       isNeverBan: (_family, address) => {
         const prefix = parsePrefix(address);
         return typeof prefix === 'string' ? undefined : this.matcher.refusal(prefix);

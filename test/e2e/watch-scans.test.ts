@@ -64,7 +64,7 @@ test(
         'ALL: 192.0.2.66 : DENY',
         'ALL: 192.0.2.67 : DENY',
         'ALL: 192.0.2.68 : DENY',
-        'ALL: 2001:db8::66 : DENY',
+        'ALL: [2001:db8::66] : DENY',
       ]);
       assert.match(
         readFileSync(join(lab.dir, 'portsentry.history'), 'utf8'),

@@ -17,6 +17,7 @@ export const PACKAGE_OF: Record<string, string> = {
   'systemd-analyze': 'systemd',
   python3: 'python3',
   npm: 'npm',
+  tcpdmatch: 'tcpd',
 };
 
 const found = new Map<string, boolean>();

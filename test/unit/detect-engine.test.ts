@@ -93,6 +93,7 @@ function makeDetector(
     isListening: opts.isListening ?? ((proto, port) => listening[proto].includes(port)),
     isNeverBan: opts.isNeverBan ?? ((_family, address) => (hosts.has(address) ? 'own address' : undefined)),
     reuseEvents: opts.reuseEvents,
+    limits: opts.limits,
   });
 }
 
@@ -431,4 +432,37 @@ test('reuseEvents hands out one object, and its contents equal the fresh events 
     new Set(['banned', 'already-banned', 'below-trigger', 'ignored', 'never-ban', 'logged']),
   );
   assert.deepEqual(copies, fresh);
+});
+
+test('with limits, a random-source flood keeps at most maxSources, evicting the least recently seen', () => {
+  const d = makeDetector({ scanTrigger: 3 }, { limits: { maxSources: 100, idleMicros: 3_600_000_000 } });
+  const t0 = 1_700_000_000_000_000;
+  // A scanner's first hit, then 1,000 spoofed sources with the scanner probing again in between.
+  feed(d, [{ src: '192.0.2.66', dport: 1, ts: t0 }]);
+  for (let i = 0; i < 1000; i++) {
+    const ts = t0 + (i + 1) * 500;
+    feed(d, [{ src: `10.0.${i >> 8}.${i & 255}`, dport: 11, ts }]);
+    if (i % 50 === 0) feed(d, [{ src: '192.0.2.66', dport: 1, ts }]);
+    assert.ok(d.sourceCount <= 100, `holds ${d.sourceCount}`);
+  }
+  // The scanner, seen all along, kept its count: its next hit is its 22nd, long past SCAN_TRIGGER.
+  const [ev] = feed(d, [{ src: '192.0.2.66', dport: 11, ts: t0 + 600_000 }]);
+  assert.equal(ev.hits, 22);
+  // An early spoofed source was evicted: it starts from zero.
+  const [early] = feed(d, [{ src: '10.0.0.1', dport: 11, ts: t0 + 600_001 }]);
+  assert.equal(early.hits, 1);
+});
+
+test('with limits, a source idle longer than idleMicros (packet time) starts again from zero', () => {
+  const d = makeDetector({ scanTrigger: 5 }, { limits: { maxSources: 1000, idleMicros: 60_000_000 } });
+  const t0 = 1_700_000_000_000_000;
+  feed(d, [
+    { src: '192.0.2.66', dport: 1, ts: t0 },
+    { src: '192.0.2.66', dport: 11, ts: t0 + 1 },
+  ]);
+  // Two minutes of packet time later a new source arrives: the idle one has expired.
+  feed(d, [{ src: '192.0.2.67', dport: 1, ts: t0 + 120_000_000 }]);
+  assert.equal(d.sourceCount, 1);
+  const [ev] = feed(d, [{ src: '192.0.2.66', dport: 15, ts: t0 + 120_000_001 }]);
+  assert.equal(ev.hits, 1);
 });

@@ -148,3 +148,22 @@ test('ignored and below-trigger hits log nothing; never-ban says why', () => {
   assert.equal(never.verdict, 'never-ban');
   assert.match(formatAlertLines(never)[1], /127\.0\.0\.1\/127\.0\.0\.1 is never blocked \(loopback address\)/);
 });
+
+test('an IPv6 KILL_HOSTS_DENY line is written in tcpd bracket form, once', () => {
+  const d6 = {
+    address: '2001:db8::66',
+    family: 6 as const,
+    port: 1,
+    protocol: 'tcp' as const,
+    mode: 'stcp' as const,
+    scanType: 'TCP SYN/Normal scan',
+  };
+  const line = (template: string) => {
+    const a = planActions(makeConfig({ killHostsDeny: template }), d6, 'nftables')[0];
+    return a.kind === 'hosts-deny' ? a.line : undefined;
+  };
+  assert.equal(line('ALL: $TARGET$ : DENY'), 'ALL: [2001:db8::66] : DENY');
+  assert.equal(line('ALL: [$TARGET$] : DENY'), 'ALL: [2001:db8::66] : DENY');
+  const v4 = planActions(makeConfig(), { ...d6, address: '192.0.2.66', family: 4 }, 'nftables')[0];
+  assert.equal(v4.kind === 'hosts-deny' && v4.line, 'ALL: 192.0.2.66 : DENY');
+});

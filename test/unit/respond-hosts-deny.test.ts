@@ -96,3 +96,16 @@ test('writes through a bind-mounted hosts.deny (the mount keeps its inode)', { s
   assert.equal(readFileSync(mounted, 'utf8'), '', 'the write went to the mounted file, not the mount point');
   rmSync(dir, { recursive: true });
 });
+
+test('a huge hosts.deny is not read whole: only its end is checked for the line', async () => {
+  const dir = tmp();
+  const f = join(dir, 'hosts.deny');
+  // 8 MB of other hosts, one of our lines near the end; reading only the tail must still find it.
+  const filler = 'ALL: 198.51.100.1 : DENY\n'.repeat(320_000);
+  writeFileSync(f, `${filler}ALL: 192.0.2.66 : DENY\nsshd: 10.0.0.1\n`);
+  assert.equal(await appendHostsDenyLine(f, 'ALL: 192.0.2.66 : DENY'), 'present');
+  assert.equal(await appendHostsDenyLine(f, 'ALL: 192.0.2.67 : DENY'), 'appended');
+  assert.equal(await appendHostsDenyLine(f, 'ALL: 192.0.2.67 : DENY'), 'present');
+  assert.ok(readFileSync(f, 'utf8').endsWith('sshd: 10.0.0.1\nALL: 192.0.2.67 : DENY\n'));
+  rmSync(dir, { recursive: true });
+});

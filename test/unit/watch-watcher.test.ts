@@ -225,3 +225,114 @@ test('the never-ban lists are gathered again while watching, so a gateway that c
     await w.done();
   }
 });
+
+test('a KILL_ROUTE that exits non-zero is a failure: not blocked, not journaled, no "already blocked" after it', async () => {
+  const w = setup({ killRoute: 'echo no route >&2; exit 1' }, 'portsentry.history', { blockBackend: 'command' });
+  const events: Array<Record<string, unknown>> = [];
+  (w.watcher as unknown as { deps: WatcherDeps }).deps.emit = (e) => events.push(e as Record<string, unknown>);
+  (w.watcher as unknown as { deps: WatcherDeps }).deps.opts.json = true;
+  try {
+    w.probe(1);
+    await w.watcher.drain(false);
+    w.probe(2);
+    await w.watcher.drain(false);
+    const log = w.lines.join('\n');
+    assert.match(log, /ERROR: KILL_ROUTE for host 203\.0\.113\.5 failed: command exited with status 1 \(no route\)/);
+    assert.doesNotMatch(log, /has been blocked/);
+    assert.doesNotMatch(log, /already blocked/);
+    const responses = events.filter((e) => e.event === 'response');
+    assert.ok(responses.length >= 1);
+    for (const r of responses) {
+      assert.equal(r.blocked, false);
+      const step = (r.actions as Array<{ kind: string; ok?: boolean }>).find((a) => a.kind === 'kill-route');
+      assert.equal(step?.ok, false);
+    }
+    assert.equal(existsSync(join(w.dir, 'journal.jsonl')), false);
+    assert.equal(existsSync(w.ctx.historyFile!), false);
+  } finally {
+    await w.done();
+  }
+});
+
+test('rate cap: a multi-port scanner outranks a one-probe ban of the full window, which is lifted for it', async () => {
+  const w = setup({ maxBansPerMinute: 2 });
+  const events: Array<Record<string, unknown>> = [];
+  (w.watcher as unknown as { deps: WatcherDeps }).deps.emit = (e) => events.push(e as Record<string, unknown>);
+  (w.watcher as unknown as { deps: WatcherDeps }).deps.opts.json = true;
+  try {
+    // Three spoofed one-probe sources fill the window (2) and one is refused.
+    for (const src of [0xc6336401, 0xc6336402, 0xc6336403]) {
+      w.probe(23, src);
+      await w.watcher.drain(false);
+    }
+    assert.deepEqual([...w.banSet.held].sort(), ['198.51.100.1', '198.51.100.2']);
+    assert.ok(
+      w.lines.some((l) => /198\.51\.100\.3 refused \(rate cap\)/.test(l)),
+      w.lines.join('\n'),
+    );
+    // The scanner's first probe ties with the weakest ban (one port): refused. Its second port outranks it.
+    w.probe(1);
+    await w.watcher.drain(false);
+    assert.ok(!w.banSet.held.has('203.0.113.5'));
+    w.probe(2);
+    await w.watcher.drain(false);
+    assert.ok(w.banSet.held.has('203.0.113.5'), w.lines.join('\n'));
+    assert.equal(w.banSet.held.size, 2, 'the window never holds more bans than the cap');
+    assert.deepEqual([...w.banSet.held].sort(), ['198.51.100.2', '203.0.113.5'], 'the oldest one-probe ban went');
+    const log = w.lines.join('\n');
+    assert.match(log, /Host 198\.51\.100\.1 ban lifted to make room for 203\.0\.113\.5/);
+    // The detection and its block line come first, the lift after them.
+    const at = (re: RegExp) => w.lines.findIndex((l) => re.test(l));
+    assert.ok(at(/from host: 203\.0\.113\.5\/203\.0\.113\.5 to TCP port: 2$/) < at(/203\.0\.113\.5 has been blocked/));
+    assert.ok(at(/203\.0\.113\.5 has been blocked/) < at(/ban lifted to make room/));
+    assert.doesNotMatch(log, /already blocked/);
+    const journal = readFileSync(join(w.dir, 'journal.jsonl'), 'utf8');
+    assert.match(journal, /"op":"unban","target":"198\.51\.100\.1"/);
+    assert.ok(events.some((e) => e.event === 'lifted' && e.address === '198.51.100.1' && e.for === '203.0.113.5'));
+    const refused = events.filter((e) => e.event === 'alert' && e.verdict === 'refused').map((e) => e.address);
+    assert.deepEqual(refused, ['198.51.100.3', '203.0.113.5']);
+    // Its later probes are "already blocked": now it is in the kernel. (A new second of the log's budget first.)
+    (w.watcher as unknown as { tick(): void }).tick();
+    w.probe(3);
+    await w.watcher.drain(false);
+    assert.match(w.lines.join('\n'), /203\.0\.113\.5\/203\.0\.113\.5 is already blocked/);
+  } finally {
+    await w.done();
+  }
+});
+
+test('rate cap: a refused source that keeps probing is banned once the window has room', async () => {
+  let now = 1_000_000;
+  const realNow = Date.now;
+  Date.now = () => now;
+  const w = setup({ maxBansPerMinute: 1 });
+  try {
+    w.probe(23, 0xc6336401);
+    await w.watcher.drain(false);
+    w.probe(23, 0xc6336402);
+    await w.watcher.drain(false);
+    assert.deepEqual([...w.banSet.held], ['198.51.100.1']);
+    now += 61_000;
+    w.probe(23, 0xc6336402); // still probing
+    await w.watcher.drain(false);
+    assert.deepEqual([...w.banSet.held].sort(), ['198.51.100.1', '198.51.100.2'], w.lines.join('\n'));
+  } finally {
+    Date.now = realNow;
+    await w.done();
+  }
+});
+
+test('a random-source flood against a full window is summarised, not logged line by line', async () => {
+  const w = setup({ maxBansPerMinute: 2 });
+  try {
+    for (let i = 0; i < 2000; i++) w.probe(23, (0x0a000000 + i) >>> 0);
+    await w.watcher.drain(false);
+    (w.watcher as unknown as { tick(): void }).tick();
+    // Two bans (a detection line and a block line each), a few refusals logged one by one, one summary.
+    assert.ok(w.lines.length <= 4 + 2 * 3 + 1, w.lines.join('\n'));
+    assert.match(w.lines.at(-1)!, /last 1 s, not logged one by one: \d+ refused \(rate cap\)/);
+    assert.equal(w.banSet.held.size, 2);
+  } finally {
+    await w.done();
+  }
+});
