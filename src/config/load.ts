@@ -64,9 +64,17 @@ function tooLarge(file: string, size: number): ConfigProblem {
   };
 }
 
+/**
+ * The file a --config value stands for: the path given; none for `embedded`; and when no --config was given,
+ * /etc/portsentry/portsentry.conf if it exists. Undefined means the built-in configuration.
+ */
+export function pickConfigPath(path: string | undefined, exists: (p: string) => boolean): string | undefined {
+  if (path === EMBEDDED_CONFIG) return undefined;
+  return path ?? (exists(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+}
+
 export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<LoadedConfig> {
-  const chosen =
-    path === EMBEDDED_CONFIG ? undefined : (path ?? (io.exists(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined));
+  const chosen = pickConfigPath(path, io.exists);
   let text = DEFAULT_CONFIG_TEXT;
   const file = chosen ?? DEFAULT_CONFIG_FILE_NAME;
   if (chosen !== undefined) {

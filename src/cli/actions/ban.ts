@@ -3,7 +3,7 @@ import type { BanOutcome } from '../../bans/ban.js';
 import { InputError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
 import type { CommandIO } from '../output.js';
-import { contextOptions, type SharedBanFlags } from './shared.js';
+import { announceConfig, contextOptions, type SharedBanFlags } from './shared.js';
 
 export interface BanFlags extends SharedBanFlags {
   timeout?: string;
@@ -25,6 +25,7 @@ export function parseTimeoutFlag(text: string): number {
 }
 
 export async function ban(flags: BanFlags, targets: string[], io: CommandIO): Promise<BanOutcome> {
+  announceConfig(flags.config, io);
   const { runBan } = await import('../../bans/run-ban.js');
   const { describeMappedArgs } = await import('../../net/targets.js');
   for (const n of describeMappedArgs(targets)) io.warn(`note: ${n}`);

@@ -1,13 +1,14 @@
 // What `bans list` does once its arguments are parsed, whichever entry path parsed them.
 import type { ListOutcome } from '../../bans/list.js';
 import { RenderedJson, type CommandIO } from '../output.js';
-import { contextOptions, type SharedBanFlags } from './shared.js';
+import { announceConfig, contextOptions, type SharedBanFlags } from './shared.js';
 
 export interface BansListFlags extends SharedBanFlags {
   family?: string;
 }
 
 export async function listBansCommand(flags: BansListFlags, io: CommandIO): Promise<ListOutcome | RenderedJson> {
+  announceConfig(flags.config, io);
   const [{ withContext }, { listBans, listBansJson }] = await Promise.all([
     import('../../bans/context.js'),
     import('../../bans/list.js'),

@@ -2,6 +2,7 @@
 import type { BlockMethod } from '../../config/backends.js';
 import type { ReplayReport } from '../../replay/report-types.js';
 import { RenderedJson, type CommandIO } from '../output.js';
+import { announceConfig } from './shared.js';
 
 export interface ReplayFlags {
   config?: string;
@@ -17,6 +18,7 @@ export async function replay(
   captures: string[],
   io: CommandIO,
 ): Promise<ReplayReport | RenderedJson> {
+  announceConfig(flags.config, io);
   const [{ runReplay }, { renderReport }, { createProgressBar }, { AlertJson, spliceAlerts }] = await Promise.all([
     import('../../replay/run-replay.js'),
     import('../render/replay.js'),

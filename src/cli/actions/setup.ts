@@ -1,7 +1,7 @@
 // What `setup` does once its arguments are parsed: create or repair (and restore), or print the document.
 import type { SetupResult } from '../../bans/run-setup.js';
 import type { CommandIO } from '../output.js';
-import { contextOptions, type SharedBanFlags } from './shared.js';
+import { announceConfig, contextOptions, type SharedBanFlags } from './shared.js';
 
 export interface SetupFlags extends SharedBanFlags {
   restore?: boolean;
@@ -9,6 +9,7 @@ export interface SetupFlags extends SharedBanFlags {
 }
 
 export async function setup(flags: SetupFlags, io: CommandIO): Promise<SetupResult> {
+  announceConfig(flags.config, io);
   const [{ runSetup }, { formatSetup }] = await Promise.all([
     import('../../bans/run-setup.js'),
     import('../render/setup-text.js'),

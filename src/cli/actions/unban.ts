@@ -1,7 +1,7 @@
 // What `unban` does once its arguments are parsed, whichever entry path parsed them.
 import type { UnbanOutcome } from '../../bans/unban.js';
 import type { CommandIO } from '../output.js';
-import { contextOptions, type SharedBanFlags } from './shared.js';
+import { announceConfig, contextOptions, type SharedBanFlags } from './shared.js';
 
 export interface UnbanFlags extends SharedBanFlags {
   all?: boolean;
@@ -9,6 +9,7 @@ export interface UnbanFlags extends SharedBanFlags {
 }
 
 export async function unban(flags: UnbanFlags, targets: string[], io: CommandIO): Promise<UnbanOutcome> {
+  announceConfig(flags.config, io);
   const { runUnban } = await import('../../bans/run-unban.js');
   const { describeMappedArgs } = await import('../../net/targets.js');
   for (const n of describeMappedArgs(targets)) io.warn(`note: ${n}`);

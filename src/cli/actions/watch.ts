@@ -1,6 +1,7 @@
 // What `watch` does once its arguments are parsed: run the watch in the foreground, wiring the process's signals
 // to it (SIGTERM/SIGINT stop, SIGHUP reloads), and return the final counters.
 import type { BackendSetting } from '../../config/backends.js';
+import { announceConfig } from './shared.js';
 import type { CaptureChoice } from '../../watch/options.js';
 import type { WatchSummary } from '../../watch/run-watch.js';
 
@@ -19,6 +20,7 @@ export interface WatchFlags {
 
 export async function watch(flags: WatchFlags): Promise<WatchSummary> {
   const { runWatch } = await import('../../watch/run-watch.js');
+  announceConfig(flags.config, { warn: (line) => process.stderr.write(`portsentinel: ${line}\n`) });
   // SIGHUP's default action ends the process: it is handled from here to exit, so a reload asked for while the
   // watch starts is done once it is ready, and one that arrives while it stops (responses finishing) is ignored.
   let reload: (() => void) | undefined;
