@@ -15,6 +15,10 @@ export const PACKAGE_OF: Record<string, string> = {
   logger: 'bsdutils',
   'systemd-analyze': 'systemd',
   python3: 'python3',
+  crowdsec: 'crowdsec',
+  cscli: 'crowdsec',
+  curl: 'curl',
+  promtool: 'prometheus',
 };
 
 const found = new Map<string, boolean>();
