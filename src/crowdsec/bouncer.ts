@@ -78,6 +78,13 @@ export class Bouncer {
       log(`crowdsec: the kernel refused ${r.failed.length} ban(s): ${r.failed.slice(0, 5).join(', ')}`);
     }
     if (r.added > 0 || r.removed > 0) log(`crowdsec: ${r.added} ban(s) enforced, ${r.removed} lifted`);
+    const skipped = Object.entries(r.ignored).filter(([why]) => why !== 'expired' && !why.startsWith('origin:'));
+    if (skipped.length > 0) {
+      const total = skipped.reduce((n, [, c]) => n + c, 0);
+      log(
+        `crowdsec: ${total} decision(s) not enforceable here, skipped: ${skipped.map(([w, c]) => `${w} ${c}`).join(', ')}`,
+      );
+    }
   }
 
   /** Runs until stop(): pull, wait the poll interval (or the back-off after a failure), again. */
