@@ -16,6 +16,11 @@ export interface LapiClientOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * The Local API reads a NAME/VERSION user agent at login and refuses a machine whose agent has no version
+ * ("incorrect Username or Password" on 1.4.x), so one is always sent.
+ */
+export const USER_AGENT = 'portsentinel/0.1.0';
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Reads at most `max` bytes of a body; one byte more is an error, and the rest is never read. */
@@ -76,7 +81,7 @@ export class LapiClient {
   ): Promise<{ status: number; body: Buffer; url: string }> {
     const url = new URL(path, this.base).toString();
     const shown = url.split('?')[0];
-    const headers = { 'user-agent': this.opts.userAgent ?? 'portsentinel', ...init.headers };
+    const headers = { 'user-agent': this.opts.userAgent ?? USER_AGENT, ...init.headers };
     try {
       const res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       return { status: res.status, body: await readBounded(res, this.maxBody, shown), url: shown };

@@ -53,6 +53,6 @@ export function openFleet(config: PortSentryConfig, need: { pull?: boolean; push
     );
   }
   const bouncerKey = keyFile ? readBouncerKey(keyFile) : undefined;
-  const client = new LapiClient({ url, bouncerKey, machine, userAgent: 'portsentinel' });
+  const client = new LapiClient({ url, bouncerKey, machine });
   return { client, url, pull: bouncerKey !== undefined, push: machine !== undefined };
 }
