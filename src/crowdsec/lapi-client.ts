@@ -141,6 +141,15 @@ export class LapiClient {
     return LapiClient.json(r.body, r.url);
   }
 
+  /** Whether the bouncer key is accepted, without moving the bouncer's place in the change stream. */
+  async checkKey(): Promise<void> {
+    const r = await this.request('v1/decisions?ip=192.0.2.0', {
+      method: 'GET',
+      headers: { 'x-api-key': this.opts.bouncerKey ?? '', accept: 'application/json' },
+    });
+    if (r.status !== 200) throw LapiClient.httpError(r.status, r.body, r.url, 'the bouncer key');
+  }
+
   /** GET /v1/decisions/stream: the whole current list with `startup`, else the changes since the last call. */
   async stream(startup: boolean): Promise<unknown> {
     const key = this.opts.bouncerKey;

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
 import { makeLapi } from './lapi.js';
+import { validate as validateStatus } from '../../src/generated/crowdsec-status.js';
 import { cliIn, connects, listen, openFleet, setElements, startIn, within, writeMemberConfig } from './fleet-lab.js';
 
 const skip = kernelSkipReason('nft', 'ip', 'crowdsec', 'cscli', 'curl');
@@ -98,6 +99,18 @@ test(
       await new Promise((r) => setTimeout(r, 2500));
       assert.doesNotMatch(pull.output(), /refused the batch|kernel refused|Error/);
       assert.equal(pull.child.exitCode, null, 'crowdsec pull stopped');
+
+      // crowdsec status: the key works, what is enforced by origin, the last pull.
+      const st = cliIn(b.ns, ['crowdsec', 'status', '--json', '--config', conf, '--state-dir', stateDir]);
+      assert.equal(st.status, 0, st.stderr);
+      const status = JSON.parse(st.stdout);
+      assert.ok(validateStatus(status), JSON.stringify((validateStatus as unknown as { errors: unknown }).errors));
+      assert.equal(status.url, lapi.url);
+      assert.deepEqual(status.bouncer, { configured: true, ok: true, message: null });
+      assert.equal(status.machine.configured, false);
+      assert.deepEqual(status.enforced, { cscli: 2 });
+      assert.ok(Date.now() - Date.parse(status.lastPull) < 10_000);
+      assert.equal(status.queue, 0);
 
       // A local unban of a remote ban says that it will return unless deleted in the LAPI.
       const un = cliIn(b.ns, ['unban', scanner.v6, '--state-dir', stateDir, '--config', conf]);
