@@ -25,6 +25,8 @@ export interface Refused {
 
 export interface ApplyResult {
   added: number;
+  /** Of `added`, the IPv4 ones. */
+  added4: number;
   removed: number;
   refused: Refused[];
   /** Decisions skipped (type, scope, origin, malformed) plus those already over when received. */
@@ -164,7 +166,8 @@ export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promi
       if (records.length > 0 && !compactIfWorthIt(ctx.stateDir, s.journal(), records, now)) {
         appendRecords(ctx.stateDir, records);
       }
-      return { added: entries.length - failed.length, removed: removeList.length, refused, ignored, failed };
+      const added4 = entries.filter((e) => e.family === 4 && !failedSet.has(e.target)).length;
+      return { added: entries.length - failed.length, added4, removed: removeList.length, refused, ignored, failed };
     },
     opts.now,
   );

@@ -5,6 +5,7 @@ import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from 
 import { Bouncer } from './bouncer.js';
 import { openFleet } from './open.js';
 import { writeFleetStatus } from './status-file.js';
+import { startMetrics } from '../metrics/start.js';
 
 export interface PullSummary {
   url: string;
@@ -40,6 +41,7 @@ export async function runPull(opts: ContextOptions, hooks: PullHooks): Promise<P
     const banSet = await ctx.banSet();
     if (!(await banSet.status()).ready) await banSet.setup();
     const summary: PullSummary = { url: fleet.url, pulls: 0, enforced: 0, lifted: 0, refused: 0 };
+    const metrics = ctx.config.metricsListen ? await startMetrics(ctx.config.metricsListen, banSet) : undefined;
     const bouncer = new Bouncer({
       ctx,
       client: fleet.client,
@@ -48,25 +50,32 @@ export async function runPull(opts: ContextOptions, hooks: PullHooks): Promise<P
       pollSeconds: ctx.config.crowdsecPollInterval,
       log: hooks.log,
       events: {
-        applied(r) {
+        applied(r, _startup, ms) {
+          metrics?.metrics.pulled(r, ms);
           summary.pulls++;
           summary.enforced += r.added;
           summary.lifted += r.removed;
           summary.refused += r.refused.length;
           writeFleetStatus(ctx.stateDir, { lastPull: Date.now(), lastPullError: null });
         },
-        failed(err) {
+        failed(err, ms) {
+          metrics?.metrics.pullFailed(ms);
           writeFleetStatus(ctx.stateDir, { lastPullError: err.message });
         },
       },
     });
-    if (hooks.once) {
-      await bouncer.pullOnce();
+    try {
+      if (hooks.once) {
+        await bouncer.pullOnce();
+        return summary;
+      }
+      hooks.log(`crowdsec: pulling decisions from ${fleet.url} every ${ctx.config.crowdsecPollInterval}s`);
+      if (metrics) hooks.log(`crowdsec: metrics on http://${ctx.config.metricsListen}/metrics`);
+      void hooks.stop().then(() => bouncer.stop());
+      await bouncer.run();
       return summary;
+    } finally {
+      metrics?.server.close();
     }
-    hooks.log(`crowdsec: pulling decisions from ${fleet.url} every ${ctx.config.crowdsecPollInterval}s`);
-    void hooks.stop().then(() => bouncer.stop());
-    await bouncer.run();
-    return summary;
   });
 }

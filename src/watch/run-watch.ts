@@ -12,6 +12,7 @@ import { Watcher } from './watcher.js';
 import type { WatchEvent } from './events.js';
 import type { WatchOptions } from './options.js';
 import { startWatchFleet, type WatchFleet } from '../crowdsec/watch-fleet.js';
+import { startMetrics } from '../metrics/start.js';
 
 export interface WatchSummary {
   capture: CaptureCounters;
@@ -45,8 +46,16 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       kernelBans = r.kernel.map((k) => k.target);
     } else if (banSet) kernelBans = (await banSet.list().catch(() => [])).map((k) => k.target);
 
-    // CrowdSec Local API: pushes local bans and pulls the fleet's decisions when the config names one.
-    const fleet: WatchFleet | undefined = opts.dryRun ? undefined : startWatchFleet(ctx, notice);
+    // Prometheus metrics (METRICS_LISTEN) and the CrowdSec Local API (push local bans, pull the fleet's decisions).
+    let countersNow: (() => CaptureCounters) | undefined;
+    const metrics = ctx.config.metricsListen
+      ? await startMetrics(
+          ctx.config.metricsListen,
+          opts.dryRun ? undefined : banSet,
+          () => countersNow?.() ?? { received: 0, decoded: 0, dropped: 0, restarts: 0 },
+        )
+      : undefined;
+    const fleet: WatchFleet | undefined = opts.dryRun ? undefined : startWatchFleet(ctx, notice, metrics?.metrics);
     const watcher = new Watcher({
       opts,
       ctx,
@@ -54,7 +63,11 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       blockBackend,
       alerts,
       emit,
-      onBanned: fleet?.onBanned,
+      onEvent: metrics && ((ev) => metrics.metrics.detection(ev)),
+      onBanned: (d, timeout) => {
+        metrics?.metrics.banned('watch', d.family);
+        fleet?.onBanned(d, timeout);
+      },
     });
     try {
       const seeded = watcher.seed(kernelBans);
@@ -78,6 +91,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       /** Counters of sources replaced on reload. */
       let earlier: CaptureCounters = { received: 0, decoded: 0, dropped: 0, restarts: 0 };
       watcher.capture = capture;
+      countersNow = () => addCounters(earlier, capture.counters());
       await capture.start();
 
       const how = `${capture.kind === 'nflog' ? `NFLOG group ${opts.nflogGroup}` : `tcpdump on ${opts.iface}`}`;
@@ -139,6 +153,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       return summary;
     } finally {
       await fleet?.stop();
+      metrics?.server.close();
     }
   } finally {
     // close() releases our sockets only: the table, its sets and every ban stay in the kernel.

@@ -41,6 +41,8 @@ export interface WatcherDeps {
   emit: (e: WatchEvent) => void;
   /** The warm-up's throwaway watcher: responses run only their ban-set step and nothing is recorded. */
   trial?: boolean;
+  /** Called with every detector event (metrics). */
+  onEvent?: (ev: DetectorEvent) => void;
   /** Called after a local ban is recorded (CrowdSec push: queues it and returns at once). */
   onBanned?: (d: DetectedHit, timeout: number) => void;
 }
@@ -114,6 +116,7 @@ export class Watcher {
   };
 
   private onEvent(ev: DetectorEvent): void {
+    this.deps.onEvent?.(ev);
     if (ev.verdict === 'ignored' || ev.verdict === 'below-trigger') {
       if (this.deps.opts.json) this.deps.emit(alertEvent(ev));
       return;

@@ -3,14 +3,28 @@
 // longer open a TCP connection to B. A's push queue survives the Local API being down.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernelSkipReason } from '../helpers/netns.js';
+import { kernelSkipReason, type Netns } from '../helpers/netns.js';
 import { makeLapi } from './lapi.js';
 import { connects, listen, openFleet, setElements, startIn, within, writeMemberConfig } from './fleet-lab.js';
 
-const skip = kernelSkipReason('nft', 'ip', 'nmap', 'crowdsec', 'cscli', 'curl');
+const skip = kernelSkipReason('nft', 'ip', 'nmap', 'crowdsec', 'cscli', 'curl', 'promtool');
+
+/** GET /metrics inside a namespace, checked by promtool. */
+function scrape(ns: Netns): string {
+  const text = ns.exec('curl', ['-sf', 'http://127.0.0.1:9613/metrics']);
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.status, 0, `promtool check metrics: ${check.stdout}${check.stderr} ${text}`);
+  return text;
+}
+
+/** The value of one sample line (name with its labels, as exposed), or undefined. */
+function value(text: string, sample: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(sample + ' '));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}
 const PORT = 8088;
 
 test('a scan of host A is banned on host B through the Local API', { skip, timeout: 180_000 }, async () => {
@@ -33,11 +47,13 @@ test('a scan of host A is banned on host B through the Local API', { skip, timeo
       CROWDSEC_MACHINE_CREDENTIALS: machineA,
       CROWDSEC_BOUNCER_KEY_FILE: keyA,
       CROWDSEC_POLL_INTERVAL: '1s',
+      METRICS_LISTEN: '127.0.0.1:9613',
     });
     const confB = writeMemberConfig(fleet.dir, 'b', {
       CROWDSEC_LAPI_URL: lapi.url,
       CROWDSEC_BOUNCER_KEY_FILE: keyB,
       CROWDSEC_POLL_INTERVAL: '1s',
+      METRICS_LISTEN: '127.0.0.1:9613',
     });
     // A starts while the Local API is down: its first ban waits in the queue.
     watchA = startIn(a.ns, ['watch', '--config', confA, '--state-dir', join(fleet.dir, 'state-a'), '--no-syslog']);
@@ -83,6 +99,20 @@ test('a scan of host A is banned on host B through the Local API', { skip, timeo
     assert.equal(again.length, 1, 'a ban learnt from the Local API was pushed back');
     assert.equal(readFileSync(queue, 'utf8'), '');
     void ms;
+
+    // Metrics on both hosts: well-formed for Prometheus, and the values match what happened.
+    const metricsA = scrape(a.ns);
+    const metricsB = scrape(b.ns);
+    assert.equal(value(metricsA, 'portsentinel_bans_total{origin="watch",family="4"}'), 1);
+    assert.ok(value(metricsA, 'portsentinel_packets_seen_total')! >= 1);
+    assert.ok(value(metricsA, 'portsentinel_detections_total{mode="atcp",verdict="banned"}')! >= 1);
+    assert.equal(value(metricsA, 'portsentinel_lapi_requests_total{op="push",result="ok"}'), 1);
+    assert.ok(value(metricsA, 'portsentinel_lapi_requests_total{op="push",result="error"}')! >= 1);
+    assert.ok(value(metricsA, 'portsentinel_lapi_requests_total{op="pull",result="ok"}')! >= 1);
+    assert.equal(value(metricsB, 'portsentinel_bans_total{origin="crowdsec",family="4"}'), 1);
+    assert.ok(value(metricsB, 'portsentinel_lapi_request_seconds_count{op="pull"}')! >= 2);
+    // The scanner's refused connection attempts to B were dropped by B's banned4 rule.
+    assert.ok(value(metricsB, 'portsentinel_banset_dropped_packets{set="banned4"}')! >= 1);
   } catch (e) {
     console.log('watch A:', watchA?.output(), '\npull B:', pullB?.output());
     throw e;
