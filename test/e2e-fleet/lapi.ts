@@ -77,7 +77,8 @@ export function makeLapi(ns: Netns, address: string, dir: string): Lapi {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    if (r.status !== 0) throw new Error(`cscli ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+    if (r.status !== 0)
+      throw new Error(`cscli ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr}${r.stdout}`);
     return r.stdout;
   };
   // cscli's own client credentials, for decisions add/delete.
