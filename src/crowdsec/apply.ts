@@ -135,6 +135,17 @@ export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promi
         { until: number; reason: string; targets: Array<{ target: string; family: Family }> }
       >();
       for (const [target, { decision, until }] of plan.add) {
+        // This host's own ban coming back from the Local API (pushed by watch): the kernel already holds it as
+        // long, and the journal keeps it as the local detection it is.
+        const own = state.recordOf(target);
+        if (
+          own?.origin === 'watch' &&
+          state.isActive(target) &&
+          (own.until === undefined || own.until >= until - 1000)
+        ) {
+          ignored.own = (ignored.own ?? 0) + 1;
+          continue;
+        }
         const rule = matcher.refusal(toPrefix(target), target);
         if (rule) {
           refused.push({ target, origin: decision.origin, rule });

@@ -78,7 +78,9 @@ export class Bouncer {
       log(`crowdsec: the kernel refused ${r.failed.length} ban(s): ${r.failed.slice(0, 5).join(', ')}`);
     }
     if (r.added > 0 || r.removed > 0) log(`crowdsec: ${r.added} ban(s) enforced, ${r.removed} lifted`);
-    const skipped = Object.entries(r.ignored).filter(([why]) => why !== 'expired' && !why.startsWith('origin:'));
+    const skipped = Object.entries(r.ignored).filter(
+      ([why]) => why !== 'expired' && why !== 'own' && !why.startsWith('origin:'),
+    );
     if (skipped.length > 0) {
       const total = skipped.reduce((n, [, c]) => n + c, 0);
       log(
@@ -92,9 +94,12 @@ export class Bouncer {
     const pollMs = this.opts.pollSeconds * 1000;
     let backoff = pollMs;
     while (!this.stopped) {
+      const started = Date.now();
       let wait = pollMs;
       try {
         await this.pullOnce();
+        // A fixed rate, not a fixed pause: a pull that took 300 ms is followed by the next one 700 ms later.
+        wait = Math.max(0, pollMs - (Date.now() - started));
         if (this.failing !== undefined) this.opts.log(`crowdsec: the Local API answers again; decisions are current`);
         this.failing = undefined;
         this.lastError = undefined;

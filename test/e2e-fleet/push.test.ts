@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason, type Netns } from '../helpers/netns.js';
 import { makeLapi } from './lapi.js';
-import { connects, listen, openFleet, setElements, startIn, within, writeMemberConfig } from './fleet-lab.js';
+import { cliIn, connects, listen, openFleet, setElements, startIn, within, writeMemberConfig } from './fleet-lab.js';
 
 const skip = kernelSkipReason('nft', 'ip', 'nmap', 'crowdsec', 'cscli', 'curl', 'promtool');
 
@@ -99,6 +99,10 @@ test('a scan of host A is banned on host B through the Local API', { skip, timeo
     assert.equal(again.length, 1, 'a ban learnt from the Local API was pushed back');
     assert.equal(readFileSync(queue, 'utf8'), '');
     void ms;
+    // A pulled its own decision back: its journal keeps the ban as the local detection it is.
+    const listA = cliIn(a.ns, ['bans', 'list', '--json', '--config', confA, '--state-dir', join(fleet.dir, 'state-a')]);
+    const rowA = JSON.parse(listA.stdout).bans.find((x: { address: string }) => x.address === scanner.v4);
+    assert.equal(rowA.origin, 'watch');
 
     // Metrics on both hosts: well-formed for Prometheus, and the values match what happened.
     const metricsA = scrape(a.ns);
