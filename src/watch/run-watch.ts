@@ -36,6 +36,10 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
   };
   let ctx = await openContext({ config: opts.config, stateDir: opts.stateDir });
   const { banSet, blockBackend } = await openKernel(opts, ctx);
+  // Prometheus metrics (METRICS_LISTEN) and the CrowdSec Local API (push local bans, pull the fleet's decisions).
+  let metrics: Awaited<ReturnType<typeof startMetrics>> | undefined;
+  let fleet: WatchFleet | undefined;
+  let countersNow: (() => CaptureCounters) | undefined;
   try {
     let restored: string[] = [];
     let kernelBans: string[] = [];
@@ -46,16 +50,11 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       kernelBans = r.kernel.map((k) => k.target);
     } else if (banSet) kernelBans = (await banSet.list().catch(() => [])).map((k) => k.target);
 
-    // Prometheus metrics (METRICS_LISTEN) and the CrowdSec Local API (push local bans, pull the fleet's decisions).
-    let countersNow: (() => CaptureCounters) | undefined;
-    const metrics = ctx.config.metricsListen
-      ? await startMetrics(
-          ctx.config.metricsListen,
-          opts.dryRun ? undefined : banSet,
-          () => countersNow?.() ?? { received: 0, decoded: 0, dropped: 0, restarts: 0 },
-        )
-      : undefined;
-    const fleet: WatchFleet | undefined = opts.dryRun ? undefined : startWatchFleet(ctx, notice, metrics?.metrics);
+    if (ctx.config.metricsListen) {
+      const counters = () => countersNow?.() ?? { received: 0, decoded: 0, dropped: 0, restarts: 0 };
+      metrics = await startMetrics(ctx.config.metricsListen, opts.dryRun ? undefined : banSet, counters);
+    }
+    if (!opts.dryRun) fleet = startWatchFleet(ctx, notice, metrics?.metrics);
     const watcher = new Watcher({
       opts,
       ctx,
@@ -63,99 +62,96 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       blockBackend,
       alerts,
       emit,
-      onEvent: metrics && ((ev) => metrics.metrics.detection(ev)),
+      onEvent: metrics && ((ev) => metrics!.metrics.detection(ev)),
       onBanned: (d, timeout) => {
         metrics?.metrics.banned('watch', d.family);
         fleet?.onBanned(d, timeout);
       },
     });
+    const seeded = watcher.seed(kernelBans);
+    const scratchBans = banSet?.kind === 'nftables' && !opts.dryRun ? await openScratchBanSet() : undefined;
     try {
-      const seeded = watcher.seed(kernelBans);
-      const scratchBans = banSet?.kind === 'nftables' && !opts.dryRun ? await openScratchBanSet() : undefined;
-      try {
-        await watcher.warm(opts.dryRun ? undefined : banSet, scratchBans);
-      } finally {
-        await scratchBans?.close().catch(() => undefined);
-      }
-      const captureRequest = (config: PortSentryConfig) => ({
-        choice: opts.capture,
-        nflogAvailable: banSet?.kind === 'nftables' && !opts.dryRun,
-        group: opts.nflogGroup,
-        iface: opts.iface,
-        config,
-        modes: watcher.activeModes,
-        onPacket: watcher.onPacket,
-        notice,
-      });
-      let capture: LiveCapture = await openCapture(captureRequest(ctx.config));
-      /** Counters of sources replaced on reload. */
-      let earlier: CaptureCounters = { received: 0, decoded: 0, dropped: 0, restarts: 0 };
-      watcher.capture = capture;
-      countersNow = () => addCounters(earlier, capture.counters());
-      await capture.start();
-
-      const how = `${capture.kind === 'nflog' ? `NFLOG group ${opts.nflogGroup}` : `tcpdump on ${opts.iface}`}`;
-      const ban = opts.dryRun ? 'dry run, nothing is banned' : `bans via ${blockBackend}`;
-      io.stderr.write(
-        `portsentinel: watching ${watcher.addresses.join(', ')} (${how}; modes ${watcher.activeModes.join(',')}; ` +
-          `${ban}; alerts to ${alerts.target}; restored ${restored.length}, already banned ${seeded}) ready\n`,
-      );
-      if (opts.json) {
-        emit({
-          event: 'ready',
-          capture: capture.kind,
-          backend: opts.dryRun ? 'dry-run' : blockBackend,
-          modes: [...watcher.activeModes],
-          addresses: watcher.addresses,
-          restored,
-          seeded,
-          dryRun: opts.dryRun,
-        });
-      }
-
-      let reloading = Promise.resolve();
-      const signal = await io.signals(() => {
-        reloading = reloading.then(async () => {
-          try {
-            const next = await openContext({ config: opts.config, stateDir: opts.stateDir });
-            watcher.reload(next);
-            ctx = next;
-            const fresh = await replacementCapture(capture, captureRequest(next.config));
-            if (fresh) {
-              // The new source first, then the old one away: no moment without a capture.
-              await fresh.start();
-              const old = capture;
-              capture = fresh;
-              watcher.capture = fresh;
-              await old.stop();
-              earlier = addCounters(earlier, old.counters());
-              notice('capture filter rebuilt for the reloaded ports and modes');
-            }
-            const message = `reloaded ${next.configFile} (${next.ignore.length} ignore entries)`;
-            notice(message);
-            if (opts.json) emit({ event: 'reload', ok: true, message });
-          } catch (err) {
-            const why = err instanceof PortsentinelError ? err.message : String(err);
-            notice(`reload failed, keeping the running configuration: ${why}`);
-            if (opts.json) emit({ event: 'reload', ok: false, message: why });
-          }
-        });
-      });
-      await reloading;
-      await capture.stop();
-      await watcher.drain();
-      const counters = addCounters(earlier, capture.counters());
-      const summary: WatchSummary = { capture: counters, alerts: watcher.alertCount, bans: watcher.banCount };
-      io.stderr.write(
-        `portsentinel: stopped on ${signal}; ${summary.bans} ban(s), ${summary.alerts} alert(s); bans stay in the kernel\n`,
-      );
-      if (opts.json) emit({ event: 'stopped', ...summary });
-      return summary;
+      await watcher.warm(opts.dryRun ? undefined : banSet, scratchBans);
     } finally {
-      await fleet?.stop();
-      metrics?.server.close();
+      await scratchBans?.close().catch(() => undefined);
     }
+    const captureRequest = (config: PortSentryConfig) => ({
+      choice: opts.capture,
+      nflogAvailable: banSet?.kind === 'nftables' && !opts.dryRun,
+      group: opts.nflogGroup,
+      iface: opts.iface,
+      config,
+      modes: watcher.activeModes,
+      onPacket: watcher.onPacket,
+      notice,
+    });
+    let capture: LiveCapture = await openCapture(captureRequest(ctx.config));
+    /** Counters of sources replaced on reload. */
+    let earlier: CaptureCounters = { received: 0, decoded: 0, dropped: 0, restarts: 0 };
+    watcher.capture = capture;
+    countersNow = () => addCounters(earlier, capture.counters());
+    await capture.start();
+
+    const how = `${capture.kind === 'nflog' ? `NFLOG group ${opts.nflogGroup}` : `tcpdump on ${opts.iface}`}`;
+    const ban = opts.dryRun ? 'dry run, nothing is banned' : `bans via ${blockBackend}`;
+    io.stderr.write(
+      `portsentinel: watching ${watcher.addresses.join(', ')} (${how}; modes ${watcher.activeModes.join(',')}; ` +
+        `${ban}; alerts to ${alerts.target}; restored ${restored.length}, already banned ${seeded}) ready\n`,
+    );
+    if (opts.json) {
+      emit({
+        event: 'ready',
+        capture: capture.kind,
+        backend: opts.dryRun ? 'dry-run' : blockBackend,
+        modes: [...watcher.activeModes],
+        addresses: watcher.addresses,
+        restored,
+        seeded,
+        dryRun: opts.dryRun,
+      });
+    }
+
+    let reloading = Promise.resolve();
+    const signal = await io.signals(() => {
+      reloading = reloading.then(async () => {
+        try {
+          const next = await openContext({ config: opts.config, stateDir: opts.stateDir });
+          watcher.reload(next);
+          ctx = next;
+          const fresh = await replacementCapture(capture, captureRequest(next.config));
+          if (fresh) {
+            // The new source first, then the old one away: no moment without a capture.
+            await fresh.start();
+            const old = capture;
+            capture = fresh;
+            watcher.capture = fresh;
+            await old.stop();
+            earlier = addCounters(earlier, old.counters());
+            notice('capture filter rebuilt for the reloaded ports and modes');
+          }
+          const message = `reloaded ${next.configFile} (${next.ignore.length} ignore entries)`;
+          notice(message);
+          if (opts.json) emit({ event: 'reload', ok: true, message });
+        } catch (err) {
+          const why = err instanceof PortsentinelError ? err.message : String(err);
+          notice(`reload failed, keeping the running configuration: ${why}`);
+          if (opts.json) emit({ event: 'reload', ok: false, message: why });
+        }
+      });
+    });
+    await reloading;
+    await capture.stop();
+    await watcher.drain();
+    const counters = addCounters(earlier, capture.counters());
+    const summary: WatchSummary = { capture: counters, alerts: watcher.alertCount, bans: watcher.banCount };
+    io.stderr.write(
+      `portsentinel: stopped on ${signal}; ${summary.bans} ban(s), ${summary.alerts} alert(s); bans stay in the kernel\n`,
+    );
+    if (opts.json) emit({ event: 'stopped', ...summary });
+    return summary;
   } finally {
+    await fleet?.stop();
+    metrics?.server.close();
     // close() releases our sockets only: the table, its sets and every ban stay in the kernel.
     await banSet?.close().catch(() => undefined);
     await alerts.close();
