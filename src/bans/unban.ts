@@ -17,6 +17,8 @@ export interface UnbanOutcome {
    * and the unbans were recorded in the journal only, so that `setup --restore` does not bring them back.
    */
   kernelMissing?: boolean;
+  /** Unbanned targets whose ban came from a CrowdSec Local API decision: it returns unless deleted there. */
+  fromCrowdsec?: string[];
 }
 
 /** What `run` gets from the kernel, or `missing` when the ban sets are not there to ask. */
@@ -58,6 +60,8 @@ export async function unbanTargets(
       if (!compactIfWorthIt(ctx.stateDir, s.journal(), records, s.now)) appendRecords(ctx.stateDir, records);
       const outcome: UnbanOutcome = { backend: s.banSet.kind, unbanned, notBanned };
       if (missing) outcome.kernelMissing = true;
+      const remote = unbanned.filter((t) => state.recordOf(t)?.origin === 'crowdsec');
+      if (remote.length > 0) outcome.fromCrowdsec = remote;
       return outcome;
     },
     now,

@@ -53,5 +53,12 @@ export function buildConfig(values: DecodedValues): PortSentryConfig {
     commandTimeout: v.COMMAND_TIMEOUT as number,
     maxBansPerMinute: v.MAX_BANS_PER_MINUTE as number,
     hostsDenyFile: text(v.HOSTS_DENY_FILE) ?? '/etc/hosts.deny',
+    crowdsecLapiUrl: text(v.CROWDSEC_LAPI_URL),
+    crowdsecMachineCredentials: text(v.CROWDSEC_MACHINE_CREDENTIALS),
+    crowdsecBouncerKeyFile: text(v.CROWDSEC_BOUNCER_KEY_FILE),
+    crowdsecPollInterval: parseDuration(v.CROWDSEC_POLL_INTERVAL as string) || 10,
+    crowdsecOrigins: (text(v.CROWDSEC_ORIGINS) ?? '').split(',').filter((o) => o !== ''),
+    crowdsecScenario: text(v.CROWDSEC_SCENARIO) ?? 'portsentinel/portscan',
+    metricsListen: text(v.METRICS_LISTEN),
   };
 }

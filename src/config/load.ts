@@ -1,6 +1,6 @@
 // The I/O shell around the pure parser: reads portsentry.conf (or the embedded default) and its ignore file,
 // and asks the file system which named paths exist. Nothing is written.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { IgnoreEntry, PortSentryConfig } from './types.js';
 import type { ConfigProblem } from './problem.js';
@@ -8,6 +8,7 @@ import { formatProblem, sortProblems } from './problem.js';
 import { parseConfigText, type ConfigParseResult, type Dialect } from './parse.js';
 import { parseIgnoreText } from './ignore.js';
 import { checkFiles } from './files.js';
+import { checkSecretFiles, type StatFile } from './secret-files.js';
 import { DEFAULT_CONFIG_FILE_NAME, DEFAULT_CONFIG_TEXT } from './default-config.js';
 import { InputError } from '../errors.js';
 
@@ -32,11 +33,20 @@ export interface LoadedConfig {
 export interface ConfigIo {
   readFile(path: string): Promise<Uint8Array>;
   exists(path: string): boolean;
+  /** Owner and mode of a file (for the secret files' checks); those checks are skipped without it. */
+  stat?: StatFile;
 }
 
 // Read synchronously: a config and its ignore file are small, and node:fs/promises would be one more module for
 // every command to load.
-export const nodeIo: ConfigIo = { readFile: async (p) => readFileSync(p), exists: (p) => existsSync(p) };
+export const nodeIo: ConfigIo = {
+  readFile: async (p) => readFileSync(p),
+  exists: (p) => existsSync(p),
+  stat: (p) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    return st && { uid: st.uid, mode: st.mode, isFile: st.isFile() };
+  },
+};
 
 function readFailure(path: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -96,6 +106,10 @@ export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<
   const base = chosen === undefined ? process.cwd() : dirname(resolve(chosen));
   const resolvePath = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const problems = [...parsed.problems, ...checkFiles(parsed.config, parsed.keys, file, io.exists, resolvePath)];
+  if (io.stat) {
+    const asRoot = process.getuid?.() === 0;
+    problems.push(...checkSecretFiles(parsed.config, parsed.keys, file, io.stat, asRoot, resolvePath));
+  }
 
   let ignore: IgnoreEntry[] = [];
   const ignorePath = parsed.config.ignoreFile && resolvePath(parsed.config.ignoreFile);

@@ -46,6 +46,19 @@ export interface PortSentryConfig {
   maxBansPerMinute: number;
   /** File KILL_HOSTS_DENY lines are appended to. */
   hostsDenyFile: string;
+  // Sharing bans through a CrowdSec Local API (CROWDSEC_* keys).
+  crowdsecLapiUrl?: string;
+  /** Path of the `cscli machines add -f` YAML file (secret): push when set. */
+  crowdsecMachineCredentials?: string;
+  /** Path of the file holding a bouncer key (secret): pull when set. */
+  crowdsecBouncerKeyFile?: string;
+  /** Seconds between pulls. */
+  crowdsecPollInterval: number;
+  /** Decision origins to enforce; empty = all. */
+  crowdsecOrigins: string[];
+  crowdsecScenario: string;
+  /** HOST:PORT serving Prometheus metrics; undefined = off. */
+  metricsListen?: string;
 }
 
 export interface IgnoreEntry {

@@ -77,6 +77,12 @@ export interface BanSet {
   addBatch?(batch: BanBatch): Promise<void>;
   /** Removes bans; entries that are already gone (expired) are not an error. Returns those actually removed. */
   remove(targets: string[]): Promise<string[]>;
+  /**
+   * Removes `targets` then adds `entries`, deletes first, in one batch where the kernel allows (a Local API
+   * decision stream answer); an element already gone is no error. False when it cannot, having changed nothing:
+   * the caller then uses remove and add.
+   */
+  replace?(targets: string[], entries: BanEntry[]): Promise<boolean>;
   list(): Promise<KernelBan[]>;
   has(target: string): Promise<boolean>;
   close(): Promise<void>;

@@ -4,8 +4,11 @@
 import { uint32ToIPv4, type Family } from '../net/address.js';
 import type { Mode } from '../config/types.js';
 
-/** Who asked: a person (`ban`), the live detector (`watch`), or `setup --restore` re-applying a journal ban. */
-export type Origin = 'manual' | 'watch' | 'restore';
+/**
+ * Who asked: a person (`ban`), the live detector (`watch`), `setup --restore` re-applying a journal ban, or a
+ * CrowdSec Local API decision (`crowdsec pull`).
+ */
+export type Origin = 'manual' | 'watch' | 'restore' | 'crowdsec';
 
 export interface Trigger {
   port: number;

@@ -15,6 +15,8 @@ import { KernelGuard } from './kernel-guard.js';
 import { inspectNftObjects } from './kernel-objects.js';
 import type { WatchEvent } from './events.js';
 import type { WatchOptions } from './options.js';
+import { startWatchFleet, type WatchFleet } from '../crowdsec/watch-fleet.js';
+import { startMetrics } from '../metrics/start.js';
 
 export interface WatchSummary {
   capture: CaptureCounters;
@@ -38,6 +40,10 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
   };
   let ctx = await openContext({ config: opts.config, stateDir: opts.stateDir });
   const { banSet, blockBackend } = await openKernel(opts, ctx);
+  // Prometheus metrics (METRICS_LISTEN) and the CrowdSec Local API (push local bans, pull the fleet's decisions).
+  let metrics: Awaited<ReturnType<typeof startMetrics>> | undefined;
+  let fleet: WatchFleet | undefined;
+  let countersNow: (() => CaptureCounters) | undefined;
   try {
     let restored: string[] = [];
     let kernelBans: string[] = [];
@@ -48,6 +54,11 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       kernelBans = r.kernel.map((k) => k.target);
     } else if (banSet) kernelBans = (await banSet.list().catch(() => [])).map((k) => k.target);
 
+    if (ctx.config.metricsListen) {
+      const counters = () => countersNow?.() ?? { received: 0, decoded: 0, dropped: 0, restarts: 0 };
+      metrics = await startMetrics(ctx.config.metricsListen, opts.dryRun ? undefined : banSet, counters);
+    }
+    if (!opts.dryRun) fleet = startWatchFleet(ctx, notice, metrics?.metrics);
     const watcher = new Watcher({
       opts,
       ctx,
@@ -55,6 +66,11 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
       blockBackend,
       alerts,
       emit,
+      onEvent: metrics && ((ev) => metrics!.metrics.detection(ev)),
+      onBanned: (d, timeout) => {
+        metrics?.metrics.banned('watch', d.family);
+        fleet?.onBanned(d, timeout);
+      },
     });
     const seeded = watcher.seed(kernelBans);
     const scratchBans = banSet?.kind === 'nftables' && !opts.dryRun ? await openScratchBanSet() : undefined;
@@ -77,6 +93,7 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     /** Counters of sources replaced on reload. */
     let earlier: CaptureCounters = { received: 0, decoded: 0, dropped: 0, restarts: 0 };
     watcher.capture = capture;
+    countersNow = () => addCounters(earlier, capture.counters());
     await capture.start();
 
     if (watcher.activeModes.includes('tcp')) {
@@ -150,6 +167,8 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     if (opts.json) emit({ event: 'stopped', ...summary });
     return summary;
   } finally {
+    await fleet?.stop();
+    metrics?.server.close();
     // close() releases our sockets only: the table, its sets and every ban stay in the kernel.
     await banSet?.close().catch(() => undefined);
     await alerts.close();

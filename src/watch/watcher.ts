@@ -6,7 +6,7 @@ import type { BanContext } from '../bans/context.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
 import type { LiveCapture } from '../capture/source.js';
 import type { Packet } from '../packet/types.js';
-import type { DetectorEvent, DetectorOptions } from '../detect/types.js';
+import type { DetectedHit, DetectorEvent, DetectorOptions } from '../detect/types.js';
 import { Detector } from '../detect/engine.js';
 import { buildWatchTables } from '../detect/watched-ports.js';
 import { formatAlertLines, formatDetectionLine } from '../detect/log-lines.js';
@@ -48,6 +48,10 @@ export interface WatcherDeps {
   emit: (e: WatchEvent) => void;
   /** The warm-up's throwaway watcher: responses run only their ban-set step and nothing is recorded. */
   trial?: boolean;
+  /** Called with every detector event (metrics). */
+  onEvent?: (ev: DetectorEvent) => void;
+  /** Called after a local ban is recorded (CrowdSec push: queues it and returns at once). */
+  onBanned?: (d: DetectedHit, timeout: number) => void;
 }
 
 /** Made-up probes judged by the throwaway watcher at start-up (about one in four leads to a ban attempt). */
@@ -147,6 +151,7 @@ export class Watcher {
   };
 
   private onEvent(ev: DetectorEvent): void {
+    this.deps.onEvent?.(ev);
     const v = ev.verdict;
     if (v === 'ignored' || v === 'below-trigger') {
       if (this.deps.opts.json && this.eventBudget.take(v)) this.deps.emit(alertEvent(ev));
@@ -302,6 +307,7 @@ export class Watcher {
         this.detector.forget(d.address);
         return;
       }
+      if (report.blocked || banned) this.deps.onBanned?.(d, this.ctx.config.banTimeout);
     } catch (err) {
       this.deps.alerts.line(`attackalert: ERROR: could not record the ban of ${d.address}: ${(err as Error).message}`);
     }

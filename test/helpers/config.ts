@@ -24,6 +24,9 @@ export function testConfig(over: Partial<PortSentryConfig> = {}): PortSentryConf
     commandTimeout: 30,
     maxBansPerMinute: 0,
     hostsDenyFile: '/etc/hosts.deny',
+    crowdsecPollInterval: 10,
+    crowdsecOrigins: [],
+    crowdsecScenario: 'portsentinel/portscan',
     ...over,
   };
 }

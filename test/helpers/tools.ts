@@ -18,6 +18,10 @@ export const PACKAGE_OF: Record<string, string> = {
   python3: 'python3',
   npm: 'npm',
   tcpdmatch: 'tcpd',
+  crowdsec: 'crowdsec',
+  cscli: 'crowdsec',
+  curl: 'curl',
+  promtool: 'prometheus',
 };
 
 const found = new Map<string, boolean>();

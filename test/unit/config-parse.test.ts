@@ -45,6 +45,13 @@ const KEY_CASES: Array<[string, string, string, unknown, string | null]> = [
   ['COMMAND_TIMEOUT', '5', 'commandTimeout', 5, '0'],
   ['MAX_BANS_PER_MINUTE', '0', 'maxBansPerMinute', 0, '-5'],
   ['HOSTS_DENY_FILE', '/tmp/hosts.deny', 'hostsDenyFile', '/tmp/hosts.deny', null],
+  ['CROWDSEC_LAPI_URL', 'http://192.0.2.1:8080/', 'crowdsecLapiUrl', 'http://192.0.2.1:8080/', 'lapi:8080'],
+  ['CROWDSEC_MACHINE_CREDENTIALS', '/etc/m.yaml', 'crowdsecMachineCredentials', '/etc/m.yaml', null],
+  ['CROWDSEC_BOUNCER_KEY_FILE', '', 'crowdsecBouncerKeyFile', undefined, null],
+  ['CROWDSEC_POLL_INTERVAL', '2s', 'crowdsecPollInterval', 2, 'often'],
+  ['CROWDSEC_ORIGINS', 'cscli,CAPI', 'crowdsecOrigins', ['cscli', 'CAPI'], 'a b'],
+  ['CROWDSEC_SCENARIO', 'acme/scan', 'crowdsecScenario', 'acme/scan', 'scan'],
+  ['METRICS_LISTEN', '127.0.0.1:9613', 'metricsListen', '127.0.0.1:9613', ':9613'],
 ];
 
 test('the key table covers every key of the schema', () => {

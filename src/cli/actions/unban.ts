@@ -18,6 +18,11 @@ export async function unban(flags: UnbanFlags, targets: string[], io: CommandIO)
     io.warn('the kernel ban sets are missing (run `portsentinel setup`): the unban is recorded in the journal only');
   }
   for (const t of result.notBanned) io.warn(`${t} was not banned; see portsentinel bans list`);
+  for (const t of result.fromCrowdsec ?? []) {
+    io.warn(
+      `${t} was banned by a CrowdSec Local API decision: it returns at the next full pull unless the decision is deleted there (cscli decisions delete --ip/--range ${t})`,
+    );
+  }
   const { formatUnbanSummary } = await import('../render/ban-summary.js');
   io.log(formatUnbanSummary(result));
   return result;

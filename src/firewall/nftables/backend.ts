@@ -254,6 +254,23 @@ export class NftablesBanSet implements BanSet {
   }
 
   /**
+   * Deletes then adds as one sequence of batches, without looking first: DESTROYSETELEM (kernel >= 6.3) is no
+   * error for an element that has already expired. False, having committed nothing, without DESTROYSETELEM.
+   */
+  async replace(targets: string[], entries: BanEntry[]): Promise<boolean> {
+    if (this.destroySupported === false) return false;
+    const gone = targets.map((t) => toUnit(targetOf(t)));
+    const added = packEntries(entries);
+    return this.guard('Applying bans to the nftables sets', async () => {
+      const messages = this.messages(gone, NFT_MSG_DESTROYSETELEM, 0, false);
+      if (this.refreshByReplace) messages.push(...this.packedMessages(added, NFT_MSG_DESTROYSETELEM, 0, false));
+      messages.push(...this.packedMessages(added, NFT_MSG_NEWSETELEM, NLM_F_CREATE, true));
+      if (messages.length === 0) return true;
+      return this.sendDestroying(messages);
+    });
+  }
+
+  /**
    * Sends messages that include DESTROYSETELEM. No probe of its own: until the kernel has accepted one, the first
    * batch is the probe. A kernel before 6.3 refuses the unknown message type (EINVAL, or EOPNOTSUPP) and, a batch
    * being all or nothing, commits none of it: false then, and the caller does the work without DESTROYSETELEM.

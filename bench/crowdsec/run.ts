@@ -1,0 +1,214 @@
+// Bouncer benchmark: portsentinel `crowdsec pull` against Debian's crowdsec-firewall-bouncer (nftables mode), same
+// Local API, same 1 s poll, each in its own network namespace. Kernel arrival is timed from nf_tables change
+// notifications (`nft monitor` in the bouncer's namespace), never by listing the sets.
+//   1. COUNT startup decisions: start → all in the kernel; vs curl fetching the same startup stream
+//   2. one new decision (cscli decisions add) → in the kernel, ROUNDS times: median and max
+//   3. peak RSS (VmHWM) of each bouncer
+//   4. a /24 range decision: banned whole, or only its first address
+// Usage: sudo node dist/bench/crowdsec/run.js [COUNT] [ROUNDS]   (after npm run build)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeLapi } from '../../test/e2e-fleet/lapi.js';
+import { cliIn, openFleet, startIn, writeMemberConfig } from '../../test/e2e-fleet/fleet-lab.js';
+import type { Netns } from '../../test/helpers/netns.js';
+import { fileURLToPath } from 'node:url';
+
+const COUNT = Number(process.argv[2] ?? 100_000);
+const ROUNDS = Number(process.argv[3] ?? 10);
+
+/** `nft monitor` in a namespace: when each address was first seen added to any set. */
+function monitor(ns: Netns): { seen: Map<string, number>; stop(): void; child: ChildProcess } {
+  const child = spawn('ip', ['netns', 'exec', ns.name, 'nft', 'monitor', 'elements'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const seen = new Map<string, number>();
+  let rest = '';
+  child.stdout!.on('data', (b: Buffer) => {
+    const now = performance.now();
+    const text = rest + b.toString('latin1');
+    const cut = text.lastIndexOf('\n');
+    rest = text.slice(cut + 1);
+    for (const line of text.slice(0, cut + 1).split('\n')) {
+      if (!line.startsWith('add element')) continue;
+      for (const m of line.matchAll(/(\d+\.\d+\.\d+\.\d+)(\/\d+)?/g)) {
+        const key = m[0];
+        if (!seen.has(key)) seen.set(key, now);
+      }
+    }
+  });
+  return { seen, child, stop: () => void child.kill('SIGKILL') };
+}
+
+async function until(what: string, ms: number, check: () => boolean): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const hwm = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+async function main(): Promise<void> {
+  const fleet = openFleet();
+  const l = fleet.host('l', 1);
+  const p = fleet.host('p', 20);
+  const r = fleet.host('r', 30);
+  // The Local API's sqlite in memory: its inserts are not what is measured, and 100k of them on a busy disk take minutes.
+  const lapiDir = mkdtempSync('/dev/shm/ps-bench-lapi-');
+  const lapi = makeLapi(l.ns, l.v4, lapiDir);
+  const stops: Array<() => unknown> = [];
+  try {
+    console.log('making bouncer keys');
+    const psKey = lapi.addBouncer('portsentinel');
+    const refKey = readFileSync(lapi.addBouncer('reference'), 'utf8').trim();
+    const curlKey = readFileSync(lapi.addBouncer('curl'), 'utf8').trim();
+    const machine = lapi.addMachine('loader');
+    await lapi.start();
+    console.log(`Local API up at ${lapi.url}`);
+    let t = performance.now();
+    const load = fileURLToPath(new URL('./load.js', import.meta.url));
+    const loaded = l.ns.run(process.execPath, [load, lapi.url, machine, String(COUNT)], { timeout: 600_000 });
+    if (loaded.status !== 0) throw new Error(`loading decisions failed: ${loaded.stderr}`);
+    console.log(`loaded ${COUNT} decisions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // curl: the same startup stream, fetched from the bouncer's side of the bridge.
+    const curls: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      const c = spawnSync('ip', [
+        'netns',
+        'exec',
+        p.ns.name,
+        'curl',
+        '-sf',
+        '-o',
+        '/dev/null',
+        '-H',
+        `X-Api-Key: ${curlKey}`,
+        `${lapi.url}v1/decisions/stream?startup=true`,
+      ]);
+      if (c.status !== 0) throw new Error('curl failed');
+      curls.push((performance.now() - t) / 1000);
+    }
+    console.log(
+      `curl startup stream: median ${median(curls).toFixed(2)} s (${curls.map((x) => x.toFixed(2)).join(', ')})`,
+    );
+
+    // portsentinel.
+    mkdirSync(join(fleet.dir, 'state-p'));
+    const conf = writeMemberConfig(fleet.dir, 'p', {
+      CROWDSEC_LAPI_URL: lapi.url,
+      CROWDSEC_BOUNCER_KEY_FILE: psKey,
+      CROWDSEC_POLL_INTERVAL: '1s',
+    });
+    if (cliIn(p.ns, ['setup', '--config', conf, '--state-dir', join(fleet.dir, 'state-p')]).status !== 0)
+      throw new Error('setup failed');
+    const monP = monitor(p.ns);
+    stops.push(monP.stop);
+    await new Promise((r) => setTimeout(r, 300));
+    t = performance.now();
+    const ps = startIn(p.ns, ['crowdsec', 'pull', '--config', conf, '--state-dir', join(fleet.dir, 'state-p')]);
+    stops.push(() => ps.stop());
+    await until('portsentinel startup', 600_000, () => monP.seen.size >= COUNT);
+    const psStart = (Math.max(...monP.seen.values()) - t) / 1000;
+    console.log(`portsentinel: ${COUNT} startup decisions in the kernel ${psStart.toFixed(2)} s after start`);
+
+    // The reference bouncer.
+    const refConf = join(fleet.dir, 'reference.yaml');
+    writeFileSync(
+      refConf,
+      [
+        'mode: nftables',
+        'update_frequency: 1s',
+        'daemonize: false',
+        'log_mode: stdout',
+        'log_level: info',
+        `api_url: ${lapi.url}`,
+        `api_key: ${refKey}`,
+        'disable_ipv6: false',
+        'deny_action: DROP',
+        'deny_log: false',
+        'supported_decisions_types:',
+        '  - ban',
+        'nftables:',
+        '  ipv4:',
+        '    enabled: true',
+        '    set-only: false',
+        '    table: crowdsec',
+        '    chain: crowdsec-chain',
+        '  ipv6:',
+        '    enabled: true',
+        '    set-only: false',
+        '    table: crowdsec6',
+        '    chain: crowdsec6-chain',
+        '',
+      ].join('\n'),
+    );
+    const monR = monitor(r.ns);
+    stops.push(monR.stop);
+    await new Promise((r) => setTimeout(r, 300));
+    t = performance.now();
+    const ref = spawn('ip', ['netns', 'exec', r.ns.name, 'crowdsec-firewall-bouncer', '-c', refConf], {
+      stdio: 'ignore',
+    });
+    stops.push(() => ref.kill('SIGTERM'));
+    let last = 0;
+    await until('reference startup', 900_000, () => {
+      const n = monR.seen.size;
+      if (Math.floor(n / 10_000) > last) {
+        last = Math.floor(n / 10_000);
+        console.log(`  reference: ${n} in the kernel after ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      }
+      return n >= COUNT;
+    });
+    const refStart = (Math.max(...monR.seen.values()) - t) / 1000;
+    console.log(`reference: ${COUNT} startup decisions in the kernel ${refStart.toFixed(2)} s after start`);
+
+    // One new decision at a time, both bouncers listening.
+    const psLat: number[] = [];
+    const refLat: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const ip = `192.0.2.${100 + i}`;
+      await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
+      lapi.cscli('decisions', 'add', '--ip', ip, '--duration', '1h');
+      const t0 = performance.now();
+      await until(`${ip} on both`, 30_000, () => monP.seen.has(ip) && monR.seen.has(ip));
+      psLat.push((monP.seen.get(ip)! - t0) / 1000);
+      refLat.push((monR.seen.get(ip)! - t0) / 1000);
+    }
+    const fmt = (xs: number[]) => `median ${median(xs).toFixed(2)} s, max ${Math.max(...xs).toFixed(2)} s`;
+    console.log(
+      `one new decision → kernel (1 s poll, ${ROUNDS} rounds): portsentinel ${fmt(psLat)}; reference ${fmt(refLat)}`,
+    );
+
+    // A /24 range.
+    lapi.cscli('decisions', 'add', '--range', '203.0.113.0/24', '--duration', '1h');
+    await new Promise((r) => setTimeout(r, 3000));
+    const psRange = p.ns
+      .run('nft', ['list', 'set', 'inet', 'portsentinel', 'bannednet4'])
+      .stdout.includes('203.0.113.0/24');
+    const refSet = r.ns.run('nft', ['list', 'set', 'ip', 'crowdsec', 'crowdsec-blacklists']).stdout;
+    const refRange = refSet.includes('203.0.113.0/24')
+      ? 'whole /24'
+      : refSet.includes('203.0.113.0')
+        ? 'only 203.0.113.0'
+        : 'absent';
+    console.log(`/24 range decision: portsentinel ${psRange ? 'whole /24' : 'absent'}; reference ${refRange}`);
+
+    console.log(`peak RSS: portsentinel ${hwm(ps.child.pid!).toFixed(0)} MB; reference ${hwm(ref.pid!).toFixed(0)} MB`);
+    console.log(
+      `startup vs curl: portsentinel ${(psStart / median(curls)).toFixed(2)}x; reference ${(refStart / median(curls)).toFixed(1)}x`,
+    );
+  } finally {
+    for (const s of stops.reverse()) await s();
+    await lapi.stop();
+    fleet.close();
+    rmSync(lapiDir, { recursive: true, force: true });
+  }
+}
+
+await main();

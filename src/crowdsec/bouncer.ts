@@ -1,0 +1,138 @@
+// The pull loop: startup=true first and after any error, then the changes every poll interval; each answer applied
+// at once. The Local API going away never stops it: it retries with a doubling back-off and says so once per change
+// of state (reachable → not, and back), so a long outage is two log lines, not one per poll.
+import type { BanContext } from '../bans/context.js';
+import type { NeverBanMatcher } from '../firewall/never-ban.js';
+import { applyStream, type ApplyResult, type Held } from './apply.js';
+import { readStream, StreamFormatError } from './decisions.js';
+import type { LapiClient } from './lapi-client.js';
+import { LapiError } from './lapi-errors.js';
+
+export interface PullEvents {
+  /** After each answer applied. */
+  applied?(result: ApplyResult, startup: boolean, ms: number): void;
+  /** After each failed pull (the message is logged only on a change of state). */
+  failed?(err: Error, ms: number): void;
+}
+
+export interface BouncerOptions {
+  ctx: BanContext;
+  client: LapiClient;
+  origins: readonly string[];
+  /** Never-ban rules, asked again before every answer is applied (gateways may change). */
+  matcher: () => NeverBanMatcher;
+  pollSeconds: number;
+  log: (line: string) => void;
+  events?: PullEvents;
+}
+
+/** Longest wait between attempts while the Local API is failing. */
+const MAX_BACKOFF_MS = 60_000;
+
+export function describeError(err: unknown): string {
+  if (err instanceof LapiError) return err.message;
+  if (err instanceof StreamFormatError) return `the Local API's decision list is unusable (${err.message})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Bouncer {
+  private readonly held: Held = new Map();
+  private needStartup = true;
+  private failing?: string;
+  private stopped = false;
+  private wake?: () => void;
+  lastPull?: number;
+  lastError?: string;
+
+  constructor(private readonly opts: BouncerOptions) {}
+
+  /** One pull and apply; throws what went wrong (and the next pull is a startup one). */
+  async pullOnce(): Promise<ApplyResult> {
+    const startup = this.needStartup;
+    const t0 = performance.now();
+    try {
+      const body = await this.opts.client.stream(startup);
+      const batch = readStream(body, this.opts.origins);
+      const result = await applyStream(batch, {
+        ctx: this.opts.ctx,
+        held: this.held,
+        matcher: this.opts.matcher(),
+        startup,
+      });
+      this.needStartup = false;
+      this.lastPull = Date.now();
+      this.opts.events?.applied?.(result, startup, performance.now() - t0);
+      this.report(result);
+      return result;
+    } catch (err) {
+      this.needStartup = true;
+      this.opts.events?.failed?.(err as Error, performance.now() - t0);
+      throw err;
+    }
+  }
+
+  private report(r: ApplyResult): void {
+    const { log } = this.opts;
+    for (const f of r.refused) log(`crowdsec: refused a ban of ${f.target} from origin ${f.origin}: ${f.rule}`);
+    if (r.failed.length > 0) {
+      log(`crowdsec: the kernel refused ${r.failed.length} ban(s): ${r.failed.slice(0, 5).join(', ')}`);
+    }
+    if (r.added > 0 || r.removed > 0) log(`crowdsec: ${r.added} ban(s) enforced, ${r.removed} lifted`);
+    const skipped = Object.entries(r.ignored).filter(
+      ([why]) => why !== 'expired' && why !== 'own' && !why.startsWith('origin:'),
+    );
+    if (skipped.length > 0) {
+      const total = skipped.reduce((n, [, c]) => n + c, 0);
+      log(
+        `crowdsec: ${total} decision(s) not enforceable here, skipped: ${skipped.map(([w, c]) => `${w} ${c}`).join(', ')}`,
+      );
+    }
+  }
+
+  /** Runs until stop(): pull, wait the poll interval (or the back-off after a failure), again. */
+  async run(): Promise<void> {
+    const pollMs = this.opts.pollSeconds * 1000;
+    let backoff = pollMs;
+    while (!this.stopped) {
+      const started = Date.now();
+      let wait = pollMs;
+      try {
+        await this.pullOnce();
+        // A fixed rate, not a fixed pause: a pull that took 300 ms is followed by the next one 700 ms later.
+        wait = Math.max(0, pollMs - (Date.now() - started));
+        if (this.failing !== undefined) this.opts.log(`crowdsec: the Local API answers again; decisions are current`);
+        this.failing = undefined;
+        this.lastError = undefined;
+        backoff = pollMs;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP') throw err;
+        const why = describeError(err);
+        const kind = (err as { code?: string }).code ?? 'E';
+        if (this.failing !== kind) {
+          this.opts.log(`crowdsec: ${why}; local protection goes on, retrying with back-off`);
+        }
+        this.failing = kind;
+        this.lastError = why;
+        wait = backoff;
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+}

@@ -1,0 +1,101 @@
+// Reading Local API answers: Go durations, and each decision of a stream answer checked, kept or counted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseGoDuration } from '../../src/crowdsec/go-duration.js';
+import { readStream, StreamFormatError } from '../../src/crowdsec/decisions.js';
+import { planChanges, type Held } from '../../src/crowdsec/apply.js';
+
+test('Go durations as the Local API writes them', () => {
+  assert.equal(parseGoDuration('3h59m58.5s'), (3 * 3600 + 59 * 60 + 58.5) * 1000);
+  assert.equal(parseGoDuration('-1.5s'), -1500);
+  assert.equal(parseGoDuration('500ms'), 500);
+  assert.equal(parseGoDuration('59m58.46634061s'), (59 * 60 + 58.46634061) * 1000);
+  assert.equal(parseGoDuration('0'), 0);
+  for (const bad of ['', '1d', 'forever', '1h-2m', 'h', '1'.repeat(80) + 's', '1.2.3s']) {
+    assert.equal(parseGoDuration(bad), undefined, bad);
+  }
+});
+
+const d = (over: Record<string, unknown>) => ({
+  id: 1,
+  origin: 'cscli',
+  scenario: 's',
+  scope: 'Ip',
+  type: 'ban',
+  value: '192.0.2.1',
+  duration: '1h',
+  ...over,
+});
+
+test('usable decisions are kept in canonical form; ranges keep their length', () => {
+  const b = readStream({
+    new: [
+      d({ value: '192.0.2.1' }),
+      d({ id: 2, value: '2001:DB8:0:0::66' }),
+      d({ id: 3, scope: 'Range', value: '198.51.100.0/24' }),
+      d({ id: 4, scope: 'range', value: '2001:db8:1::/48' }),
+    ],
+    deleted: [d({ id: 5, value: '192.0.2.9', duration: '-3.2s' })],
+  });
+  assert.deepEqual(
+    b.added.map((x) => [x.target, x.family, x.isRange]),
+    [
+      ['192.0.2.1', 4, false],
+      ['2001:db8::66', 6, false],
+      ['198.51.100.0/24', 4, true],
+      ['2001:db8:1::/48', 6, true],
+    ],
+  );
+  assert.equal(b.deleted[0].remainingMs, -3200);
+  assert.deepEqual(b.ignored, {});
+});
+
+test('other types and scopes, bad values, durations and fields are counted, never thrown', () => {
+  const b = readStream(
+    {
+      new: [
+        d({ type: 'captcha' }),
+        d({ scope: 'Country', value: 'FR' }),
+        d({ value: '192.0.2.300' }),
+        d({ scope: 'Range', value: '192.0.2.1' }),
+        d({ duration: 'forever' }),
+        d({ origin: 'a"b' }),
+        d({ value: 7 }),
+        null,
+        'x',
+        [],
+        d({ origin: 'CAPI' }),
+      ],
+      deleted: null,
+    },
+    ['cscli', 'crowdsec'],
+  );
+  assert.equal(b.added.length, 0);
+  assert.deepEqual(b.ignored, { 'type:captcha': 1, 'scope:Country': 1, malformed: 8, 'origin:CAPI': 1 });
+});
+
+test('an answer that is not an object of lists is a StreamFormatError', () => {
+  for (const body of [null, [], 'x', 3, { new: 'x' }, { deleted: {} }]) {
+    assert.throws(() => readStream(body), StreamFormatError);
+  }
+  assert.deepEqual(readStream({ new: null, deleted: null }).added, []);
+});
+
+test('two decisions on one address: deleting one keeps the ban, the kernel keeps the longest', () => {
+  const held: Held = new Map();
+  const now = 1_000_000;
+  const first = readStream({ new: [d({ id: 1, duration: '1h' }), d({ id: 2, duration: '2h' })] });
+  const p1 = planChanges(first, held, now, {});
+  assert.equal(p1.add.get('192.0.2.1')!.until, now + 7_200_000);
+  const p2 = planChanges(readStream({ deleted: [d({ id: 2, duration: '-1s' })] }), held, now, {});
+  assert.equal(p2.remove.size, 0);
+  const p3 = planChanges(readStream({ deleted: [d({ id: 1, duration: '-1s' })] }), held, now, {});
+  assert.deepEqual([...p3.remove], ['192.0.2.1']);
+  // A delete and a fresh decision in one answer: deletes go first, the add wins.
+  const p4 = planChanges(readStream({ deleted: [d({ id: 3, duration: '-1s' })], new: [d({ id: 4 })] }), held, now, {});
+  assert.deepEqual([...p4.remove], []);
+  assert.ok(p4.add.has('192.0.2.1'));
+  const ignored: Record<string, number> = {};
+  planChanges(readStream({ new: [d({ id: 9, value: '192.0.2.2', duration: '-1s' })] }), held, now, ignored);
+  assert.deepEqual(ignored, { expired: 1 });
+});
