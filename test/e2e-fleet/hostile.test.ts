@@ -42,7 +42,7 @@ test(
       assert.equal(lines.filter((l) => /answers again/.test(l)).length, 1, out);
       assert.doesNotMatch(out, /\n\s+at /, 'a stack trace was printed');
       assert.match(out, /5 decision\(s\) not enforceable here, skipped: scope:Country 1, type:captcha 1, malformed 3/);
-      const kernel = JSON.parse(readFileSync(join(dir, 'dry-run-banset.json'), 'utf8')) as {
+      const kernel = JSON.parse(readFileSync(join(dir, 'file-banset.json'), 'utf8')) as {
         bans: Record<string, unknown>;
       };
       assert.deepEqual(Object.keys(kernel.bans), ['198.51.100.99']);
