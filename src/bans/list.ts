@@ -8,6 +8,8 @@ import { withSession, type Session } from './session.js';
 
 export interface ListOutcome extends MergedBans {
   backend: BackendKind;
+  /** Journal lines that were not valid records (damaged, torn or forged): skipped, and said so. */
+  skippedLines: number;
 }
 
 async function readKernel(s: Session): Promise<KernelBan[]> {
@@ -23,16 +25,27 @@ async function readKernel(s: Session): Promise<KernelBan[]> {
 export async function listBans(ctx: BanContext, family?: Family, now?: number): Promise<ListOutcome> {
   return withSession(
     ctx,
-    async (s) => ({ backend: s.banSet.kind, ...mergeBans(await readKernel(s), s.state(), s.now, family) }),
+    async (s) => ({
+      backend: s.banSet.kind,
+      ...mergeBans(await readKernel(s), s.state(), s.now, family),
+      skippedLines: s.journal().skipped,
+    }),
     now,
   );
 }
 
 /** The `bans list --json` document (the ListOutcome's JSON, with its newline) as Buffers, built without row objects. */
-export async function listBansJson(ctx: BanContext, family?: Family, now?: number): Promise<Buffer[]> {
+export async function listBansJson(
+  ctx: BanContext,
+  family?: Family,
+  now?: number,
+): Promise<{ chunks: Buffer[]; skippedLines: number }> {
   return withSession(
     ctx,
-    async (s) => renderBansJson(s.banSet.kind, await readKernel(s), s.state(), s.now, family),
+    async (s) => ({
+      chunks: renderBansJson(s.banSet.kind, await readKernel(s), s.state(), s.now, family),
+      skippedLines: s.journal().skipped,
+    }),
     now,
   );
 }

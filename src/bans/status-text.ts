@@ -25,7 +25,7 @@ export function formatStatus(s: StatusOutcome): string {
     [
       'journal',
       `${s.journal.stateDir}: ${s.journal.active} active of ${s.journal.records} records` +
-        (s.journal.skipped > 0 ? `, ${s.journal.skipped} damaged line(s) skipped` : ''),
+        (s.journal.skipped > 0 ? `, ${s.journal.skipped} invalid line(s) skipped` : ''),
     ],
   ];
   return alignColumns(rows);

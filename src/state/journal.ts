@@ -5,7 +5,8 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
-import { formatRecord, isRecord, type JournalRecord } from './record.js';
+import { formatRecord, type JournalRecord } from './record.js';
+import { isRecord } from './check-record.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 
