@@ -1,14 +1,14 @@
 // Banning: never-ban check, one add of the whole batch to the BanSet, then the journal (one append, one fsync) and
 // the PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
-import { addBatch, type BackendKind, type BanBatch, type BanSet } from '../firewall/banset.js';
-import { PortsentinelError } from '../errors.js';
+import type { BackendKind } from '../firewall/banset.js';
+import { OperationError, PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
-import { appendLines } from '../state/journal.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
 import { formatPackedBanLines, type Origin, type Trigger } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
 import { withSession } from './session.js';
+import { applyBans } from './apply.js';
 import { rememberBanned } from './summary.js';
 import { prefixOf, TargetList, type Target } from './targets.js';
 
@@ -107,17 +107,6 @@ export function screenTargets(
   return { allowed: new TargetList(keep, keptOthers, keptAt), refused, forced };
 }
 
-/** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
-async function addCreatingObjects(banSet: BanSet, batch: BanBatch): Promise<void> {
-  try {
-    await addBatch(banSet, batch);
-  } catch (err) {
-    if (!(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
-    await banSet.setup();
-    await addBatch(banSet, batch);
-  }
-}
-
 /** The never-ban matcher for `targets`: the IPv6 hosts are gathered only when an IPv6 target needs them. */
 export function matcherFor(ctx: BanContext, targets?: TargetList): NeverBanMatcher {
   const ipv6 = targets === undefined || targets.others.some((t) => t.family === 6);
@@ -132,6 +121,16 @@ function historyLines(targets: readonly string[], shared: { at: number; trigger?
   );
 }
 
+/** The bans are in the kernel, their journal lines are not: said exactly, so nobody believes either half. */
+function unjournaled(count: number, backend: BackendKind, cause: PortsentinelError): OperationError {
+  return new OperationError(
+    `banned ${count} target(s) in the kernel (${backend}), but the journal could not record them: ${cause.message}; ` +
+      'they are in force now but setup --restore will not bring them back after a reboot: free space and ban them again',
+    'E_JOURNAL_UNRECORDED',
+    cause,
+  );
+}
+
 export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
   const { allowed, refused, forced } = screenTargets(
     req.targets,
@@ -140,17 +139,17 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
   );
   const timeout = req.timeout > 0 ? req.timeout : undefined;
   const warnings: string[] = [];
+  let journalError: PortsentinelError | undefined;
   return withSession(
     ctx,
     async (s) => {
       const until = timeout === undefined ? undefined : s.now + timeout * 1000;
       if (allowed.length > 0) {
-        const { v4, others, otherAt } = allowed;
-        await addCreatingObjects(s.banSet, { v4, others, otherAt, timeout });
         const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
-        appendLines(ctx.stateDir, formatPackedBanLines(allowed, shared));
-        // The bans are in the kernel and the journal by now: a history file that cannot be written is worth a
-        // warning, not a failed command.
+        const applied = await applyBans(s, allowed, timeout, formatPackedBanLines(allowed, shared), req.origin);
+        journalError = applied.journalError;
+        // The bans are in the kernel by now: a history file that cannot be written is worth a warning, not a
+        // failed command.
         if (ctx.historyFile) {
           try {
             appendHistory(ctx.historyFile, historyLines(allowed.texts(), shared));
@@ -181,6 +180,7 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         },
       });
       rememberBanned(outcome, allowed);
+      if (journalError) throw unjournaled(allowed.length, s.banSet.kind, journalError);
       return outcome;
     },
     req.now,

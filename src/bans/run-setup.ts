@@ -2,6 +2,7 @@
 import type { BackendKind } from '../firewall/banset.js';
 import { withContext, type ContextOptions } from './context.js';
 import { setupBackend } from './setup.js';
+import { escapeText } from '../util/escape-text.js';
 
 export interface SetupResult {
   backend: BackendKind | 'nftables';
@@ -11,6 +12,8 @@ export interface SetupResult {
   repaired: string[];
   ready: boolean;
   restored: number | null;
+  /** Journal bans the never-ban rules kept out of the kernel (--restore), else null. */
+  refused: Array<{ address: string; rule: string }> | null;
 }
 
 export async function runSetup(
@@ -21,7 +24,7 @@ export async function runSetup(
     if (input.dryRun) {
       const { buildSetupDocument } = await import('../firewall/nftables/document.js');
       const document = buildSetupDocument({ hooks: ctx.config.nftHooks, priority: ctx.config.nftPriority });
-      return { backend: 'nftables', dryRun: true, document, repaired: [], ready: false, restored: null };
+      return { backend: 'nftables', dryRun: true, document, repaired: [], ready: false, restored: null, refused: null };
     }
     const r = await setupBackend(ctx, input.restore);
     return { ...r, dryRun: false, document: null };
@@ -32,5 +35,8 @@ export function formatSetup(r: SetupResult): string {
   if (r.dryRun) return JSON.stringify(r.document, null, 2);
   const what = r.repaired.length > 0 ? `repaired (${r.repaired.join('; ')})` : 'already whole';
   const restored = r.restored === null ? '' : `; restored ${r.restored} ban(s) from the journal`;
-  return `${r.backend}: ${what}${r.ready ? '' : ' but still not ready'}${restored}`;
+  const refused = r.refused && r.refused.length > 0 ? `; refused ${r.refused.length} (never-ban rules)` : '';
+  const lines = [`${r.backend}: ${what}${r.ready ? '' : ' but still not ready'}${restored}${refused}`];
+  for (const x of r.refused ?? []) lines.push(`refused ${escapeText(x.address)}: ${escapeText(x.rule)}`);
+  return lines.join('\n');
 }

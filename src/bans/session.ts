@@ -14,6 +14,8 @@ export interface Session {
   /** The journal as read under the lock (read lazily: a plain `ban` never needs it). */
   journal(): JournalRead;
   state(): JournalState;
+  /** Called after appending to the journal: the next journal() or state() reads it again. */
+  journalChanged(): void;
 }
 
 /** Removes from the kernel the route bans the journal says have ended. Returns the targets removed. */
@@ -44,9 +46,15 @@ export function compactIfWorthIt(dir: string, read: JournalRead, extra: JournalR
   return true;
 }
 
-export async function withSession<T>(ctx: BanContext, fn: (s: Session) => Promise<T>, now = Date.now()): Promise<T> {
+/** `banSet` overrides the context's own (`watch` opens its ban set itself). */
+export async function withSession<T>(
+  ctx: BanContext,
+  fn: (s: Session) => Promise<T>,
+  now = Date.now(),
+  banSetOverride?: BanSet,
+): Promise<T> {
   return withLock(ctx.stateDir, async () => {
-    const banSet = await ctx.banSet();
+    const banSet = banSetOverride ?? (await ctx.banSet());
     let read: JournalRead | undefined;
     let folded: JournalState | undefined;
     const session: Session = {
@@ -55,6 +63,10 @@ export async function withSession<T>(ctx: BanContext, fn: (s: Session) => Promis
       now,
       journal: () => (read ??= readJournal(ctx.stateDir)),
       state: () => (folded ??= foldJournal(session.journal().records, now)),
+      journalChanged: () => {
+        read = undefined;
+        folded = undefined;
+      },
     };
     if (banSet.kind === 'route') await expireRouteBans(banSet, session.state());
     return fn(session);

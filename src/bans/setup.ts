@@ -1,7 +1,7 @@
 // `setup` (create or repair the kernel objects, optionally re-applying the journal) and `teardown`.
 import type { BackendKind } from '../firewall/banset.js';
 import type { BanContext } from './context.js';
-import { restoreFromJournal } from './restore.js';
+import { restoreJournalBans } from './restore.js';
 import { withSession } from './session.js';
 
 export interface SetupOutcome {
@@ -11,6 +11,8 @@ export interface SetupOutcome {
   ready: boolean;
   /** Bans re-applied from the journal; null without --restore. */
   restored: number | null;
+  /** Journal bans the never-ban rules refused to restore (address and rule); null without --restore. */
+  refused: Array<{ address: string; rule: string }> | null;
 }
 
 export interface TeardownOutcome {
@@ -25,9 +27,15 @@ export async function setupBackend(ctx: BanContext, restore: boolean, now?: numb
     async (s) => {
       const before = await s.banSet.status();
       await s.banSet.setup();
-      const restored = restore ? (await restoreFromJournal(s)).restored : null;
+      const r = restore ? await restoreJournalBans(s) : undefined;
       const after = await s.banSet.status();
-      return { backend: s.banSet.kind, repaired: before.problems, ready: after.ready, restored };
+      return {
+        backend: s.banSet.kind,
+        repaired: before.problems,
+        ready: after.ready,
+        restored: r ? r.restored.length : null,
+        refused: r ? r.refused : null,
+      };
     },
     now,
   );

@@ -10,6 +10,7 @@ import { parseIgnoreText } from './ignore.js';
 import { checkFiles } from './files.js';
 import { DEFAULT_CONFIG_FILE_NAME, DEFAULT_CONFIG_TEXT } from './default-config.js';
 import { InputError } from '../errors.js';
+import { untrustedReason } from '../util/file-trust.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/portsentry/portsentry.conf';
 /** `--config embedded` picks the built-in defaults even where /etc/portsentry/portsentry.conf exists. */
@@ -32,11 +33,26 @@ export interface LoadedConfig {
 export interface ConfigIo {
   readFile(path: string): Promise<Uint8Array>;
   exists(path: string): boolean;
+  /** Why a file may not be trusted (running as root, someone else could change it), or undefined. */
+  untrusted?(path: string, what: string): string | undefined;
 }
 
 // Read synchronously: a config and its ignore file are small, and node:fs/promises would be one more module for
 // every command to load.
-export const nodeIo: ConfigIo = { readFile: async (p) => readFileSync(p), exists: (p) => existsSync(p) };
+export const nodeIo: ConfigIo = {
+  readFile: async (p) => readFileSync(p),
+  exists: (p) => existsSync(p),
+  untrusted: (p, what) => untrustedReason(p, what),
+};
+
+/** Problems that stop a file being used at all: their message is a whole sentence naming the file. */
+const wholeFile = new WeakSet<ConfigProblem>();
+
+function fileProblem(file: string, message: string): ConfigProblem {
+  const p: ConfigProblem = { severity: 'error', file, line: 1, column: 1, key: null, message };
+  wholeFile.add(p);
+  return p;
+}
 
 function readFailure(path: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -88,10 +104,14 @@ export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<
   const base = chosen === undefined ? process.cwd() : dirname(resolve(chosen));
   const resolvePath = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const problems = [...parsed.problems, ...checkFiles(parsed.config, parsed.keys, file, io.exists, resolvePath)];
+  const configTrust = chosen !== undefined && io.untrusted?.(chosen, 'config file');
+  if (configTrust) problems.push(fileProblem(file, configTrust));
 
   let ignore: IgnoreEntry[] = [];
   const ignorePath = parsed.config.ignoreFile && resolvePath(parsed.config.ignoreFile);
-  if (ignorePath && io.exists(ignorePath)) {
+  const ignoreTrust = ignorePath && io.exists(ignorePath) && io.untrusted?.(ignorePath, 'ignore file');
+  if (ignoreTrust) problems.push(fileProblem(file, ignoreTrust));
+  else if (ignorePath && io.exists(ignorePath)) {
     try {
       const bytes = await io.readFile(ignorePath);
       if (bytes.length > MAX_FILE_BYTES) problems.push(tooLarge(ignorePath, bytes.length));
@@ -129,6 +149,9 @@ export async function loadConfigOrThrow(path?: string, io: ConfigIo = nodeIo): P
   const loaded = await loadConfig(path, io);
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (errors.length === 0) return loaded;
+  // A file that may not be used at all is the one sentence to give.
+  const whole = errors.find((p) => wholeFile.has(p));
+  if (whole) throw new InputError(whole.message, 'E_UNTRUSTED_FILE');
   const [first] = errors;
   const more = errors.length - 1;
   const suffix = more > 0 ? ` (${more} more error${more === 1 ? '' : 's'}; run "portsentinel config validate")` : '';

@@ -2,13 +2,27 @@
 // command, read whole in O(n).
 // Crash safety: a torn last line (power cut mid-append) is skipped on read and fenced off by a newline before the
 // next append; compaction writes a temp file, fsyncs it and renames it over the journal. Writers hold the lock.
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 import { formatRecord, type JournalRecord } from './record.js';
 import { isRecord } from './check-record.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
+
+// Links are never followed to the journal: a link planted in the state directory must not redirect root's writes.
+const { O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_WRONLY } = constants;
 
 export interface JournalRead {
   records: JournalRecord[];
@@ -52,7 +66,7 @@ export function appendLines(dir: string, lines: string | Buffer): void {
   const path = journalPath(dir);
   let fd: number;
   try {
-    fd = openSync(path, 'a+', 0o600);
+    fd = openSync(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
   } catch (err) {
     throw failure('open', path, err);
   }
@@ -109,7 +123,12 @@ export function readJournal(dir: string): JournalRead {
   const path = journalPath(dir);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const fd = openSync(path, O_RDONLY | O_NOFOLLOW);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
     throw failure('read', path, err);
@@ -124,7 +143,12 @@ export function rewriteJournal(dir: string, records: JournalRecord[]): void {
   let text = '';
   for (const r of records) text += formatRecord(r);
   try {
-    const fd = openSync(temp, 'w', 0o600);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // none left over
+    }
+    const fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
     try {
       const buf = Buffer.from(text, 'utf8');
       let off = 0;

@@ -1,7 +1,7 @@
 // A lock file per state directory so concurrent commands (and `watch`) never interleave journal writes.
 // The lock is published with link(2), which is atomic and fails if it exists, so the file always holds a pid.
 // A lock whose pid is dead is broken; waiting is bounded so a wedged holder produces an error, not a hang.
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 
@@ -58,7 +58,12 @@ function breakStale(path: string, deadPid: number): void {
 
 function tryAcquire(path: string): boolean {
   const temp = `${path}.${process.pid}`;
-  writeFileSync(temp, `${process.pid}\n`, { mode: 0o600 });
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
   try {
     linkSync(temp, path);
     return true;

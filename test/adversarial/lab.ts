@@ -49,7 +49,11 @@ export function makeLab(backend?: 'nftables' | 'route', configText = ''): Lab {
     config,
     ignore,
     cli: (args, opts = {}) => runCli([...args, ...base], { netns: ns.name, ...opts }),
-    nft: (...args) => ns.exec('nft', args),
+    nft: (...args) => {
+      const r = ns.run('nft', args);
+      if (r.status !== 0) throw new Error(`nft ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    },
     cleanup() {
       ns.delete();
       rmSync(root, { recursive: true, force: true });

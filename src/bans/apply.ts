@@ -1,0 +1,85 @@
+// The one way a ban reaches the kernel and the journal (`ban`, restores; `watch` records through writeBanLines).
+// Write-ahead: the journal line is appended and fsynced before the kernel batch is sent, so whatever instant the
+// process dies at, the journal knows every ban the kernel holds (it may know more: those `setup --restore` puts
+// back). If the kernel refuses, the outcome is resolved against the kernel: what it does not hold is unbanned in the
+// journal again. A journal that cannot be written (disk full) does not stop the ban: the host is protected first,
+// and the caller is told exactly what the journal is missing.
+import { addBatch, type BanSet } from '../firewall/banset.js';
+import { PortsentinelError } from '../errors.js';
+import { appendLines, appendRecords } from '../state/journal.js';
+import { unbanBatches, type JournalRecord, type Origin } from '../state/record.js';
+import type { TargetList } from './targets.js';
+
+/** Where the bans went; `journalError` set when the journal could not record them (they are in the kernel). */
+export interface Applied {
+  journalError?: PortsentinelError;
+}
+
+/** The part of a session applyBans needs. */
+export interface ApplySession {
+  ctx: { stateDir: string };
+  banSet: BanSet;
+  /** Forget the journal read so far (it has grown). */
+  journalChanged(): void;
+}
+
+/** Appends ban lines to the journal (one write, one fsync, never a torn line). The single journal writer of bans. */
+export function writeBanLines(stateDir: string, lines: string | Buffer | JournalRecord[]): void {
+  if (Array.isArray(lines)) appendRecords(stateDir, lines);
+  else appendLines(stateDir, lines);
+}
+
+/** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
+async function addCreatingObjects(banSet: BanSet, targets: TargetList, timeout: number | undefined): Promise<void> {
+  const batch = { v4: targets.v4, others: targets.others, otherAt: targets.otherAt, timeout };
+  try {
+    await addBatch(banSet, batch);
+  } catch (err) {
+    if (!(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
+    await banSet.setup();
+    await addBatch(banSet, batch);
+  }
+}
+
+/**
+ * Journal first (`lines`: the ban records of exactly `targets`), then the kernel. Throws the kernel's error after
+ * unbanning in the journal whatever the kernel did not take.
+ */
+export async function applyBans(
+  s: ApplySession,
+  targets: TargetList,
+  timeout: number | undefined,
+  lines: string | Buffer | JournalRecord[],
+  origin: Origin = 'manual',
+): Promise<Applied> {
+  const applied: Applied = {};
+  try {
+    writeBanLines(s.ctx.stateDir, lines);
+  } catch (err) {
+    if (!(err instanceof PortsentinelError)) throw err;
+    applied.journalError = err;
+  } finally {
+    s.journalChanged();
+  }
+  try {
+    await addCreatingObjects(s.banSet, targets, timeout);
+  } catch (err) {
+    if (!applied.journalError) await resolveFailedAdd(s, targets, origin);
+    throw err;
+  }
+  return applied;
+}
+
+/** After a refused add: the targets the kernel does not hold are unbanned in the journal (best effort). */
+async function resolveFailedAdd(s: ApplySession, targets: TargetList, origin: Origin): Promise<void> {
+  try {
+    const held = new Set((await s.banSet.list()).map((k) => k.target));
+    const absent = targets.texts().filter((t) => !held.has(t));
+    if (absent.length > 0) appendRecords(s.ctx.stateDir, unbanBatches(absent, Date.now(), origin));
+  } catch {
+    // The kernel cannot be asked or the journal not written: the journal keeps the intent, which only errs on the
+    // side of knowing more than the kernel holds (shown as missing, put back by setup --restore).
+  } finally {
+    s.journalChanged();
+  }
+}
