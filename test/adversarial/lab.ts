@@ -13,6 +13,8 @@ export interface Lab {
   stateDir: string;
   config: string;
   ignore: string;
+  /** --state-dir, --config and --backend as the lab's commands pass them. */
+  flags: string[];
   /** Runs the CLI in the namespace with --state-dir and --config (and --backend when given). */
   cli(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; timeout?: number }): CliResult;
   /** `nft list ruleset` / `ip route` inside the namespace. */
@@ -48,6 +50,7 @@ export function makeLab(backend?: 'nftables' | 'route', configText = ''): Lab {
     stateDir,
     config,
     ignore,
+    flags: base,
     cli: (args, opts = {}) => runCli([...args, ...base], { netns: ns.name, ...opts }),
     nft: (...args) => {
       const r = ns.run('nft', args);
