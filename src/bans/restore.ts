@@ -48,14 +48,14 @@ export async function restoreJournalBans(s: Session, matcher?: NeverBanMatcher):
   const refused: Refusal[] = [];
   for (const { record, targets } of groups) {
     const screened = screenTargets(TargetList.from(targets), judge);
-    refused.push(...screened.refused);
+    for (const r of screened.refused) refused.push(r);
     if (screened.allowed.length === 0) continue;
     // Round up: a ban must never end earlier than the journal says.
     const timeout = record.until === undefined ? undefined : Math.max(1, Math.ceil((record.until - s.now) / 1000));
     const texts = screened.allowed.texts();
     const journal = banRecordFor({ ...record, at: s.now, origin: 'restore' }, texts);
     await applyBans(s, screened.allowed, timeout, [journal], 'restore');
-    restored.push(...texts);
+    for (const x of texts) restored.push(x);
   }
   compactIfWorthIt(s.ctx.stateDir, s.journal(), [], s.now);
   return { restored, refused, kernel: restored.length > 0 ? await s.banSet.list() : before };
