@@ -8,7 +8,29 @@ import { addBatch, type BanSet } from '../firewall/banset.js';
 import { PortsentinelError } from '../errors.js';
 import { appendLines, appendRecords } from '../state/journal.js';
 import { unbanBatches, type JournalRecord, type Origin } from '../state/record.js';
-import type { TargetList } from './targets.js';
+import { TargetList } from './targets.js';
+
+/**
+ * Targets per kernel call. The backend splits each call into netlink batches by encoded size; calling it in slices
+ * as well bounds what one call holds encoded at once and lets a terminal show progress.
+ */
+export const APPLY_SLICE = 65_536;
+
+/** Told after each slice reached the kernel: targets done so far, of `total`. */
+export type Progress = (done: number, total: number) => void;
+
+/** The targets in slices of at most `size`: single IPv4 addresses first, then the rest (order is not the kernel's concern). */
+export function sliceTargets(list: TargetList, size = APPLY_SLICE): TargetList[] {
+  if (list.length <= size) return [list];
+  const out: TargetList[] = [];
+  for (let i = 0; i < list.v4.length; i += size) out.push(new TargetList(list.v4.subarray(i, i + size)));
+  const none = new Uint32Array(0);
+  for (let i = 0; i < list.others.length; i += size) {
+    const part = list.others.slice(i, i + size);
+    out.push(new TargetList(none, part, new Array<number>(part.length).fill(0)));
+  }
+  return out;
+}
 
 /** Where the bans went; `journalError` set when the journal could not record them (they are in the kernel). */
 export interface Applied {
@@ -30,14 +52,26 @@ export function writeBanLines(stateDir: string, lines: string | Buffer | Journal
 }
 
 /** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
-async function addCreatingObjects(banSet: BanSet, targets: TargetList, timeout: number | undefined): Promise<void> {
-  const batch = { v4: targets.v4, others: targets.others, otherAt: targets.otherAt, timeout };
-  try {
-    await addBatch(banSet, batch);
-  } catch (err) {
-    if (!(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
-    await banSet.setup();
-    await addBatch(banSet, batch);
+async function addCreatingObjects(
+  banSet: BanSet,
+  targets: TargetList,
+  timeout: number | undefined,
+  progress?: Progress,
+): Promise<void> {
+  let done = 0;
+  let setUp = false;
+  for (const part of sliceTargets(targets)) {
+    const batch = { v4: part.v4, others: part.others, otherAt: part.otherAt, timeout };
+    try {
+      await addBatch(banSet, batch);
+    } catch (err) {
+      if (setUp || !(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
+      setUp = true;
+      await banSet.setup();
+      await addBatch(banSet, batch);
+    }
+    done += part.length;
+    progress?.(done, targets.length);
   }
 }
 
@@ -51,6 +85,7 @@ export async function applyBans(
   timeout: number | undefined,
   lines: string | Buffer | JournalRecord[],
   origin: Origin = 'manual',
+  progress?: Progress,
 ): Promise<Applied> {
   const applied: Applied = {};
   try {
@@ -62,7 +97,7 @@ export async function applyBans(
     s.journalChanged();
   }
   try {
-    await addCreatingObjects(s.banSet, targets, timeout);
+    await addCreatingObjects(s.banSet, targets, timeout, progress);
   } catch (err) {
     if (!applied.journalError) await resolveFailedAdd(s, targets, origin);
     throw err;

@@ -8,7 +8,7 @@ import { formatPackedBanLines, type Origin, type Trigger } from '../state/record
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
 import { withSession } from './session.js';
-import { applyBans } from './apply.js';
+import { applyBans, type Progress } from './apply.js';
 import { rememberBanned } from './summary.js';
 import { prefixOf, TargetList, type Target } from './targets.js';
 
@@ -24,6 +24,8 @@ export interface BanRequest {
   /** A cached matcher (`watch`); gathered fresh when absent. */
   matcher?: NeverBanMatcher;
   now?: number;
+  /** Told as slices of a large ban reach the kernel (a progress bar). */
+  progress?: Progress;
 }
 
 export interface Refusal {
@@ -146,7 +148,8 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
       const until = timeout === undefined ? undefined : s.now + timeout * 1000;
       if (allowed.length > 0) {
         const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
-        const applied = await applyBans(s, allowed, timeout, formatPackedBanLines(allowed, shared), req.origin);
+        const lines = formatPackedBanLines(allowed, shared);
+        const applied = await applyBans(s, allowed, timeout, lines, req.origin, req.progress);
         journalError = applied.journalError;
         // The bans are in the kernel by now: a history file that cannot be written is worth a warning, not a
         // failed command.

@@ -1,8 +1,9 @@
 // The `ban` command's core: gather targets from arguments and/or a file, default the timeout from the config,
 // ban, and turn "everything refused" into an error that names each rule.
-import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
+import { MAX_BAN_FILE_BYTES, ReadRefused, readBoundedFile } from '../util/read-bounded.js';
 import { banTargets, type BanOutcome } from './ban.js';
+import type { Progress } from './apply.js';
 import { withContext, type ContextOptions } from './context.js';
 import { bannedCount } from './summary.js';
 import { parseTargetArgs, parseTargetBytes, TargetList } from './targets.js';
@@ -14,12 +15,17 @@ export interface BanCommandInput {
   timeout?: number;
   reason?: string;
   force?: boolean;
+  /** Told as slices of a large ban reach the kernel. */
+  progress?: Progress;
 }
 
 function readTargetsFile(file: string): Buffer {
   try {
-    return readFileSync(file === '-' ? 0 : file);
+    return readBoundedFile(file, MAX_BAN_FILE_BYTES);
   } catch (err) {
+    if (err instanceof ReadRefused) {
+      throw new InputError(`cannot read --file: ${err.message}; give a file of addresses, or - for stdin`, err.code);
+    }
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new InputError(`cannot read --file ${file} (${code}); give an existing file of addresses, or - for stdin`);
   }
@@ -46,6 +52,7 @@ export async function runBan(opts: ContextOptions, input: BanCommandInput): Prom
       reason: input.reason,
       origin: 'manual',
       force: input.force,
+      progress: input.progress,
     });
     if (bannedCount(result) === 0) {
       const rules = result.refused.map((r) => r.rule).join('; ');

@@ -6,7 +6,8 @@
 // - a lock (in-process queue + an exclusive lock file beside it) around read-check-append so two bans of the same
 //   address racing each other cannot both see "absent" and write the line twice;
 // - fsync so a line that was reported as written survives a crash.
-import { closeSync, constants, fsyncSync, openSync, promises as fs, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, promises as fs, rmSync, writeSync } from 'node:fs';
+import { MAX_CONFIG_BYTES, ReadRefused, readFdBounded } from '../util/read-bounded.js';
 import { dirname, basename, join } from 'node:path';
 
 export type HostsDenyOutcome = 'appended' | 'present';
@@ -36,13 +37,26 @@ export async function appendHostsDenyLine(
   }
 }
 
+function readRegularFd(fd: number, file: string): string {
+  if (!fstatSync(fd).isFile())
+    throw new Error(`${file} is not a regular file; set HOSTS_DENY_FILE to hosts.deny itself`);
+  try {
+    return readFdBounded(fd, MAX_CONFIG_BYTES, file).toString('utf8');
+  } catch (err) {
+    throw new Error(
+      err instanceof ReadRefused ? `${err.message}; trim it or set HOSTS_DENY_FILE elsewhere` : String(err),
+    );
+  }
+}
+
 async function appendOnce(file: string, line: string, sync: boolean): Promise<HostsDenyOutcome> {
   // Synchronous calls: a few small system calls are faster done in place than through the thread pool, and the
   // in-process queue already keeps our own writers apart.
   const wanted = line.trim();
   const fd = openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
   try {
-    const text = readFileSync(fd, 'utf8');
+    // A regular file of bounded size only: HOSTS_DENY_FILE pointed at a device must not be read for ever.
+    const text = readRegularFd(fd, file);
     if (text.split('\n').some((l) => l.trim() === wanted)) return 'present';
     // A file whose last line lacks its newline would otherwise get our line glued onto it.
     const prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
