@@ -1,6 +1,6 @@
 // Lifting bans from the kernel and the journal together; names what was not banned at all.
 import type { BackendKind } from '../firewall/banset.js';
-import { PortsentinelError } from '../errors.js';
+import { OperationError, PortsentinelError } from '../errors.js';
 import { appendRecords } from '../state/journal.js';
 import { unbanBatches, type Origin } from '../state/record.js';
 import type { BanContext } from './context.js';
@@ -55,7 +55,18 @@ export async function unbanTargets(
       const unbanned = wanted.filter((t) => removed.has(t) || state.isActive(t));
       const notBanned = wanted.filter((t) => !removed.has(t) && !state.isActive(t));
       const records = unbanBatches(unbanned, s.now, origin);
-      if (!compactIfWorthIt(ctx.stateDir, s.journal(), records, s.now)) appendRecords(ctx.stateDir, records);
+      try {
+        if (!compactIfWorthIt(ctx.stateDir, s.journal(), records, s.now)) appendRecords(ctx.stateDir, records);
+      } catch (err) {
+        // The kernel has let go already (a full disk must not keep anyone banned): say so, and what is left undone.
+        if (!(err instanceof PortsentinelError) || removed.size === 0) throw err;
+        throw new OperationError(
+          `unbanned ${removed.size} target(s) in the kernel (${s.banSet.kind}), but the journal could not record ` +
+            `it: ${err.message}; setup --restore would bring them back: free space and run the same unban again`,
+          'E_JOURNAL_UNRECORDED',
+          err,
+        );
+      }
       const outcome: UnbanOutcome = { backend: s.banSet.kind, unbanned, notBanned };
       if (missing) outcome.kernelMissing = true;
       return outcome;

@@ -6,6 +6,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  ftruncateSync,
   fsyncSync,
   openSync,
   readFileSync,
@@ -79,8 +80,14 @@ export function appendLines(dir: string, lines: string | Buffer): void {
       if (last[0] !== 0x0a) buf = Buffer.concat([Buffer.from('\n'), buf]);
     }
     let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    try {
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } catch (err) {
+      // Whole lines or nothing: a write cut short (a full disk) is taken back, so no torn line is left behind.
+      if (off > 0) ftruncateSync(fd, size);
+      throw err;
+    }
     if (size === 0) fsyncDir(dir);
   } catch (err) {
     throw failure('write', path, err);
