@@ -4,7 +4,8 @@ import { EnvironmentError } from '../errors.js';
 import type { Family } from '../net/address.js';
 import type { BanContext } from './context.js';
 import { mergeBans, renderBansJson, type MergedBans } from './merge.js';
-import { withSession, type Session } from './session.js';
+import { expireRouteBans, withSession, type Session } from './session.js';
+import { listOther } from './other-backend.js';
 
 export interface ListOutcome extends MergedBans {
   backend: BackendKind;
@@ -12,7 +13,7 @@ export interface ListOutcome extends MergedBans {
   skippedLines: number;
 }
 
-async function readKernel(s: Session): Promise<KernelBan[]> {
+async function readOwn(s: Session): Promise<KernelBan[]> {
   try {
     return await s.banSet.list();
   } catch (err) {
@@ -20,6 +21,19 @@ async function readKernel(s: Session): Promise<KernelBan[]> {
     if (err instanceof EnvironmentError || (await s.banSet.status()).ready) throw err;
     return [];
   }
+}
+
+/** The active backend's bans, then those the other backend still holds (they block hosts all the same). */
+async function readKernel(s: Session): Promise<KernelBan[]> {
+  const own = await readOwn(s);
+  const other = await s.other();
+  if (other?.kind === 'route') await expireRouteBans(other, s.state()).catch(() => undefined);
+  const extra = await listOther(other);
+  if (extra.length === 0) return own;
+  const seen = new Set(own.map((k) => k.target));
+  const out = own.slice();
+  for (const k of extra) if (!seen.has(k.target)) out.push(k);
+  return out;
 }
 
 export async function listBans(ctx: BanContext, family?: Family, now?: number): Promise<ListOutcome> {

@@ -6,6 +6,7 @@ import { readJournal, rewriteJournal, type JournalRead } from '../state/journal.
 import { banRecordFor, foldJournal, shouldCompact, type JournalState } from '../state/fold.js';
 import { entryCount, type JournalRecord } from '../state/record.js';
 import type { BanContext } from './context.js';
+import { openOtherBanSet } from './other-backend.js';
 
 export interface Session {
   ctx: BanContext;
@@ -16,6 +17,8 @@ export interface Session {
   state(): JournalState;
   /** Called after appending to the journal: the next journal() or state() reads it again. */
   journalChanged(): void;
+  /** The backend not in use (routes while nftables is active, and the reverse), opened on first use; see other-backend.ts. */
+  other(): Promise<BanSet | undefined>;
 }
 
 /** Removes from the kernel the route bans the journal says have ended. Returns the targets removed. */
@@ -57,6 +60,7 @@ export async function withSession<T>(
     const banSet = banSetOverride ?? (await ctx.banSet());
     let read: JournalRead | undefined;
     let folded: JournalState | undefined;
+    let other: Promise<BanSet | undefined> | undefined;
     const session: Session = {
       ctx,
       banSet,
@@ -67,8 +71,13 @@ export async function withSession<T>(
         read = undefined;
         folded = undefined;
       },
+      other: () => (other ??= openOtherBanSet(banSet.kind, ctx.config)),
     };
-    if (banSet.kind === 'route') await expireRouteBans(banSet, session.state());
-    return fn(session);
+    try {
+      if (banSet.kind === 'route') await expireRouteBans(banSet, session.state());
+      return await fn(session);
+    } finally {
+      if (other) await (await other)?.close().catch(() => undefined);
+    }
   });
 }

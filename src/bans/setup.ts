@@ -3,6 +3,7 @@ import type { BackendKind } from '../firewall/banset.js';
 import type { BanContext } from './context.js';
 import { restoreJournalBans } from './restore.js';
 import { withSession } from './session.js';
+import { listOther } from './other-backend.js';
 
 export interface SetupOutcome {
   backend: BackendKind;
@@ -47,7 +48,11 @@ export async function teardownBackend(ctx: BanContext, now?: number): Promise<Te
     async (s) => {
       const held = (await s.banSet.status()).ready ? (await s.banSet.list()).length : 0;
       await s.banSet.teardown();
-      return { backend: s.banSet.kind, removedBans: held };
+      // Our objects of the other backend go too: a blackhole route left behind would keep blocking its host.
+      const other = await s.other();
+      const left = (await listOther(other)).length;
+      if (other && left > 0) await other.teardown();
+      return { backend: s.banSet.kind, removedBans: held + left };
     },
     now,
   );

@@ -5,6 +5,7 @@ import { appendRecords } from '../state/journal.js';
 import { unbanBatches, type Origin } from '../state/record.js';
 import type { BanContext } from './context.js';
 import { compactIfWorthIt, withSession } from './session.js';
+import { listOther } from './other-backend.js';
 import type { Target } from './targets.js';
 
 export interface UnbanOutcome {
@@ -41,10 +42,12 @@ export async function unbanTargets(
       const state = s.state();
       let wanted: string[];
       let missing = false;
+      const other = await s.other();
       if (targets === 'all') {
         const [kernel, gone] = await unlessMissing(() => s.banSet.list(), []);
         missing = gone;
         const all = new Set(kernel.map((k) => k.target));
+        for (const k of await listOther(other)) all.add(k.target);
         for (const [t, i] of state.live) if (!state.isOver(i)) all.add(t);
         wanted = [...all];
       } else wanted = targets.map((t) => t.target);
@@ -52,6 +55,8 @@ export async function unbanTargets(
       if (wanted.length > 0 && !missing)
         [removedList, missing] = await unlessMissing(() => s.banSet.remove(wanted), []);
       const removed = new Set(removedList);
+      // The other backend's leftovers are lifted too (a route left from when nf_tables was unusable).
+      if (other && wanted.length > 0) for (const t of await other.remove(wanted).catch(() => [])) removed.add(t);
       const unbanned = wanted.filter((t) => removed.has(t) || state.isActive(t));
       const notBanned = wanted.filter((t) => !removed.has(t) && !state.isActive(t));
       const records = unbanBatches(unbanned, s.now, origin);
