@@ -7,11 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { hasProgram } from '../helpers/tools.js';
 import { binRun } from '../helpers/cli.js';
 import { kernelTargets, makeLab } from './lab.js';
 
-const skip = kernelSkipReason() || (hasProgram('unshare') ? false : 'needs unshare (util-linux)');
+const skip = kernelSkipReason('unshare');
 const COUNT = 3000;
 const SOME = 500;
 

@@ -6,11 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { hasProgram } from '../helpers/tools.js';
 import { binRun } from '../helpers/cli.js';
 import { makeLab, type Lab } from './lab.js';
 
-const skip = kernelSkipReason() || (hasProgram('script') ? false : 'needs script (bsdutils)');
+const skip = kernelSkipReason('script');
 const COUNT = 1_000_000;
 
 const address = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;

@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { hasProgram } from '../helpers/tools.js';
 import { runCli } from '../helpers/cli.js';
 import { kernelTargets, makeLab, type Lab } from './lab.js';
 
-const skip = kernelSkipReason() || (hasProgram('setpriv') ? false : 'needs setpriv (util-linux)');
+const skip = kernelSkipReason('setpriv');
 const NOBODY = 65534;
 
 /** Writes `text` to `path` as uid 65534, with umask 0 (mode 0666). */

@@ -7,11 +7,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { hasProgram } from '../helpers/tools.js';
 import { binRun } from '../helpers/cli.js';
 import { kernelTargets, makeLab, ok } from './lab.js';
 
-const skip = kernelSkipReason() || (hasProgram('flock') ? false : 'needs flock (util-linux)');
+const skip = kernelSkipReason('flock');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('a stale lock never blocks; a held one is waited for and named', { skip }, async (t) => {

@@ -15,6 +15,10 @@ export const PACKAGE_OF: Record<string, string> = {
   logger: 'bsdutils',
   'systemd-analyze': 'systemd',
   python3: 'python3',
+  setpriv: 'util-linux',
+  flock: 'util-linux',
+  unshare: 'util-linux',
+  script: 'bsdutils',
 };
 
 const found = new Map<string, boolean>();
