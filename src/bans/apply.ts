@@ -35,6 +35,8 @@ export function sliceTargets(list: TargetList, size = APPLY_SLICE): TargetList[]
 /** Where the bans went; `journalError` set when the journal could not record them (they are in the kernel). */
 export interface Applied {
   journalError?: PortsentinelError;
+  /** Targets the kernel refused one by one (the rest are banned); unbanned in the journal again. */
+  kernelRefused: KernelRefusal[];
 }
 
 /** The part of a session applyBans needs. */
@@ -52,23 +54,83 @@ export function writeBanLines(stateDir: string, lines: string | Buffer | Journal
 }
 
 /** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
+/** A target the kernel refused on its own (it overlaps a prefix already banned, ...), and the kernel's answer. */
+export interface KernelRefusal {
+  address: string;
+  rule: string;
+}
+
+/** The kernel refused an element of the batch, not the batch's premise (no table, no permission, no kernel). */
+function isElementRefusal(err: unknown): err is PortsentinelError {
+  return err instanceof PortsentinelError && /^E_NETLINK_E(EXIST|INVAL|RANGE|OVERFLOW)$/.test(err.code);
+}
+
+/** More refusals than this in one command is not a few bad elements: the whole command fails instead. */
+const MAX_REFUSED = 256;
+
+/** Two halves of a slice (single IPv4 addresses and the rest kept apart, as slices hold them). */
+function halves(list: TargetList): [TargetList, TargetList] {
+  const { v4, others } = list;
+  const none = new Uint32Array(0);
+  if (v4.length > 0 && others.length > 0) {
+    return [new TargetList(v4), new TargetList(none, others, new Array<number>(others.length).fill(0))];
+  }
+  if (v4.length > 0) {
+    const mid = v4.length >> 1;
+    return [new TargetList(v4.subarray(0, mid)), new TargetList(v4.subarray(mid))];
+  }
+  const mid = others.length >> 1;
+  const a = others.slice(0, mid);
+  const b = others.slice(mid);
+  return [
+    new TargetList(none, a, new Array<number>(a.length).fill(0)),
+    new TargetList(none, b, new Array<number>(b.length).fill(0)),
+  ];
+}
+
+/**
+ * Adds one slice; when the kernel refuses an element, the slice is retried in halves down to the single refused
+ * targets (adds are idempotent, so what an earlier try committed is simply added again), and the others go in.
+ */
+async function addIsolating(
+  banSet: BanSet,
+  part: TargetList,
+  timeout: number | undefined,
+  refused: KernelRefusal[],
+): Promise<void> {
+  try {
+    await addBatch(banSet, { v4: part.v4, others: part.others, otherAt: part.otherAt, timeout });
+  } catch (err) {
+    if (!isElementRefusal(err) || refused.length >= MAX_REFUSED) throw err;
+    if (part.length === 1) {
+      const rule =
+        err.code === 'E_NETLINK_EEXIST'
+          ? 'it overlaps a prefix banned already (EEXIST)'
+          : `the kernel answered ${err.code.slice('E_NETLINK_'.length)}`;
+      refused.push({ address: part.texts()[0], rule });
+      return;
+    }
+    for (const half of halves(part)) if (half.length > 0) await addIsolating(banSet, half, timeout, refused);
+  }
+}
+
 async function addCreatingObjects(
   banSet: BanSet,
   targets: TargetList,
   timeout: number | undefined,
+  refused: KernelRefusal[],
   progress?: Progress,
 ): Promise<void> {
   let done = 0;
   let setUp = false;
   for (const part of sliceTargets(targets)) {
-    const batch = { v4: part.v4, others: part.others, otherAt: part.otherAt, timeout };
     try {
-      await addBatch(banSet, batch);
+      await addIsolating(banSet, part, timeout, refused);
     } catch (err) {
       if (setUp || !(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
       setUp = true;
       await banSet.setup();
-      await addBatch(banSet, batch);
+      await addIsolating(banSet, part, timeout, refused);
     }
     done += part.length;
     progress?.(done, targets.length);
@@ -87,7 +149,7 @@ export async function applyBans(
   origin: Origin = 'manual',
   progress?: Progress,
 ): Promise<Applied> {
-  const applied: Applied = {};
+  const applied: Applied = { kernelRefused: [] };
   try {
     writeBanLines(s.ctx.stateDir, lines);
   } catch (err) {
@@ -97,10 +159,18 @@ export async function applyBans(
     s.journalChanged();
   }
   try {
-    await addCreatingObjects(s.banSet, targets, timeout, progress);
+    await addCreatingObjects(s.banSet, targets, timeout, applied.kernelRefused, progress);
   } catch (err) {
     if (!applied.journalError) await resolveFailedAdd(s, targets, origin);
     throw err;
+  }
+  if (applied.kernelRefused.length > 0 && !applied.journalError) {
+    try {
+      const gone = applied.kernelRefused.map((r) => r.address);
+      appendRecords(s.ctx.stateDir, unbanBatches(gone, Date.now(), origin));
+    } finally {
+      s.journalChanged();
+    }
   }
   return applied;
 }

@@ -134,11 +134,9 @@ function unjournaled(count: number, backend: BackendKind, cause: PortsentinelErr
 }
 
 export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
-  const { allowed, refused, forced } = screenTargets(
-    req.targets,
-    req.matcher ?? matcherFor(ctx, req.targets),
-    req.force,
-  );
+  const screened = screenTargets(req.targets, req.matcher ?? matcherFor(ctx, req.targets), req.force);
+  const { refused, forced } = screened;
+  let allowed = screened.allowed;
   const timeout = req.timeout > 0 ? req.timeout : undefined;
   const warnings: string[] = [];
   let journalError: PortsentinelError | undefined;
@@ -151,6 +149,12 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         const lines = formatPackedBanLines(allowed, shared);
         const applied = await applyBans(s, allowed, timeout, lines, req.origin, req.progress);
         journalError = applied.journalError;
+        if (applied.kernelRefused.length > 0) {
+          // Banned are those the kernel took: the refused ones are named, each with the kernel's answer.
+          const gone = new Set(applied.kernelRefused.map((r) => r.address));
+          allowed = TargetList.from(allowed.toArray().filter((t) => !gone.has(t.target)));
+          for (const r of applied.kernelRefused) warnings.push(`the kernel refused ${r.address}: ${r.rule}`);
+        }
         // The bans are in the kernel by now: a history file that cannot be written is worth a warning, not a
         // failed command.
         if (ctx.historyFile) {

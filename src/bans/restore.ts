@@ -54,8 +54,9 @@ export async function restoreJournalBans(s: Session, matcher?: NeverBanMatcher):
     const timeout = record.until === undefined ? undefined : Math.max(1, Math.ceil((record.until - s.now) / 1000));
     const texts = screened.allowed.texts();
     const journal = banRecordFor({ ...record, at: s.now, origin: 'restore' }, texts);
-    await applyBans(s, screened.allowed, timeout, [journal], 'restore');
-    for (const x of texts) restored.push(x);
+    const applied = await applyBans(s, screened.allowed, timeout, [journal], 'restore');
+    const gone = new Set(applied.kernelRefused.map((r) => r.address));
+    for (const x of texts) if (!gone.has(x)) restored.push(x);
   }
   compactIfWorthIt(s.ctx.stateDir, s.journal(), [], s.now);
   return { restored, refused, kernel: restored.length > 0 ? await s.banSet.list() : before };

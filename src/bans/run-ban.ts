@@ -55,6 +55,9 @@ export async function runBan(opts: ContextOptions, input: BanCommandInput): Prom
       progress: input.progress,
     });
     if (bannedCount(result) === 0) {
+      if (result.refused.length === 0) {
+        throw new InputError(`nothing banned: ${result.warnings.join('; ')}`, 'E_KERNEL_REFUSED');
+      }
       const rules = result.refused.map((r) => r.rule).join('; ');
       throw new InputError(`nothing banned: ${rules}; pass --force to ban anyway`, 'E_NEVER_BAN');
     }

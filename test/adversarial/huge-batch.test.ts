@@ -67,3 +67,24 @@ test(`ban --file of ${COUNT} addresses and of ${COUNT} prefixes`, { skip, timeou
   const inside = sample(prefix).map((x) => x.replace('.0/24', '.5'));
   assert.ok(holds(lab, 'bannednet4', inside), 'first, last and a spread of prefixes are in bannednet4');
 });
+
+test('an element the kernel refuses is named and the rest of the batch goes in', { skip }, (t) => {
+  const lab = makeLab('nftables');
+  t.after(() => lab.cleanup());
+  const file = join(lab.root, 'overlapping');
+  const lines: string[] = [];
+  for (let n = 0; n < 20_000; n++) lines.push(prefix(n));
+  // Two prefixes that overlap: the interval set takes one of them, never both.
+  lines.splice(7_000, 0, '172.16.0.0/12');
+  lines.splice(13_000, 0, '172.17.0.0/16');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const r = lab.cli(['ban', '--file', file, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.warnings.length, 1, r.stderr);
+  assert.match(out.warnings[0], /the kernel refused 172\.1[67]\.0\.0\/1[26]: it overlaps a prefix banned already/);
+  assert.equal(out.banned.length, 20_001);
+  assert.ok(holds(lab, 'bannednet4', ['20.0.0.5', '20.78.31.5', '172.17.3.3']));
+  const listed = JSON.parse(lab.cli(['bans', 'list', '--json']).stdout);
+  assert.equal(listed.drift.missing.length, 0, 'the refused one is not left in the journal');
+});
