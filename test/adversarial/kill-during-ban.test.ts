@@ -21,12 +21,12 @@ const COUNT = 250_000;
 const INSTANTS: Array<{ start?: number; journal?: number }> = [
   { start: 150 },
   { journal: 0 },
-  { journal: 50 },
-  { journal: 300 },
+  { journal: 40 },
+  { journal: 120 },
+  { journal: 250 },
+  { journal: 400 },
   { journal: 600 },
   { journal: 900 },
-  { journal: 1200 },
-  { journal: 1600 },
 ];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
