@@ -28,11 +28,16 @@ export const GATEWAY = '192.0.2.1';
 
 export function makeLab(backend?: 'nftables' | 'route', configText = ''): Lab {
   const ns = new Netns('psadv');
-  ns.ip('link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
-  ns.ip('link', 'set', 'd1', 'up');
-  ns.ip('addr', 'add', `${HOST}/24`, 'dev', 'd0');
-  ns.ip('link', 'set', 'd0', 'up');
-  ns.ip('route', 'add', 'default', 'via', GATEWAY, 'dev', 'd0');
+  try {
+    ns.ip('link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
+    ns.ip('link', 'set', 'd1', 'up');
+    ns.ip('addr', 'add', `${HOST}/24`, 'dev', 'd0');
+    ns.ip('link', 'set', 'd0', 'up');
+    ns.ip('route', 'add', 'default', 'via', GATEWAY, 'dev', 'd0');
+  } catch (err) {
+    ns.delete();
+    throw err;
+  }
   const root = mkdtempSync(join(tmpdir(), 'pst-adv-'));
   chmodSync(root, 0o755);
   const stateDir = join(root, 'state');
