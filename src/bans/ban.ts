@@ -1,10 +1,8 @@
 // Banning: never-ban check, one add of the whole batch to the BanSet, then the journal (one append, one fsync) and
 // the PortSentry history file, all under the state lock. The same call serves `ban` and the live `watch`.
 import type { BanSetKind } from '../config/backends.js';
-import { addBatch, type BanBatch, type BanSet } from '../firewall/banset.js';
-import { PortsentinelError } from '../errors.js';
+import { OperationError, PortsentinelError } from '../errors.js';
 import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from '../firewall/never-ban.js';
-import { appendLines } from '../state/journal.js';
 import { appendHistory } from '../state/history.js';
 import { formatHistoryBatch } from '../state/history-batch.js';
 import { appendBlocked } from '../state/blocked-file.js';
@@ -12,6 +10,7 @@ import { formatPackedBanLines, type Origin, type Trigger } from '../state/record
 import type { BanContext } from './context.js';
 import { uint32ToIPv4 } from '../net/address.js';
 import { withSession } from './session.js';
+import { applyBans, type Progress } from './apply.js';
 import { prefixOf, TargetList, type Target } from '../net/targets.js';
 
 export interface BanRequest {
@@ -26,6 +25,8 @@ export interface BanRequest {
   /** A cached matcher (`watch`); gathered fresh when absent. */
   matcher?: NeverBanMatcher;
   now?: number;
+  /** Told as slices of a large ban reach the kernel (a progress bar). */
+  progress?: Progress;
 }
 
 export interface Refusal {
@@ -110,17 +111,6 @@ export function screenTargets(
   return { allowed: new TargetList(keep, keptOthers, keptAt), refused, forced };
 }
 
-/** Adds; if the kernel objects are gone (never set up, deleted, flushed), creates them and adds once more. */
-async function addCreatingObjects(banSet: BanSet, batch: BanBatch): Promise<void> {
-  try {
-    await addBatch(banSet, batch);
-  } catch (err) {
-    if (!(err instanceof PortsentinelError) || err.code !== 'E_NFT_NOT_SET_UP') throw err;
-    await banSet.setup();
-    await addBatch(banSet, batch);
-  }
-}
-
 /** The never-ban matcher for `targets`: the IPv6 hosts are gathered only when an IPv6 target needs them. */
 export function matcherFor(ctx: BanContext, targets?: TargetList): NeverBanMatcher {
   const ipv6 = targets === undefined || targets.others.some((t) => t.family === 6);
@@ -133,25 +123,40 @@ function historyLines(targets: TargetList, shared: { at: number; trigger?: Trigg
   return formatHistoryBatch(targets, new Date(shared.at), t ? t.port : 0, t ? t.protocol.toUpperCase() : 'manual');
 }
 
-export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
-  const { allowed, refused, forced } = screenTargets(
-    req.targets,
-    req.matcher ?? matcherFor(ctx, req.targets),
-    req.force,
+/** The bans are in the kernel, their journal lines are not: said exactly, so nobody believes either half. */
+function unjournaled(count: number, backend: BanSetKind, cause: PortsentinelError): OperationError {
+  return new OperationError(
+    `banned ${count} target(s) in the kernel (${backend}), but the journal could not record them: ${cause.message}; ` +
+      'they are in force now but setup --restore will not bring them back after a reboot: free space and ban them again',
+    'E_JOURNAL_UNRECORDED',
+    cause,
   );
+}
+
+export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanOutcome> {
+  const screened = screenTargets(req.targets, req.matcher ?? matcherFor(ctx, req.targets), req.force);
+  const { refused, forced } = screened;
+  let allowed = screened.allowed;
   const timeout = req.timeout > 0 ? req.timeout : undefined;
   const warnings: string[] = [];
+  let journalError: PortsentinelError | undefined;
   return withSession(
     ctx,
     async (s) => {
       const until = timeout === undefined ? undefined : s.now + timeout * 1000;
       if (allowed.length > 0) {
-        const { v4, others, otherAt } = allowed;
-        await addCreatingObjects(s.banSet, { v4, others, otherAt, timeout });
         const shared = { at: s.now, until, reason: req.reason, origin: req.origin, trigger: req.trigger };
-        appendLines(ctx.stateDir, formatPackedBanLines(allowed, shared));
-        // The bans are in the kernel and the journal by now: a history file that cannot be written is worth a
-        // warning, not a failed command.
+        const lines = formatPackedBanLines(allowed, shared);
+        const applied = await applyBans(s, allowed, timeout, lines, req.origin, req.progress);
+        journalError = applied.journalError;
+        if (applied.kernelRefused.length > 0) {
+          // Banned are those the kernel took: the refused ones are named, each with the kernel's answer.
+          const gone = new Set(applied.kernelRefused.map((r) => r.address));
+          allowed = TargetList.from(allowed.toArray().filter((t) => !gone.has(t.target)));
+          for (const r of applied.kernelRefused) warnings.push(`the kernel refused ${r.address}: ${r.rule}`);
+        }
+        // The bans are in the kernel by now: a history file that cannot be written is worth a warning, not a
+        // failed command.
         if (ctx.historyFile) {
           try {
             appendHistory(ctx.historyFile, historyLines(allowed, shared));
@@ -179,6 +184,7 @@ export async function banTargets(ctx: BanContext, req: BanRequest): Promise<BanO
         reason: req.reason ?? null,
         warnings,
       };
+      if (journalError) throw unjournaled(allowed.length, s.banSet.kind, journalError);
       return outcome;
     },
     req.now,

@@ -1,8 +1,9 @@
 // The `ban` command's core: gather targets from arguments and/or a file, default the timeout from the config,
 // ban, and turn "everything refused" into an error that names each rule.
-import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
+import { MAX_BAN_FILE_BYTES, ReadRefused, readBoundedFile } from '../util/read-bounded.js';
 import { banTargets, type BanOutcome } from './ban.js';
+import type { Progress } from './apply.js';
 import { withContext, type ContextOptions } from './context.js';
 import { TargetList } from '../net/targets.js';
 import { parseTargetArgs, parseTargetBytes } from './targets.js';
@@ -14,12 +15,17 @@ export interface BanCommandInput {
   timeout?: number;
   reason?: string;
   force?: boolean;
+  /** Told as slices of a large ban reach the kernel. */
+  progress?: Progress;
 }
 
 function readTargetsFile(file: string): Buffer {
   try {
-    return readFileSync(file === '-' ? 0 : file);
+    return readBoundedFile(file, MAX_BAN_FILE_BYTES);
   } catch (err) {
+    if (err instanceof ReadRefused) {
+      throw new InputError(`cannot read --file: ${err.message}; give a file of addresses, or - for stdin`, err.code);
+    }
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new InputError(`cannot read --file ${file} (${code}); give an existing file of addresses, or - for stdin`);
   }
@@ -46,8 +52,12 @@ export async function runBan(opts: ContextOptions, input: BanCommandInput): Prom
       reason: input.reason,
       origin: 'manual',
       force: input.force,
+      progress: input.progress,
     });
     if (result.banned.length === 0) {
+      if (result.refused.length === 0) {
+        throw new InputError(`nothing banned: ${result.warnings.join('; ')}`, 'E_KERNEL_REFUSED');
+      }
       const rules = result.refused.map((r) => r.rule).join('; ');
       throw new InputError(`nothing banned: ${rules}; pass --force to ban anyway`, 'E_NEVER_BAN');
     }

@@ -11,6 +11,8 @@ export interface SetupResult {
   repaired: string[];
   ready: boolean;
   restored: number | null;
+  /** Journal bans the never-ban rules kept out of the kernel (--restore), else null. */
+  refused: Array<{ address: string; rule: string }> | null;
 }
 
 export async function runSetup(
@@ -21,7 +23,7 @@ export async function runSetup(
     if (input.dryRun) {
       const { buildSetupDocument } = await import('../firewall/nftables/document.js');
       const document = buildSetupDocument({ hooks: ctx.config.nftHooks, priority: ctx.config.nftPriority });
-      return { backend: 'nftables', dryRun: true, document, repaired: [], ready: false, restored: null };
+      return { backend: 'nftables', dryRun: true, document, repaired: [], ready: false, restored: null, refused: null };
     }
     const r = await setupBackend(ctx, input.restore);
     return { ...r, dryRun: false, document: null };

@@ -6,6 +6,7 @@ import { readJournal, rewriteJournal, type JournalRead } from '../state/journal.
 import { banRecordFor, foldJournal, shouldCompact, type JournalState } from '../state/fold.js';
 import { entryCount, type JournalRecord } from '../state/record.js';
 import type { BanContext } from './context.js';
+import { openOtherBanSet } from './other-backend.js';
 
 export interface Session {
   ctx: BanContext;
@@ -14,6 +15,10 @@ export interface Session {
   /** The journal as read under the lock (read lazily: a plain `ban` never needs it). */
   journal(): JournalRead;
   state(): JournalState;
+  /** Called after appending to the journal: the next journal() or state() reads it again. */
+  journalChanged(): void;
+  /** The backend not in use (routes while nftables is active, and the reverse), opened on first use; see other-backend.ts. */
+  other(): Promise<BanSet | undefined>;
 }
 
 /** Removes from the kernel the route bans the journal says have ended. Returns the targets removed. */
@@ -44,19 +49,35 @@ export function compactIfWorthIt(dir: string, read: JournalRead, extra: JournalR
   return true;
 }
 
-export async function withSession<T>(ctx: BanContext, fn: (s: Session) => Promise<T>, now = Date.now()): Promise<T> {
+/** `banSet` overrides the context's own (`watch` opens its ban set itself). */
+export async function withSession<T>(
+  ctx: BanContext,
+  fn: (s: Session) => Promise<T>,
+  now = Date.now(),
+  banSetOverride?: BanSet,
+): Promise<T> {
   return withLock(ctx.stateDir, async () => {
-    const banSet = await ctx.banSet();
+    const banSet = banSetOverride ?? (await ctx.banSet());
     let read: JournalRead | undefined;
     let folded: JournalState | undefined;
+    let other: Promise<BanSet | undefined> | undefined;
     const session: Session = {
       ctx,
       banSet,
       now,
       journal: () => (read ??= readJournal(ctx.stateDir)),
       state: () => (folded ??= foldJournal(session.journal().records, now)),
+      journalChanged: () => {
+        read = undefined;
+        folded = undefined;
+      },
+      other: () => (other ??= openOtherBanSet(banSet.kind, ctx.config)),
     };
-    if (banSet.kind === 'route') await expireRouteBans(banSet, session.state());
-    return fn(session);
+    try {
+      if (banSet.kind === 'route') await expireRouteBans(banSet, session.state());
+      return await fn(session);
+    } finally {
+      if (other) await (await other)?.close().catch(() => undefined);
+    }
   });
 }

@@ -2,6 +2,7 @@
 // error object under --json, and the exit code of docs/architecture.md. Never a stack trace unless asked for.
 import { PortsentinelError } from '../errors.js';
 import { writeJson } from './output.js';
+import { escapeText } from '../util/escape-text.js';
 
 export interface Failure {
   exitCode: number;
@@ -23,6 +24,7 @@ export function describeFailure(err: Error & { code?: unknown }): Failure {
 
 export function reportFailure(f: Failure, json: boolean): void {
   // Written directly: a failure must never be silent, --json or not.
-  process.stderr.write(`portsentinel: ${f.message}\n`);
+  // Messages quote file names and values as given: control characters in them are escaped, never sent raw.
+  process.stderr.write(`portsentinel: ${escapeText(f.message)}\n`);
   if (json) writeJson({ error: { code: f.code, message: f.message, exitCode: f.exitCode } });
 }

@@ -1,5 +1,6 @@
 // How results leave the process, the same on both entry paths (oclif and the fast path): machine output is plain
 // JSON, and a large listing arrives already encoded and is written as it is.
+import { escapeText } from '../util/escape-text.js';
 
 /** A result whose JSON document (and final newline) is already encoded (large listings): printed as it is. */
 export class RenderedJson {
@@ -34,7 +35,8 @@ export function createCommandIO(json: boolean): CommandIO {
       if (!json) process.stdout.write(`${line}\n`);
     },
     warn: (line) => {
-      process.stderr.write(`portsentinel: ${line}\n`);
+      // One line whatever it quotes (a reason, a file name): control characters are escaped.
+      process.stderr.write(`portsentinel: ${escapeText(line)}\n`);
     },
   };
 }

@@ -1,6 +1,6 @@
 // The I/O shell around the pure parser: reads portsentry.conf (or the embedded default) and its ignore file,
 // and asks the file system which named paths exist. Nothing is written.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { IgnoreEntry, PortSentryConfig } from './types.js';
 import type { ConfigProblem } from './problem.js';
@@ -11,12 +11,14 @@ import { checkFiles } from './files.js';
 import { checkSecretFiles, type StatFile } from './secret-files.js';
 import { DEFAULT_CONFIG_FILE_NAME, DEFAULT_CONFIG_TEXT } from './default-config.js';
 import { InputError } from '../errors.js';
+import { untrustedReason } from '../util/file-trust.js';
+import { MAX_CONFIG_BYTES, ReadRefused, readBoundedFile, unreadableReason } from '../util/read-bounded.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/portsentry/portsentry.conf';
 /** `--config embedded` picks the built-in defaults even where /etc/portsentry/portsentry.conf exists. */
 export const EMBEDDED_CONFIG = 'embedded';
 /** Larger than any real portsentry.conf or ignore file by far; refuses to slurp a disk image by mistake. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_FILE_BYTES = MAX_CONFIG_BYTES;
 
 export interface LoadedConfig {
   file: string;
@@ -35,20 +37,37 @@ export interface ConfigIo {
   exists(path: string): boolean;
   /** Owner and mode of a file (for the secret files' checks); those checks are skipped without it. */
   stat?: StatFile;
+  /** Why a file may not be trusted (running as root, someone else could change it), or undefined. */
+  untrusted?(path: string, what: string): string | undefined;
+  /** Why a file portsentinel will read later is not a regular file under `limit` bytes, or undefined. */
+  unreadable?(path: string, limit: number): string | undefined;
 }
 
 // Read synchronously: a config and its ignore file are small, and node:fs/promises would be one more module for
 // every command to load.
 export const nodeIo: ConfigIo = {
-  readFile: async (p) => readFileSync(p),
+  // Regular files only, read no further than the limit: /dev/zero or a FIFO named as a config is refused at once.
+  readFile: async (p) => readBoundedFile(p, MAX_FILE_BYTES),
   exists: (p) => existsSync(p),
+  untrusted: (p, what) => untrustedReason(p, what),
   stat: (p) => {
     const st = statSync(p, { throwIfNoEntry: false });
     return st && { uid: st.uid, mode: st.mode, isFile: st.isFile() };
   },
+  unreadable: (p, limit) => unreadableReason(p, limit),
 };
 
+/** Problems that stop a file being used at all: their message is a whole sentence naming the file. */
+const wholeFile = new WeakSet<ConfigProblem>();
+
+function fileProblem(file: string, message: string): ConfigProblem {
+  const p: ConfigProblem = { severity: 'error', file, line: 1, column: 1, key: null, message };
+  wholeFile.add(p);
+  return p;
+}
+
 function readFailure(path: string, err: unknown): string {
+  if (err instanceof ReadRefused) return `config file ${err.message}; pass portsentry.conf itself with --config`;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `config file "${path}" does not exist; pass an existing portsentry.conf with --config`;
   if (code === 'EACCES')
@@ -110,10 +129,17 @@ export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<
     const asRoot = process.getuid?.() === 0;
     problems.push(...checkSecretFiles(parsed.config, parsed.keys, file, io.stat, asRoot, resolvePath));
   }
+  const configTrust = chosen !== undefined && io.untrusted?.(chosen, 'config file');
+  if (configTrust) problems.push(fileProblem(file, configTrust));
 
   let ignore: IgnoreEntry[] = [];
   const ignorePath = parsed.config.ignoreFile && resolvePath(parsed.config.ignoreFile);
-  if (ignorePath && io.exists(ignorePath)) {
+  const ignoreUnreadable = ignorePath && io.exists(ignorePath) && io.unreadable?.(ignorePath, MAX_FILE_BYTES);
+  const ignoreTrust = ignorePath && io.exists(ignorePath) && io.untrusted?.(ignorePath, 'ignore file');
+  if (ignoreUnreadable) {
+    problems.push(fileProblem(file, `IGNORE_FILE ${ignoreUnreadable}; point IGNORE_FILE at the ignore list itself`));
+  } else if (ignoreTrust) problems.push(fileProblem(file, ignoreTrust));
+  else if (ignorePath && io.exists(ignorePath)) {
     try {
       const bytes = await io.readFile(ignorePath);
       if (bytes.length > MAX_FILE_BYTES) problems.push(tooLarge(ignorePath, bytes.length));
@@ -124,16 +150,22 @@ export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<
       }
     } catch (err) {
       const pos = parsed.keys.IGNORE_FILE ?? { line: 1, column: 1 };
-      problems.push({
-        severity: 'warning',
-        file,
-        line: pos.line,
-        column: pos.column,
-        key: 'IGNORE_FILE',
-        message: `"${ignorePath}" cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); no address is ignored`,
-      });
+      if (err instanceof ReadRefused) {
+        problems.push(fileProblem(file, `IGNORE_FILE ${err.message}; point IGNORE_FILE at the ignore list itself`));
+      } else
+        problems.push({
+          severity: 'warning',
+          file,
+          line: pos.line,
+          column: pos.column,
+          key: 'IGNORE_FILE',
+          message: `"${ignorePath}" cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); no address is ignored`,
+        });
     }
   }
+  const deny = parsed.config.killHostsDeny && parsed.config.hostsDenyFile && resolvePath(parsed.config.hostsDenyFile);
+  const denyProblem = deny && io.exists(deny) && io.unreadable?.(deny, MAX_FILE_BYTES);
+  if (denyProblem) problems.push(fileProblem(file, `HOSTS_DENY_FILE ${denyProblem}; set it to hosts.deny itself`));
   return {
     file,
     config: parsed.config,
@@ -151,6 +183,9 @@ export async function loadConfigOrThrow(path?: string, io: ConfigIo = nodeIo): P
   const loaded = await loadConfig(path, io);
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (errors.length === 0) return loaded;
+  // A file that may not be used at all is the one sentence to give.
+  const whole = errors.find((p) => wholeFile.has(p));
+  if (whole) throw new InputError(whole.message, 'E_UNTRUSTED_FILE');
   const [first] = errors;
   const more = errors.length - 1;
   const suffix = more > 0 ? ` (${more} more error${more === 1 ? '' : 's'}; run "portsentinel config validate")` : '';

@@ -94,7 +94,10 @@ export class SocketTransport implements NetlinkTransport {
       );
     }
     this.socket.unref();
-    this.maxSendBytes = this.socket.getSendBufferSize() - 32;
+    // A refused batch is answered with every refused message echoed whole (an ENOENT for each message when the
+    // table is gone): a batch no larger than half the receive buffer leaves room for all of its echoes, so the
+    // socket never overruns (an overrun is an error the binding cannot survive, whatever the batch was).
+    this.maxSendBytes = Math.min(this.socket.getSendBufferSize(), this.socket.getRecvBufferSize() >> 1) - 32;
     // The native binding cannot survive re-entry (a send issued while its read or send callback is still on the
     // stack aborts the process), so every continuation is moved out of the native callback with setImmediate.
     this.socket.on('message', (msg: Buffer) => setImmediate(() => this.deliver(msg)));

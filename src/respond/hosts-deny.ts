@@ -66,14 +66,16 @@ async function appendOnce(file: string, line: string, sync: boolean): Promise<Ho
   const wanted = line.trim();
   const fd = openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o644);
   try {
-    const size = fstatSync(fd).size;
-    const tail = readTail(fd, size);
+    const st = fstatSync(fd);
+    // A regular file only: HOSTS_DENY_FILE pointed at a device or a FIFO must never be read from.
+    if (!st.isFile()) throw new Error(`${file} is not a regular file; set HOSTS_DENY_FILE to hosts.deny itself`);
+    const tail = readTail(fd, st.size);
     if (indexes.get(file)?.has(wanted) || tail.split('\n').some((l) => l.trim() === wanted)) {
       remember(file, wanted);
       return 'present';
     }
     // A file whose last line lacks its newline would otherwise get our line glued onto it.
-    const prefix = size > 0 && !tail.endsWith('\n') ? '\n' : '';
+    const prefix = st.size > 0 && !tail.endsWith('\n') ? '\n' : '';
     writeSync(fd, `${prefix}${wanted}\n`);
     if (sync) fsyncSync(fd);
     remember(file, wanted);

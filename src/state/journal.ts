@@ -2,12 +2,28 @@
 // command, read whole in O(n).
 // Crash safety: a torn last line (power cut mid-append) is skipped on read and fenced off by a newline before the
 // next append; compaction writes a temp file, fsyncs it and renames it over the journal. Writers hold the lock.
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
-import { formatRecord, isRecord, type JournalRecord } from './record.js';
+import { formatRecord, type JournalRecord } from './record.js';
+import { isRecord } from './check-record.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
+
+// Links are never followed to the journal: a link planted in the state directory must not redirect root's writes.
+const { O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_WRONLY } = constants;
 
 export interface JournalRead {
   records: JournalRecord[];
@@ -51,7 +67,7 @@ export function appendLines(dir: string, lines: string | Buffer): void {
   const path = journalPath(dir);
   let fd: number;
   try {
-    fd = openSync(path, 'a+', 0o600);
+    fd = openSync(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
   } catch (err) {
     throw failure('open', path, err);
   }
@@ -64,8 +80,14 @@ export function appendLines(dir: string, lines: string | Buffer): void {
       if (last[0] !== 0x0a) buf = Buffer.concat([Buffer.from('\n'), buf]);
     }
     let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    try {
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } catch (err) {
+      // Whole lines or nothing: a write cut short (a full disk) is taken back, so no torn line is left behind.
+      if (off > 0) ftruncateSync(fd, size);
+      throw err;
+    }
     if (size === 0) fsyncDir(dir);
   } catch (err) {
     throw failure('write', path, err);
@@ -108,7 +130,12 @@ export function readJournal(dir: string): JournalRead {
   const path = journalPath(dir);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const fd = openSync(path, O_RDONLY | O_NOFOLLOW);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
     throw failure('read', path, err);
@@ -123,7 +150,12 @@ export function rewriteJournal(dir: string, records: JournalRecord[]): void {
   let text = '';
   for (const r of records) text += formatRecord(r);
   try {
-    const fd = openSync(temp, 'w', 0o600);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // none left over
+    }
+    const fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
     try {
       const buf = Buffer.from(text, 'utf8');
       let off = 0;

@@ -91,19 +91,6 @@ export function formatRecord(r: JournalRecord): string {
   return `${head}"targets":["${r.targets.join('","')}"]${tail(r)}`;
 }
 
-/** Structural check of a parsed line; lines that fail it are skipped on read, like a torn line. */
-export function isRecord(v: unknown): v is JournalRecord {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  return (
-    (r.op === 'ban' || r.op === 'unban') &&
-    (typeof r.target === 'string' || (Array.isArray(r.targets) && r.targets.every((t) => typeof t === 'string'))) &&
-    (r.family === 4 || r.family === 6) &&
-    typeof r.at === 'number' &&
-    (r.until === undefined || typeof r.until === 'number')
-  );
-}
-
 /**
  * The records for many bans sharing everything but target and family (one `ban` command, one restore): one batch
  * per family, so 100k addresses are one line. Empty when there are no targets.

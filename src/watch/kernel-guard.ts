@@ -9,7 +9,6 @@ import { monitorNftables } from '../netlink/nftables/monitor.js';
 import type { RawNetlinkSocket } from '../netlink/transport.js';
 import type { BanSet } from '../firewall/banset.js';
 import { OperationError } from '../errors.js';
-import { restoreMissingBans } from './restore.js';
 
 /** How long notifications are gathered before one check (a flush sends one per object). */
 const SETTLE_MS = 20;
@@ -21,8 +20,8 @@ const RETRY_MS = 300;
 
 export interface KernelGuardOptions {
   banSet: BanSet;
-  /** The journal's directory (asked each time: a reload may change it). */
-  stateDir: () => string;
+  /** Puts back the journal's running bans missing from the kernel (never-ban rules applied); how many. */
+  restore: () => Promise<number>;
   /**
    * What is missing from the objects (one phrase each); empty when all is in place. The ban set's own status plus,
    * for nftables, the chains' drop and log rules.
@@ -146,7 +145,7 @@ export class KernelGuard {
     // Bans missing from the kernel although the journal says they run (a flushed set, routes deleted by hand).
     if (problems.length === 0 && !this.opts.restoreEachCheck) return;
     try {
-      restored = (await restoreMissingBans(this.opts.stateDir(), this.opts.banSet)).restored.length;
+      restored = await this.opts.restore();
     } catch (err) {
       this.opts.log(`ERROR: could not re-apply the journal's running bans: ${(err as Error).message}`);
     }

@@ -1,10 +1,10 @@
-// After a response ran: the journal line (origin "watch", with what tripped it) and PortSentry's HISTORY_FILE
-// line. Written after the kernel ban, never before it: the ban is what protects the host, the record can wait.
+// After a response ran: the journal line (origin "watch", with what tripped it, through the one ban writer) and
+// PortSentry's HISTORY_FILE line. Written after the kernel ban, never before it: the ban is what protects the host, the record can wait.
 // Because the kernel ban is made before the journal lock is taken, an `unban` can lift it in between; the kernel
 // is asked again under the lock, so the journal never records a ban that is no longer there.
 import type { Detection } from '../respond/plan.js';
 import { withLock } from '../state/lock.js';
-import { appendRecords } from '../state/journal.js';
+import { writeBanLines } from '../bans/apply.js';
 import { appendHistory, formatHistoryLine } from '../state/history.js';
 import { appendBlocked } from '../state/blocked-file.js';
 
@@ -33,7 +33,7 @@ export async function recordBan(input: RecordBanInput): Promise<boolean> {
       // A kernel that cannot be asked just made the ban: record it.
       held = input.stillHeld ? await input.stillHeld().catch(() => true) : true;
       if (!held) return;
-      appendRecords(input.stateDir, [
+      writeBanLines(input.stateDir, [
         {
           op: 'ban',
           target: d.address,

@@ -6,7 +6,9 @@ import type { BanSet } from '../firewall/banset.js';
 import type { OpenedBanSet } from '../firewall/select.js';
 import type { PortSentryConfig } from '../config/types.js';
 import { openContext, type BanContext } from '../bans/context.js';
-import { restoreMissingBans } from './restore.js';
+import { restoreJournalBans } from '../bans/restore.js';
+import { withSession } from '../bans/session.js';
+import { escapeText } from '../util/escape-text.js';
 import { openCapture, replacementCapture } from './open-capture.js';
 import { addCounters, type CaptureCounters, type LiveCapture } from '../capture/source.js';
 import { openAlertLog } from './alert-log.js';
@@ -49,8 +51,9 @@ export async function runWatch(opts: WatchOptions, io: WatchIo): Promise<WatchSu
     let kernelBans: string[] = [];
     if (banSet && !opts.dryRun) {
       await banSet.setup();
-      const r = await restoreMissingBans(ctx.stateDir, banSet);
+      const r = await withSession(ctx, (s) => restoreJournalBans(s), undefined, banSet);
       restored = r.restored;
+      for (const x of r.refused) notice(`not restored from the journal: ${escapeText(x.rule)}`);
       kernelBans = r.kernel.map((k) => k.target);
     } else if (banSet) kernelBans = (await banSet.list().catch(() => [])).map((k) => k.target);
 
@@ -186,7 +189,9 @@ function startGuard(
   const nft = banSet.kind === 'nftables';
   const guard = new KernelGuard({
     banSet,
-    stateDir: () => context().stateDir,
+    // The context is asked each time: a reload may change the state directory or the ignore list.
+    restore: async () =>
+      (await withSession(context(), (s) => restoreJournalBans(s), undefined, banSet)).restored.length,
     inspect: nft
       ? (full) => {
           const config = context().config;

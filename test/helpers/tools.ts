@@ -22,6 +22,9 @@ export const PACKAGE_OF: Record<string, string> = {
   cscli: 'crowdsec',
   curl: 'curl',
   promtool: 'prometheus',
+  setpriv: 'util-linux',
+  flock: 'util-linux',
+  unshare: 'util-linux',
 };
 
 const found = new Map<string, boolean>();

@@ -139,21 +139,49 @@ test('the lock is exclusive within a process and released on error', async () =>
         throw new Error('boom');
       }),
     );
-    assert.ok(!existsSync(join(dir, LOCK_FILE)));
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8'), '', 'released: the file names no holder');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a stale lock (dead pid) is broken; a live one times out with a clear message', async () => {
+test('a lock file naming a live pid, garbage or nothing never blocks; a held lock names its holder', async () => {
   const dir = tempDir();
+  const src = pathToFileURL(join(import.meta.dirname, '../../src/state/lock.js')).href;
   try {
-    writeFileSync(join(dir, LOCK_FILE), '999999999\n');
-    const release = await acquireLock(dir, { timeoutMs: 2000 });
-    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8').trim(), String(process.pid));
-    release();
-    writeFileSync(join(dir, LOCK_FILE), `${process.ppid}\n`);
-    await assert.rejects(acquireLock(dir, { timeoutMs: 100 }), /is locked by process \d+; wait for it to finish/);
+    for (const content of [`${process.ppid}\n`, '1\n', 'garbage', '']) {
+      writeFileSync(join(dir, LOCK_FILE), content);
+      const release = await acquireLock(dir, { timeoutMs: 100 });
+      assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8').trim(), String(process.pid));
+      release();
+    }
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { acquireLock } = await import(${JSON.stringify(src)});
+         await acquireLock(process.argv[1]); console.log('held'); setTimeout(() => {}, 60000);`,
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise((resolve) => holder.stdout!.once('data', resolve));
+      const waits: string[] = [];
+      await assert.rejects(
+        acquireLock(dir, { timeoutMs: 1500, onWait: (m) => waits.push(m) }),
+        new RegExp(`is locked by process ${holder.pid} \\(.*\\), still running`),
+      );
+      assert.match(waits.join(''), new RegExp(`held by process ${holder.pid}`));
+      // Killed outright: the kernel lets go of its lock, and the next taker does not wait.
+      holder.kill('SIGKILL');
+      await new Promise((resolve) => holder.once('exit', resolve));
+      const release = await acquireLock(dir, { timeoutMs: 100 });
+      release();
+    } finally {
+      holder.kill('SIGKILL');
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

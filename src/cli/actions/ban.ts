@@ -3,6 +3,7 @@ import type { BanOutcome } from '../../bans/ban.js';
 import { InputError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
 import type { CommandIO } from '../output.js';
+import { banProgressBar } from '../ban-progress.js';
 import { announceConfig, contextOptions, type SharedBanFlags } from './shared.js';
 
 export interface BanFlags extends SharedBanFlags {
@@ -30,13 +31,15 @@ export async function ban(flags: BanFlags, targets: string[], io: CommandIO): Pr
   const { describeMappedArgs } = await import('../../net/targets.js');
   for (const n of describeMappedArgs(targets)) io.warn(`note: ${n}`);
   const timeout = flags.timeout === undefined ? undefined : parseTimeoutFlag(flags.timeout);
+  const bar = flags.file !== undefined && process.stderr.isTTY ? banProgressBar() : undefined;
   const result = await runBan(contextOptions(flags), {
     args: targets,
     file: flags.file,
     timeout,
     reason: flags.reason,
     force: flags.force === true,
-  });
+    progress: bar?.progress,
+  }).finally(() => bar?.done());
   for (const r of result.forced) io.warn(`warning: banned anyway (--force): ${r.rule}`);
   for (const r of result.refused) io.warn(`refused ${r.address}: ${r.rule} (--force bans it anyway)`);
   for (const w of result.warnings) io.warn(`warning: ${w}`);

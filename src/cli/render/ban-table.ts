@@ -1,24 +1,27 @@
 // Human renderings of ban results: an aligned table for `bans list`, short summaries for the rest.
 import { formatDuration } from '../../util/duration.js';
+import { escapeText } from '../../util/escape-text.js';
 import type { BanRow, MergedBans } from '../../bans/merge.js';
 
 function triggerText(r: BanRow): string {
   const t = r.trigger;
-  return t ? `${t.protocol}/${t.port} ${t.mode} ${t.scanType}` : '-';
+  return t ? escapeText(`${t.protocol}/${t.port} ${t.mode} ${t.scanType}`) : '-';
 }
 
-/** Columns padded to their widest cell; the last column is not padded. */
+/** Columns padded to their widest cell; the last column is not padded. Any number of rows (no argument spread). */
 export function alignColumns(rows: string[][]): string {
   if (rows.length === 0) return '';
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const widths = rows[0].map(() => 0);
+  for (const r of rows) for (let i = 0; i < r.length; i++) if (r[i].length > widths[i]) widths[i] = r[i].length;
+  const lines = new Array<string>(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    lines[k] = r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  }
+  return lines.join('\n');
 }
 
 export function formatBanTable(merged: MergedBans): string {
@@ -30,7 +33,7 @@ export function formatBanTable(merged: MergedBans): string {
       rows.push([
         r.address,
         r.expiresIn === null ? 'permanent' : formatDuration(r.expiresIn) || '0s',
-        r.reason ?? '-',
+        r.reason === null ? '-' : escapeText(r.reason),
         triggerText(r),
         r.bannedAt ? r.bannedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-',
         r.origin ?? '-',

@@ -1,11 +1,12 @@
 // Human rendering of `status`.
 import type { StatusOutcome } from '../../bans/status.js';
 import { alignColumns } from './ban-table.js';
+import { escapeText } from '../../util/escape-text.js';
 
 export function formatStatus(s: StatusOutcome): string {
   const k = s.kernel;
   const rows = [
-    ['backend', `${s.backend.kind} (${s.backend.choice}: ${s.backend.why})`],
+    ['backend', `${s.backend.kind} (${s.backend.choice}: ${escapeText(s.backend.why)})`],
     ['nf_tables', k.nfTables],
     ['nft binary', k.nftBinary ?? 'not found'],
     ['CAP_NET_ADMIN', k.capNetAdmin ? 'yes' : 'no'],
@@ -24,8 +25,8 @@ export function formatStatus(s: StatusOutcome): string {
     ],
     [
       'journal',
-      `${s.journal.stateDir}: ${s.journal.active} active of ${s.journal.records} records` +
-        (s.journal.skipped > 0 ? `, ${s.journal.skipped} damaged line(s) skipped` : ''),
+      `${escapeText(s.journal.stateDir)}: ${s.journal.active} active of ${s.journal.records} records` +
+        (s.journal.skipped > 0 ? `, ${s.journal.skipped} invalid line(s) skipped` : ''),
     ],
   ];
   return alignColumns(rows);
