@@ -10,12 +10,21 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeLink, type Netns } from '../../test/helpers/netns.js';
-import { binRun, repoRoot } from '../../test/helpers/cli.js';
+import type { Netns } from '../../test/helpers/netns.js';
+import { startCapture } from '../../test/helpers/tcpdump.js';
+import {
+  ended,
+  inLink,
+  requireTools,
+  SCANNER,
+  sleep,
+  spawnWatch,
+  startPortsentry,
+  VICTIM,
+  writeLabConfig,
+} from '../lab.js';
 import { measureLeak, type Leak } from '../latency/leak.js';
 
-const VICTIM = '192.0.2.10';
-const SCANNER = '192.0.2.66';
 const SECONDS = Number(process.argv[2] ?? 60);
 const SCANNER_AT = Number(process.argv[3] ?? 20);
 const PPS = Number(process.argv[4] ?? 2000);
@@ -34,35 +43,6 @@ interface Result {
   leak: Leak;
   /** The host stopped answering the scanner before its sweep ended. */
   banned: boolean;
-}
-
-function config(dir: string): string {
-  writeFileSync(join(dir, 'portsentry.ignore'), '127.0.0.1/32\n0.0.0.0\n');
-  return [
-    'TCP_PORTS="1,11,15,79,111,119,143,540,635,1080,1524,2000"',
-    'UDP_PORTS="1,7,9,69,161,162,513,635,640,641,700"',
-    'ADVANCED_PORTS_TCP="1024"',
-    'ADVANCED_PORTS_UDP="1024"',
-    'ADVANCED_EXCLUDE_TCP="113,139"',
-    'ADVANCED_EXCLUDE_UDP="520,138,137,67"',
-    `IGNORE_FILE="${join(dir, 'portsentry.ignore')}"`,
-    `HISTORY_FILE="${join(dir, 'portsentry.history')}"`,
-    `BLOCKED_FILE="${join(dir, 'portsentry.blocked')}"`,
-    'RESOLVE_HOST="0"',
-    'BLOCK_TCP="1"',
-    'BLOCK_UDP="1"',
-    'KILL_ROUTE="/sbin/iptables -I INPUT -s $TARGET$ -j DROP"',
-    'KILL_HOSTS_DENY="ALL: $TARGET$ : DENY"',
-    `HOSTS_DENY_FILE="${join(dir, 'hosts.deny')}"`,
-    'SCAN_TRIGGER="0"',
-    '',
-  ].join('\n');
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function ended(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('close', () => r()));
 }
 
 function rssKiB(pid: number | undefined): number {
@@ -88,33 +68,6 @@ function portsentryPid(victim: Netns): number | undefined {
   return undefined;
 }
 
-async function capture(victim: Netns, file: string): Promise<ChildProcess> {
-  const td = spawn('ip', [
-    'netns',
-    'exec',
-    victim.name,
-    'tcpdump',
-    '-i',
-    'v0',
-    '-s',
-    '96',
-    '-U',
-    '-n',
-    '-w',
-    file,
-    `host ${SCANNER}`,
-  ]);
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    td.stderr?.on('data', (c: Buffer) => {
-      err += c.toString();
-      if (/listening on/.test(err)) resolve();
-    });
-    td.once('close', () => reject(new Error(`tcpdump: ${err}`)));
-  });
-  return td;
-}
-
 /**
  * The common part of a run: flood for SECONDS, the scanner at SCANNER_AT, one sample a second. `counters` says how
  * much the defence has logged so far.
@@ -128,7 +81,7 @@ async function soak(
   counters: () => { logBytes: number; logLines: number; eventBytes: number },
 ): Promise<Result> {
   const pcap = join(dir, 'scanner.pcap');
-  const td = await capture(victim, pcap);
+  const td = await startCapture(victim, pcap, { snaplen: 96, filter: `host ${SCANNER}` });
   const interval = Math.max(1, Math.round(1e6 / PPS));
   const flood = spawn(
     'ip',
@@ -193,28 +146,8 @@ async function soak(
 }
 
 async function runPortsentinel(dir: string): Promise<Result> {
-  const link = makeLink();
-  try {
-    const conf = join(dir, 'portsentry.conf');
-    writeFileSync(conf, config(dir));
-    const watch = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        link.victim.name,
-        process.execPath,
-        binRun,
-        'watch',
-        '--config',
-        conf,
-        '--state-dir',
-        join(dir, 'state'),
-        '--json',
-        '--no-syslog',
-      ],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  return inLink(async (link) => {
+    const watch = spawnWatch(link.victim, dir, writeLabConfig(dir), ['--json'], ['ignore', 'pipe', 'pipe']);
     const c = { logBytes: 0, logLines: 0, eventBytes: 0 };
     let ready = false;
     watch.stdout?.on('data', (b: Buffer) => (c.eventBytes += b.length));
@@ -236,25 +169,13 @@ async function runPortsentinel(dir: string): Promise<Result> {
     watch.kill('SIGTERM');
     await ended(watch);
     return r;
-  } finally {
-    link.delete();
-  }
+  });
 }
 
 async function runPortsentry(dir: string): Promise<Result> {
-  const link = makeLink();
-  try {
-    writeFileSync(join(dir, 'portsentry.conf'), config(dir));
-    const inner = join(repoRoot, 'bench', 'latency', 'portsentry-inner.sh');
-    const ps = spawn(
-      'ip',
-      ['netns', 'exec', link.victim.name, 'unshare', '-m', '-p', '-f', '--mount-proc', 'bash', inner, dir],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    for (let i = 0; i < 200 && !existsSync(join(dir, 'ready')); i++) await sleep(100);
-    if (!existsSync(join(dir, 'ready'))) throw new Error('PortSentry did not start');
+  return inLink(async (link) => {
+    writeLabConfig(dir);
+    const ps = await startPortsentry(link.victim, dir);
     const pid = portsentryPid(link.victim);
     // PortSentry logs through syslog(3) and writes its blocked file: what it writes on disk is counted.
     const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
@@ -267,9 +188,7 @@ async function runPortsentry(dir: string): Promise<Result> {
     writeFileSync(join(dir, 'done'), '');
     await ended(ps);
     return r;
-  } finally {
-    link.delete();
-  }
+  });
 }
 
 function report(r: Result): void {
@@ -294,9 +213,7 @@ function report(r: Result): void {
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the soak benchmark needs root (network namespaces)');
-  for (const tool of ['hping3', 'nmap', 'tcpdump', '/usr/sbin/portsentry', '/sbin/iptables']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is not installed`);
-  }
+  requireTools(['hping3', 'nmap', 'tcpdump', '/usr/sbin/portsentry', '/sbin/iptables']);
   console.log(
     `flood ${PPS} pkt/s from random sources for ${SECONDS} s; nmap -sS -p 1-1000 at 500 probes/s from ${SCANNER} at ${SCANNER_AT} s`,
   );

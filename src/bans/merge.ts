@@ -7,6 +7,7 @@ import type { KernelBan } from '../firewall/banset.js';
 import type { Family } from '../net/address.js';
 import type { JournalState } from '../state/fold.js';
 import type { AnyBanRecord, Origin, Trigger } from '../state/record.js';
+import { putAscii } from '../util/ascii-bytes.js';
 
 export const REPAIR_COMMAND = 'portsentinel setup --restore';
 
@@ -177,12 +178,8 @@ class ByteWriter {
 
   /** Address text: ASCII, one byte per character. */
   ascii(s: string): void {
-    const n = s.length;
-    this.room(n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    this.pos = p;
+    this.room(s.length);
+    this.pos = putAscii(this.buf, this.pos, s);
   }
 
   text(s: string): void {

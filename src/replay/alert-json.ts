@@ -2,6 +2,7 @@
 // JSON.stringify(report, null, 2) would print it, with no row object, no report-sized string and nothing left for
 // the garbage collector to copy. A large capture has hundreds of thousands of alerts: most of the document. Pure.
 import type { DetectorEvent } from '../detect/types.js';
+import { putAscii } from '../util/ascii-bytes.js';
 import { formatPacketTime } from './time.js';
 
 const CHUNK = 1 << 20;
@@ -52,12 +53,8 @@ export class AlertJson {
 
   /** An IP literal: ASCII, nothing to escape. */
   private ascii(s: string): void {
-    const n = s.length;
-    this.room(n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    this.pos = p;
+    this.room(s.length);
+    this.pos = putAscii(this.buf, this.pos, s);
   }
 
   /** A whole number below 2^32 in decimal. */

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { kernelSet, nmap, openLab, startWatch, VICTIM4, waitFor, writeConfig } from '../e2e/watch-harness.js';
+import { inLab, kernelSet, nmap, startWatch, VICTIM4, waitFor, writeConfig } from '../e2e/watch-harness.js';
 import { sleep, startFlood } from './attack-harness.js';
 
 const CAP = 10;
@@ -13,9 +13,8 @@ const SCANNER = '192.0.2.66';
 test(
   'during a random-source flood that fills the cap, a real scanner is in the kernel within 5 s',
   { skip: kernelSkipReason('nmap', 'hping3') },
-  async () => {
-    const lab = openLab();
-    try {
+  () =>
+    inLab(async (lab) => {
       const config = writeConfig(lab.dir, { MAX_BANS_PER_MINUTE: String(CAP), KILL_HOSTS_DENY: '' });
       const watch = await startWatch(lab, config);
       let maxInKernel = 0;
@@ -81,8 +80,5 @@ test(
       const firstBlocked = log.findIndex((l) => l.includes(`Host ${SCANNER} has been blocked`));
       const firstAlready = log.findIndex((l) => l.includes(`${SCANNER}/${SCANNER} is already blocked`));
       assert.ok(firstAlready === -1 || firstAlready > firstBlocked, 'already blocked before blocked');
-    } finally {
-      lab.close();
-    }
-  },
+    }),
 );

@@ -2,50 +2,26 @@
 // empty one; and an IPv6 scanner's line is one tcpd really denies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
+import { startCapture } from '../helpers/tcpdump.js';
 import {
+  inLab,
   kernelSet,
   nmap,
-  openLab,
   startWatch,
   VICTIM4,
   VICTIM6,
   waitFor,
+  whileWatching,
   writeConfig,
   type Lab,
 } from '../e2e/watch-harness.js';
+import { synSweep } from '../../bench/lab.js';
 import { measureLeak } from '../../bench/latency/leak.js';
 import { sleep } from './attack-harness.js';
-
-async function capture(lab: Lab, file: string): Promise<ChildProcess> {
-  const td = spawn('ip', [
-    'netns',
-    'exec',
-    lab.victim.name,
-    'tcpdump',
-    '-i',
-    'v0',
-    '-s',
-    '128',
-    '-U',
-    '-n',
-    '-w',
-    file,
-    'not arp',
-  ]);
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    td.stderr?.on('data', (c: Buffer) => {
-      err += c.toString();
-      if (/listening on/.test(err)) resolve();
-    });
-    td.on('close', () => reject(new Error(`tcpdump: ${err}`)));
-  });
-  return td;
-}
 
 /** One hping3 SYN scan (ports 1, 2, 3... every 200 µs, as bench/latency does); returns its leak window in ms. */
 async function leakOnce(lab: Lab, hostsDenySize: number): Promise<number> {
@@ -60,8 +36,8 @@ async function leakOnce(lab: Lab, hostsDenySize: number): Promise<number> {
   const watch = await startWatch(lab, writeConfig(lab.dir));
   const pcap = join(lab.dir, `scan-${hostsDenySize}.pcap`);
   try {
-    const td = await capture(lab, pcap);
-    lab.attacker.run('hping3', ['-q', '-S', '-p', '++1', '-i', 'u200', '-c', '1000', VICTIM4], { timeout: 30_000 });
+    const td = await startCapture(lab.victim, pcap, { snaplen: 128, filter: 'not arp' });
+    synSweep(lab.attacker, VICTIM4);
     await sleep(300);
     td.kill('SIGINT');
     await new Promise((r) => td.once('close', r));
@@ -82,40 +58,29 @@ async function leakOnce(lab: Lab, hostsDenySize: number): Promise<number> {
 test(
   'the kernel ban arrives within the normal leak window with a 100 MB hosts.deny',
   { skip: kernelSkipReason('hping3', 'tcpdump') },
-  async (t) => {
-    const lab = openLab();
-    try {
+  (t) =>
+    inLab(async (lab) => {
       const small = await leakOnce(lab, 0);
       const huge = await leakOnce(lab, 100 << 20);
       t.diagnostic(`leak window: empty hosts.deny ${small.toFixed(2)} ms, 100 MB hosts.deny ${huge.toFixed(2)} ms`);
       // A whole-file read on the ban path costs about a second at this size; the normal window is milliseconds.
       assert.ok(huge < Math.max(50, small * 5), `leak ${huge} ms with 100 MB, ${small} ms with an empty file`);
-    } finally {
-      lab.close();
-    }
-  },
+    }),
 );
 
 test(
   'an IPv6 scanner is written to hosts.deny in the form tcpd denies',
   { skip: kernelSkipReason('nmap', 'tcpdmatch') },
-  async () => {
-    const lab = openLab();
-    try {
+  () =>
+    inLab(async (lab) => {
       writeFileSync(join(lab.dir, 'hosts.allow'), '');
-      const watch = await startWatch(lab, writeConfig(lab.dir));
-      try {
+      await whileWatching(lab, writeConfig(lab.dir), [], async (watch) => {
         await nmap(lab, ['-6', '-sS', '-p', '1-50', '-e', 'a0', VICTIM6]);
         assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned6').includes('2001:db8::66')), watch.stderr());
         assert.ok(await waitFor(() => readFileSync(join(lab.dir, 'hosts.deny'), 'utf8').includes('2001:db8::66')));
-      } finally {
-        await watch.stop();
-      }
+      });
       assert.match(readFileSync(join(lab.dir, 'hosts.deny'), 'utf8'), /^ALL: \[2001:db8::66\] : DENY$/m);
       const r = spawnSync('tcpdmatch', ['-d', 'sshd', '2001:db8::66'], { cwd: lab.dir, encoding: 'utf8' });
       assert.match(r.stdout, /access:\s+denied/, r.stdout + r.stderr);
-    } finally {
-      lab.close();
-    }
-  },
+    }),
 );

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { kernelSet, nmap, openLab, startWatch, VICTIM4, waitFor, writeConfig } from '../e2e/watch-harness.js';
+import { inLab, kernelSet, nmap, VICTIM4, waitFor, whileWatching, writeConfig } from '../e2e/watch-harness.js';
 import { chainComplete, sleep } from './attack-harness.js';
 
 const wipes: Array<[string, string[]]> = [
@@ -15,14 +15,10 @@ const wipes: Array<[string, string[]]> = [
 ];
 
 for (const [name, args] of wipes) {
-  test(
-    `after \`${name}\` the objects and running bans are back within 1 s`,
-    { skip: kernelSkipReason('nmap') },
-    async () => {
-      const lab = openLab(['192.0.2.67']);
-      try {
-        const watch = await startWatch(lab, writeConfig(lab.dir));
-        try {
+  test(`after \`${name}\` the objects and running bans are back within 1 s`, { skip: kernelSkipReason('nmap') }, () =>
+    inLab(
+      async (lab) => {
+        const { code } = await whileWatching(lab, writeConfig(lab.dir), [], async (watch) => {
           await nmap(lab, ['-sS', '-p', '1-50', '-e', 'a0', VICTIM4]);
           assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned4').includes('192.0.2.66')), watch.stderr());
           // Its journal line is written right after the kernel ban.
@@ -47,25 +43,22 @@ for (const [name, args] of wipes) {
           // Still watching: a new scanner is banned.
           await nmap(lab, ['-sS', '-p', '1-50', '-S', '192.0.2.67', '-e', 'a0', VICTIM4]);
           assert.ok(await waitFor(() => kernelSet(lab.victim, 'banned4').includes('192.0.2.67')), watch.stderr());
-        } finally {
-          assert.equal(await watch.stop(), 0);
-        }
-      } finally {
-        lab.close();
-      }
-    },
+        });
+        assert.equal(code, 0);
+      },
+      ['192.0.2.67'],
+    ),
   );
 }
 
 test(
   'route backend: a blackhole route deleted behind its back is put back',
   { skip: kernelSkipReason('nmap', 'tcpdump') },
-  async () => {
-    const lab = openLab();
-    try {
-      const watch = await startWatch(lab, writeConfig(lab.dir, { KILL_HOSTS_DENY: '' }), ['--backend', 'route']);
+  () =>
+    inLab(async (lab) => {
+      const config = writeConfig(lab.dir, { KILL_HOSTS_DENY: '' });
       const routed = () => /blackhole 192\.0\.2\.66/.test(lab.victim.ip('route', 'show', 'proto', '153'));
-      try {
+      const { code } = await whileWatching(lab, config, ['--backend', 'route'], async (watch) => {
         await nmap(lab, ['-sS', '-p', '1-50', '-e', 'a0', VICTIM4]);
         assert.ok(await waitFor(routed), watch.stderr());
         const journal = join(lab.dir, 'state', 'journal.jsonl');
@@ -74,11 +67,7 @@ test(
         assert.ok(!routed());
         assert.ok(await waitFor(routed, 5000), `route not put back: ${watch.stderr()}`);
         assert.ok(await waitFor(() => /re-applied 1 running ban/.test(watch.stderr())), watch.stderr());
-      } finally {
-        assert.equal(await watch.stop(), 0);
-      }
-    } finally {
-      lab.close();
-    }
-  },
+      });
+      assert.equal(code, 0);
+    }),
 );

@@ -134,6 +134,36 @@ export async function startWatch(lab: Lab, config: string, args: string[] = []):
   };
 }
 
+/** Runs `body` in a fresh lab (see openLab), closed after it whatever happens. */
+export async function inLab<T>(body: (lab: Lab) => Promise<T>, extraAttackerV4: string[] = []): Promise<T> {
+  const lab = openLab(extraAttackerV4);
+  try {
+    return await body(lab);
+  } finally {
+    lab.close();
+  }
+}
+
+/**
+ * Runs `body` while watch runs (see startWatch), stopped after it whatever happens; resolves to the stopped watch
+ * (its events and log stay readable) and its exit status. When `body` fails, that failure is what is thrown.
+ */
+export async function whileWatching(
+  lab: Lab,
+  config: string,
+  args: string[],
+  body: (watch: RunningWatch) => Promise<void>,
+): Promise<{ watch: RunningWatch; code: number | null }> {
+  const watch = await startWatch(lab, config, args);
+  try {
+    await body(watch);
+  } catch (err) {
+    await watch.stop().catch(() => undefined);
+    throw err;
+  }
+  return { watch, code: await watch.stop() };
+}
+
 /** Addresses in one of the kernel sets, read with `nft -j` inside the victim namespace. */
 export function kernelSet(victim: Netns, set: 'banned4' | 'banned6'): string[] {
   const r = victim.run('nft', ['-j', 'list', 'set', 'inet', 'portsentinel', set]);
