@@ -6,7 +6,7 @@
 import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { OperationError } from '../errors.js';
+import { EnvironmentError, OperationError } from '../errors.js';
 import { escapeText } from '../util/escape-text.js';
 
 export const LOCK_FILE = 'journal.lock';
@@ -25,7 +25,19 @@ interface FsExt {
 let fsExt: FsExt | undefined;
 /** Loaded on first use, outside any bundle (it is a native module). */
 function flocker(): FsExt {
-  return (fsExt ??= createRequire(import.meta.url)('fs-ext') as FsExt);
+  if (fsExt) return fsExt;
+  try {
+    fsExt = createRequire(import.meta.url)('fs-ext') as FsExt;
+  } catch (err) {
+    // npm builds a dependency's native part only when allowed to (allowScripts in package.json for a checkout).
+    throw new EnvironmentError(
+      'the journal lock needs the fs-ext binding, which was not built at install time; reinstall with ' +
+        '`npm install -g --allow-scripts=fs-ext portsentinel` (or `npm rebuild fs-ext` in a checkout)',
+      'E_LOCK_BINDING',
+      err,
+    );
+  }
+  return fsExt;
 }
 
 /** A waiter says who it waits for after this long (most holders finish well before). */

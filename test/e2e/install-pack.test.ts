@@ -39,7 +39,18 @@ before(() => {
   ok(
     run(
       'npm',
-      ['install', '-g', '--prefix', join(work, 'prefix'), '--prefer-offline', '--no-audit', '--no-fund', tarball],
+      [
+        'install',
+        '-g',
+        '--prefix',
+        join(work, 'prefix'),
+        // The journal lock's flock binding is built at install time; npm runs no dependency's build unless allowed.
+        '--allow-scripts=fs-ext',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        tarball,
+      ],
       work,
     ),
     'npm install -g',
@@ -84,6 +95,17 @@ test('the installed replay judges a recorded scan, and config validate checks a 
     ok(run('portsentinel', ['config', 'validate', '--config', 'portsentry.conf', '--json'], here), 'validate'),
   );
   assert.equal(v.valid, true);
+});
+
+test('the installed ban takes the journal lock and records the ban, from any directory', { skip }, () => {
+  const state = mkdtempSync(join(work, 'state-'));
+  const common = ['--config', 'embedded', '--backend', 'file', '--state-dir', state];
+  ok(run('portsentinel', ['ban', '192.0.2.66', '--timeout', '1h', ...common], '/'), 'ban');
+  const list = JSON.parse(ok(run('portsentinel', ['bans', 'list', '--json', ...common], '/'), 'bans list'));
+  assert.deepEqual(
+    list.bans.map((b: { address: string }) => b.address),
+    ['192.0.2.66'],
+  );
 });
 
 test(
