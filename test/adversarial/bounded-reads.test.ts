@@ -8,7 +8,7 @@ import { renameSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
 import { binRun, runCli } from '../helpers/cli.js';
-import { makeLab } from './lab.js';
+import { makeLab, spawnCli } from './lab.js';
 
 const skip = kernelSkipReason();
 
@@ -90,22 +90,7 @@ test('devices, FIFOs and oversized files are refused at once', { skip, timeout: 
 test('watch keeps its configuration when a reload meets /dev/zero, and stops on SIGTERM', { skip }, async (t) => {
   const lab = makeLab('nftables');
   t.after(() => lab.cleanup());
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      lab.ns.name,
-      process.execPath,
-      binRun,
-      'watch',
-      '--no-syslog',
-      '--capture',
-      'nflog',
-      ...lab.flags,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnCli(lab, ['watch', '--no-syslog', '--capture', 'nflog', ...lab.flags]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

@@ -3,12 +3,10 @@
 // `setup --restore` and by `watch` at start, only the legitimate ban reaches the kernel and the rest is counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { binRun } from '../helpers/cli.js';
-import { GATEWAY, HOST, kernelTargets, makeLab, ok } from './lab.js';
+import { GATEWAY, HOST, kernelTargets, makeLab, ok, spawnCli } from './lab.js';
 
 const skip = kernelSkipReason();
 
@@ -39,26 +37,17 @@ test('watch start-up restores through the same screen', { skip }, async (t) => {
   const lab = makeLab('nftables');
   t.after(() => lab.cleanup());
   writeJournal(lab.stateDir);
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      lab.ns.name,
-      process.execPath,
-      binRun,
-      'watch',
-      '--json',
-      '--no-syslog',
-      '--capture',
-      'nflog',
-      '--state-dir',
-      lab.stateDir,
-      '--config',
-      lab.config,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnCli(lab, [
+    'watch',
+    '--json',
+    '--no-syslog',
+    '--capture',
+    'nflog',
+    '--state-dir',
+    lab.stateDir,
+    '--config',
+    lab.config,
+  ]);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -3,14 +3,12 @@
 // brings back every ban the kernel held.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { binRun } from '../helpers/cli.js';
 import { readJournal } from '../../src/state/journal.js';
 import { foldJournal } from '../../src/state/fold.js';
-import { kernelTargets, makeLab, ok } from './lab.js';
+import { kernelTargets, makeLab, ok, spawnCli } from './lab.js';
 
 const skip = kernelSkipReason();
 const COUNT = 250_000;
@@ -55,11 +53,7 @@ test(`kill -9 of a ${COUNT}-address ban --file leaves the journal knowing every 
       instant.start !== undefined ? `${instant.start} ms after start` : `${instant.journal} ms after the journal line`;
     lab.ns.run('nft', ['delete', 'table', 'inet', 'portsentinel']);
     rmSync(journalFile, { force: true });
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', lab.ns.name, process.execPath, binRun, 'ban', '--file', file, ...lab.flags],
-      { stdio: 'ignore' },
-    );
+    const child = spawnCli(lab, ['ban', '--file', file, ...lab.flags]);
     const exited = new Promise((r) => child.once('exit', (c, sig) => r(sig ?? c)));
     if (instant.start !== undefined) await sleep(instant.start);
     else {

@@ -1,10 +1,12 @@
 // A throwaway host for the adversarial suite: one network namespace with an address, a default gateway and
 // loopback, a root-owned state directory and config under a private temporary directory, and the CLI run inside.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Netns } from '../helpers/netns.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { binRun, runCli, type CliResult } from '../helpers/cli.js';
 
 export interface Lab {
   ns: Netns;
@@ -104,4 +106,16 @@ function elemText(e: unknown): string {
 export function ok(r: CliResult): string {
   if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Starts the CLI in the lab's namespace without waiting for it (a watch, or a ban to be killed midway). */
+export function spawnCli(lab: Lab, args: string[]): ChildProcessByStdio<null, Readable, Readable> {
+  const child = spawn('ip', ['netns', 'exec', lab.ns.name, process.execPath, binRun, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Flowing from the start, so output nobody reads never fills a pipe and stalls the child; a caller's own
+  // 'data' listener, attached before any output can arrive, still sees all of it.
+  child.stdout.resume();
+  child.stderr.resume();
+  return child;
 }

@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason } from '../helpers/netns.js';
-import { binRun } from '../helpers/cli.js';
-import { kernelTargets, makeLab, ok } from './lab.js';
+import { kernelTargets, makeLab, ok, spawnCli } from './lab.js';
 
 const skip = kernelSkipReason('flock');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,11 +41,7 @@ test('a stale lock never blocks; a held one is waited for and named', { skip }, 
   let text = '';
   for (let n = 0; n < 200_000; n++) text += `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}\n`;
   writeFileSync(file, text);
-  const child = spawn(
-    'ip',
-    ['netns', 'exec', lab.ns.name, process.execPath, binRun, 'ban', '--file', file, ...lab.flags],
-    { stdio: 'ignore' },
-  );
+  const child = spawnCli(lab, ['ban', '--file', file, ...lab.flags]);
   // Killed once it holds the lock (its pid is in the file), before it finishes.
   for (let n = 0; n < 200 && readFileSync(lock, 'utf8').trim() !== String(child.pid); n++) await sleep(25);
   assert.equal(readFileSync(lock, 'utf8').trim(), String(child.pid), 'the big ban took the lock');
