@@ -4,7 +4,7 @@
 // back). If the kernel refuses, the outcome is resolved against the kernel: what it does not hold is unbanned in the
 // journal again. A journal that cannot be written (disk full) does not stop the ban: the host is protected first,
 // and the caller is told exactly what the journal is missing.
-import { addBatch, type BanSet } from '../firewall/banset.js';
+import type { BanSet } from '../firewall/banset.js';
 import { PortsentinelError } from '../errors.js';
 import { appendLines, appendRecords } from '../state/journal.js';
 import { unbanBatches, type JournalRecord, type Origin } from '../state/record.js';
@@ -99,7 +99,7 @@ async function addIsolating(
   refused: KernelRefusal[],
 ): Promise<void> {
   try {
-    await addBatch(banSet, { v4: part.v4, others: part.others, otherAt: part.otherAt, timeout });
+    await banSet.add(part, timeout ?? 0);
   } catch (err) {
     if (!isElementRefusal(err) || refused.length >= MAX_REFUSED) throw err;
     if (part.length === 1) {

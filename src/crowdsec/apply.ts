@@ -2,7 +2,8 @@
 // batch, never-ban rules first, each remote ban journaled with origin "crowdsec" and its Local API origin and
 // scenario as the reason. What is held for which decision is kept in memory (`Held`), so that deleting one of two
 // decisions on the same address keeps the ban.
-import type { BanEntry, BanSet } from '../firewall/banset.js';
+import type { BanSet } from '../firewall/banset.js';
+import { parseTarget, TargetList, type Target } from '../net/targets.js';
 import type { NeverBanMatcher } from '../firewall/never-ban.js';
 import { parsePrefix, type Family, type Prefix } from '../net/address.js';
 import type { BanContext } from '../bans/context.js';
@@ -12,7 +13,8 @@ import { banBatches, unbanBatches, type JournalRecord } from '../state/record.js
 import type { Decision, StreamBatch } from './decisions.js';
 
 /** Longest kernel timeout written (the nftables backend refuses more). */
-const MAX_TIMEOUT_SECONDS = 2 ** 32;
+// One per target travels to the backend as a Uint32Array element.
+const MAX_TIMEOUT_SECONDS = 2 ** 32 - 1;
 
 /** Per target, the decisions that hold it: decision id → end (epoch ms). */
 export type Held = Map<string, Map<number, number>>;
@@ -80,21 +82,31 @@ function toPrefix(target: string): Prefix {
   return parsePrefix(target) as Prefix;
 }
 
+/** The bans for the kernel: each target with its own timeout, and the decision's text for each. */
+interface KernelAdds {
+  texts: string[];
+  targets: Target[];
+  timeouts: number[];
+}
+
 /** Adds in one call; when the kernel refuses the batch (say, overlapping ranges), one by one, keeping the rest. */
-async function applyKernel(set: BanSet, remove: string[], entries: BanEntry[], failed: string[]): Promise<void> {
+async function applyKernel(set: BanSet, remove: string[], adds: KernelAdds, failed: string[]): Promise<void> {
+  const { texts, targets, timeouts } = adds;
   try {
-    if (set.replace && (await set.replace(remove, entries))) return;
+    const list = TargetList.from(targets);
+    const perTarget = Uint32Array.from(timeouts);
+    if (set.replace && (await set.replace(remove, list, perTarget))) return;
     if (remove.length > 0) await set.remove(remove);
-    if (entries.length > 0) await set.add(entries);
+    if (targets.length > 0) await set.add(list, perTarget);
     return;
   } catch (err) {
-    if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP' || entries.length <= 1) throw err;
+    if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP' || targets.length <= 1) throw err;
   }
-  for (const e of entries) {
+  for (let i = 0; i < targets.length; i++) {
     try {
-      await set.add([e]);
+      await set.add(TargetList.from([targets[i]]), timeouts[i]);
     } catch {
-      failed.push(e.target);
+      failed.push(texts[i]);
     }
   }
 }
@@ -129,7 +141,9 @@ export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promi
         }
       }
       const refused: Refused[] = [];
-      const entries: BanEntry[] = [];
+      const failed: string[] = [];
+      let unparsed = 0;
+      const adds: KernelAdds = { texts: [], targets: [], timeouts: [] };
       const journalAdds = new Map<
         string,
         { until: number; reason: string; targets: Array<{ target: string; family: Family }> }
@@ -153,7 +167,15 @@ export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promi
           continue;
         }
         const timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, Math.ceil((until - now) / 1000)));
-        entries.push({ target, family: decision.family, timeout });
+        const parsed = parseTarget(target, 'decision');
+        if (typeof parsed === 'string') {
+          failed.push(target);
+          unparsed++;
+          continue;
+        }
+        adds.texts.push(target);
+        adds.targets.push(parsed);
+        adds.timeouts.push(timeout);
         const untilSec = now + timeout * 1000;
         const reason = reasonOf(decision);
         const key = `${untilSec}\u0000${reason}`;
@@ -162,8 +184,7 @@ export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promi
         group.targets.push({ target, family: decision.family });
       }
       const removeList = [...plan.remove];
-      const failed: string[] = [];
-      await applyKernel(s.banSet, removeList, entries, failed);
+      await applyKernel(s.banSet, removeList, adds, failed);
       const failedSet = new Set(failed);
       const records: JournalRecord[] = [];
       // Lifts are journaled only for what the journal holds as running: a decision never enforced here (refused,
@@ -177,8 +198,15 @@ export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promi
       if (records.length > 0 && !compactIfWorthIt(ctx.stateDir, s.journal(), records, now)) {
         appendRecords(ctx.stateDir, records);
       }
-      const added4 = entries.filter((e) => e.family === 4 && !failedSet.has(e.target)).length;
-      return { added: entries.length - failed.length, added4, removed: removeList.length, refused, ignored, failed };
+      const added4 = adds.targets.filter((t, i) => t.family === 4 && !failedSet.has(adds.texts[i])).length;
+      return {
+        added: adds.targets.length - (failed.length - unparsed),
+        added4,
+        removed: removeList.length,
+        refused,
+        ignored,
+        failed,
+      };
     },
     opts.now,
   );

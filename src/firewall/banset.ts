@@ -1,50 +1,44 @@
 // The ban-set contract every backend implements (nftables over netlink, blackhole routes, dry run).
 // Deletes go before adds; batches are split by encoded size inside the backend.
 import type { BanSetKind } from '../config/backends.js';
-import { uint32ToIPv4, type Family } from '../net/address.js';
+import type { Family } from '../net/address.js';
 import type { TargetList } from '../net/targets.js';
 
+/**
+ * How long bans last, in seconds until the kernel drops them: one value for every target of the list (0 =
+ * permanent), or one per target in list order (the order TargetList.texts() gives), for bans re-added each with
+ * the time it has left.
+ */
+export type BanTimeouts = number | Uint32Array;
+
+/** The timeout of the target at list position `at` (0 = permanent). */
+export function timeoutAt(timeouts: BanTimeouts, at: number): number {
+  return typeof timeouts === 'number' ? timeouts : timeouts[at];
+}
+
+/** Throws unless `timeouts` is one value or exactly one per target of `list`. */
+export function checkTimeoutCount(list: TargetList, timeouts: BanTimeouts): void {
+  if (typeof timeouts !== 'number' && timeouts.length !== list.length) {
+    throw new RangeError(`${timeouts.length} ban timeouts were given for ${list.length} targets; give one per target`);
+  }
+}
+
+/** A ban as the entry-by-entry backends store it. */
 export interface BanEntry {
   /** Canonical address or prefix text: "192.0.2.66", "2001:db8::/64". */
   target: string;
   family: Family;
   /** Seconds until the kernel drops it; undefined = permanent. */
   timeout?: number;
-  /**
-   * The address as a uint32, when `target` is a single IPv4 address the caller already parsed (the ban commands
-   * do): backends then take the key from here instead of parsing `target` again.
-   */
-  v4?: number;
-  /**
-   * The network bytes (host bits clear) and length, when `target` is an address or prefix the caller already parsed
-   * into its canonical form (the ban commands do): backends then take them from here.
-   */
-  prefix?: { bytes: Uint8Array; length: number };
 }
 
-/**
- * Bans sharing one timeout: a packed TargetList (net/targets.ts) and the timeout. This is how `ban --file` hands
- * over 100k addresses as one typed array instead of 100k entries.
- */
-export interface BanBatch extends Pick<TargetList, 'v4' | 'others' | 'otherAt'> {
-  /** Seconds until the kernel drops them; undefined = permanent. */
-  timeout?: number;
-}
-
-/** The batch as entries, in input order (for backends that take entries one by one anyway). */
-export function batchEntries(b: BanBatch): BanEntry[] {
-  const out: BanEntry[] = [];
-  const { v4, others, otherAt, timeout } = b;
-  for (let i = 0, j = 0; i <= v4.length; i++) {
-    for (; j < others.length && otherAt[j] === i; j++) out.push({ ...others[j], timeout });
-    if (i < v4.length) out.push({ target: uint32ToIPv4(v4[i]), family: 4, timeout, v4: v4[i] });
-  }
-  return out;
-}
-
-/** Adds a batch through the backend's packed path when it has one, else as entries. */
-export function addBatch(set: BanSet, b: BanBatch): Promise<void> {
-  return set.addBatch ? set.addBatch(b) : set.add(batchEntries(b));
+/** The list as entries, in list order (for backends that take bans one by one anyway; never the packed path). */
+export function banEntries(list: TargetList, timeouts: BanTimeouts): BanEntry[] {
+  checkTimeoutCount(list, timeouts);
+  return list.toArray().map((t, i) => {
+    const timeout = timeoutAt(timeouts, i);
+    return { target: t.target, family: t.family, timeout: timeout > 0 ? timeout : undefined };
+  });
 }
 
 export interface KernelBan {
@@ -71,18 +65,19 @@ export interface BanSet {
   /** Removes only portsentinel's own kernel objects. */
   teardown(): Promise<void>;
   status(): Promise<BanSetStatus>;
-  /** Adds (or refreshes) bans in as few kernel round trips as possible; all or nothing per call. */
-  add(entries: BanEntry[]): Promise<void>;
-  /** The same as add(batchEntries(batch)), without making the entries. */
-  addBatch?(batch: BanBatch): Promise<void>;
+  /**
+   * Adds (or refreshes) bans in as few kernel round trips as possible; all or nothing per call. Single IPv4
+   * addresses go from the list's packed uint32s to the kernel without an object each.
+   */
+  add(list: TargetList, timeouts: BanTimeouts): Promise<void>;
   /** Removes bans; entries that are already gone (expired) are not an error. Returns those actually removed. */
   remove(targets: string[]): Promise<string[]>;
   /**
-   * Removes `targets` then adds `entries`, deletes first, in one batch where the kernel allows (a Local API
+   * Removes `targets` then adds `list`, deletes first, in one batch where the kernel allows (a Local API
    * decision stream answer); an element already gone is no error. False when it cannot, having changed nothing:
    * the caller then uses remove and add.
    */
-  replace?(targets: string[], entries: BanEntry[]): Promise<boolean>;
+  replace?(targets: string[], list: TargetList, timeouts: BanTimeouts): Promise<boolean>;
   list(): Promise<KernelBan[]>;
   has(target: string): Promise<boolean>;
   close(): Promise<void>;

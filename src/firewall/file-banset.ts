@@ -1,7 +1,8 @@
 // A ban set that touches no kernel: its "kernel" is a JSON file, so the ban commands, the journal merge and drift
 // can be exercised without root (`--backend file`). Timeouts run against the wall clock like kernel timeouts.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { BanEntry, BanSet, BanSetStatus, KernelBan } from './banset.js';
+import { banEntries, type BanSet, type BanSetStatus, type BanTimeouts, type KernelBan } from './banset.js';
+import type { TargetList } from '../net/targets.js';
 import type { Family } from '../net/address.js';
 
 interface StoredBan {
@@ -52,7 +53,8 @@ export class FileBanSet implements BanSet {
     return { kind: this.kind, ready, problems: ready ? [] : ['dry-run set not set up'] };
   }
 
-  async add(entries: BanEntry[]): Promise<void> {
+  async add(list: TargetList, timeouts: BanTimeouts): Promise<void> {
+    const entries = banEntries(list, timeouts);
     const s = this.load();
     s.ready = true;
     const t = this.now();

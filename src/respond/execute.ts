@@ -1,6 +1,8 @@
 // Executes a plan's actions strictly in order (success lines worded by detect/log-lines.ts, as replay prints them). Every step runs even when an earlier one failed: a broken
 // KILL_RUN_CMD (or a full disk under hosts.deny) must never stand between a scanner and its ban.
 import type { BanSet } from '../firewall/banset.js';
+import { targetOf } from '../firewall/targets.js';
+import { TargetList } from '../net/targets.js';
 import type { Action, Detection } from './plan.js';
 import { appendHostsDenyLine, syncFile, type HostsDenyOutcome } from './hosts-deny.js';
 import { runShellCommand, type ShellResult } from './shell.js';
@@ -103,7 +105,7 @@ async function executeAction(
       }
       case 'ban-set': {
         if (!ctx.banSet) throw new Error('no ban set is open');
-        await ctx.banSet.add([{ target: action.target, family: action.family, timeout: action.timeout }]);
+        await ctx.banSet.add(TargetList.from([targetOf(action.target)]), action.timeout ?? 0);
         log(formatActionLine(d.address, action));
         return done({ ok: true, detail: 'added' });
       }

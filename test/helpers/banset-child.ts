@@ -2,6 +2,8 @@
 // that namespace. Reads one JSON request per line on stdin, answers one JSON line on stdout.
 import { createInterface } from 'node:readline';
 import type { BanSet } from '../../src/firewall/banset.js';
+import { targetOf } from '../../src/firewall/targets.js';
+import { TargetList } from '../../src/net/targets.js';
 import type { BanSetChoice } from '../../src/config/backends.js';
 import { openBanSet } from '../../src/firewall/select.js';
 import { NftablesBanSet } from '../../src/firewall/nftables/backend.js';
@@ -49,6 +51,16 @@ async function handle(method: string, args: unknown[]): Promise<unknown> {
   }
   if (method === 'deleteRecord') return pausing?.record ?? null;
   if (!set) throw new Error('open first');
+  if (method === 'add') {
+    // Bans travel as JSON entries; the set takes them as the packed list and one timeout per target.
+    const entries = args[0] as Array<{ target: string; timeout?: number }>;
+    const list = TargetList.from(entries.map((e) => targetOf(e.target)));
+    await set.add(
+      list,
+      Uint32Array.from(entries, (e) => e.timeout ?? 0),
+    );
+    return null;
+  }
   const fn = (set as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
   return (await fn.apply(set, args)) ?? null;
 }

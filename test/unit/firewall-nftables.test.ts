@@ -26,7 +26,10 @@ import { buildSetupDocument } from '../../src/firewall/nftables/document.js';
 import { checkNftDocument } from '../../src/firewall/nftables/nft.js';
 import { EnvironmentError, OperationError } from '../../src/errors.js';
 import { formatAddress } from '../../src/net/address.js';
-import { batchEntries } from '../../src/firewall/banset.js';
+import { TargetList } from '../../src/net/targets.js';
+
+/** The texts as the packed list the ban commands build. */
+const listOf = (...texts: string[]): TargetList => TargetList.from(texts.map((t) => targetOf(t)));
 
 const keysOf = (m: NetlinkMessage): string[] =>
   decodeSetElements([{ ...m, type: nftType(NFT_MSG_NEWSETELEM) }]).map((e) =>
@@ -100,7 +103,7 @@ describe('nftables ban set error paths (recording transport)', () => {
 
   it('reports ERESTART on BATCH_BEGIN (generation moved) as a failed operation, carrying the errno', async () => {
     const set = new NftablesBanSet({ transport: kernel(() => 0, ERESTART), refreshByReplace: false });
-    await assert.rejects(set.add([{ target: '192.0.2.1', family: 4 }]), (e: unknown) => {
+    await assert.rejects(set.add(listOf('192.0.2.1'), 0), (e: unknown) => {
       assert.ok(e instanceof OperationError);
       assert.equal(e.code, 'E_NETLINK_ERESTART');
       assert.equal((e.cause as { errno: number; index: number }).errno, ERESTART);
@@ -111,7 +114,7 @@ describe('nftables ban set error paths (recording transport)', () => {
 
   it('maps EPERM to EnvironmentError (exit 3)', async () => {
     const set = new NftablesBanSet({ transport: kernel(() => 0, EPERM), refreshByReplace: false });
-    await assert.rejects(set.add([{ target: '2001:db8::1', family: 6 }]), (e: unknown) => {
+    await assert.rejects(set.add(listOf('2001:db8::1'), 0), (e: unknown) => {
       assert.ok(e instanceof EnvironmentError);
       assert.equal(e.exitCode, 3);
       assert.equal(e.code, 'E_NO_CAP_NET_ADMIN');
@@ -121,19 +124,15 @@ describe('nftables ban set error paths (recording transport)', () => {
 
   it('names a missing set (ENOENT on add) as "run setup"', async () => {
     const set = new NftablesBanSet({ transport: kernel(() => ENOENT), refreshByReplace: false });
-    await assert.rejects(set.add([{ target: '192.0.2.1', family: 4 }]), { code: 'E_NFT_NOT_SET_UP' });
+    await assert.rejects(set.add(listOf('192.0.2.1'), 0), { code: 'E_NFT_NOT_SET_UP' });
   });
 
   it('splits by encoded size: every datagram fits the send buffer (no EMSGSIZE), every nest its u16 length', async () => {
     const t = kernel(() => 0, 0);
     Object.defineProperty(t, 'maxSendBytes', { value: 100_000 });
     const set = new NftablesBanSet({ transport: t, refreshByReplace: false });
-    const entries = Array.from({ length: 20_000 }, (_, i) => ({
-      target: `10.0.${i >> 8}.${i & 255}`,
-      family: 4 as const,
-      timeout: 60,
-    }));
-    await set.add(entries);
+    const list = listOf(...Array.from({ length: 20_000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`));
+    await set.add(list, 60);
     const batches = batchesOf(t);
     assert.ok(batches.length > 1);
     for (const raw of t.sent) assert.ok(raw.length <= 100_000);
@@ -142,18 +141,20 @@ describe('nftables ban set error paths (recording transport)', () => {
     assert.equal(new Set(sentKeys).size, 20_000);
   });
 
-  it('refuses a bad target before sending anything', async () => {
+  it('refuses a bad timeout, or a timeout count that is not one per target, before sending anything', async () => {
     const t = kernel(() => 0);
     const set = new NftablesBanSet({ transport: t, refreshByReplace: false });
-    await assert.rejects(set.add([{ target: 'example.com', family: 4 }]), { name: 'InputError' });
-    await assert.rejects(set.add([{ target: '192.0.2.1', family: 6 }]), { name: 'InputError' });
+    const list = listOf('192.0.2.1', '2001:db8::/64');
+    await assert.rejects(set.add(list, -1), { name: 'InputError', message: /192\.0\.2\.1/ });
+    await assert.rejects(set.add(list, 2 ** 33), { name: 'InputError' });
+    await assert.rejects(set.add(list, Uint32Array.of(60)), RangeError);
     assert.equal(t.sent.length, 0);
   });
 
   it('refreshes timeouts by destroy-then-add in one batch on kernels before 6.12', async () => {
     const t = kernel(() => 0);
     const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
-    await set.add([{ target: '192.0.2.1', family: 4, timeout: 60 }]);
+    await set.add(listOf('192.0.2.1'), 60);
     const types = batchesOf(t)[0]
       .slice(1, -1)
       .map((m) => m.type);
@@ -163,12 +164,10 @@ describe('nftables ban set error paths (recording transport)', () => {
   it("keeps every refreshed element's destroy and add in the same batch when the bans span several batches", async () => {
     const t = kernel(() => 0);
     const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
-    const entries = Array.from({ length: 20_000 }, (_, i) => ({
-      target: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-      family: 4 as const,
-      timeout: 3600,
-    }));
-    await set.add(entries);
+    const list = listOf(
+      ...Array.from({ length: 20_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`),
+    );
+    await set.add(list, 3600);
     const batches = batchesOf(t);
     assert.ok(batches.length > 1, 'the bans need several batches');
     const added = new Set<string>();
@@ -181,14 +180,14 @@ describe('nftables ban set error paths (recording transport)', () => {
       for (const k of destroyed) assert.ok(inBatch.has(k), `${k} is destroyed in a batch that does not add it back`);
       for (const k of inBatch) added.add(k);
     }
-    assert.equal(added.size, entries.length);
+    assert.equal(added.size, list.length);
   });
 
   it('asks for an ACK on the last message of a batch only, and still names an earlier refused message', async () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => 0x0a000000 + i);
-    const batch = { v4: Uint32Array.from(many(10_000)), others: [], otherAt: [], timeout: 60 };
+    const batch = new TargetList(Uint32Array.from(many(10_000)));
     const ok = kernel(() => 0);
-    await new NftablesBanSet({ transport: ok, refreshByReplace: false }).addBatch(batch);
+    await new NftablesBanSet({ transport: ok, refreshByReplace: false }).add(batch, 60);
     const [sent] = batchesOf(ok);
     const inner = sent.slice(1, -1);
     assert.ok(inner.length > 2, 'several messages in the batch');
@@ -205,17 +204,18 @@ describe('nftables ban set error paths (recording transport)', () => {
       [ENOENT, (e: unknown) => (e as { code?: string }).code === 'E_NFT_NOT_SET_UP'],
     ] as const) {
       const t = kernel((m) => (m.type === nftType(NFT_MSG_NEWSETELEM) && keysOf(m).includes('10.0.9.17') ? errno : 0));
-      await assert.rejects(new NftablesBanSet({ transport: t, refreshByReplace: false }).addBatch(batch), check);
+      await assert.rejects(new NftablesBanSet({ transport: t, refreshByReplace: false }).add(batch, 60), check);
     }
   });
 
-  it('adds a batch as add() adds its entries: the same elements, timeouts and sets', async () => {
-    const batch = {
-      v4: Uint32Array.of(0xc0000201, 0xc0000203, 0xc0000202),
-      others: [targetOf('2001:db8::1'), targetOf('198.51.100.0/24')],
-      otherAt: [1, 3],
-      timeout: 90,
-    };
+  it('gives each target its own timeout, in list order, from the packed addresses and the others alike', async () => {
+    const list = new TargetList(
+      Uint32Array.of(0xc0000201, 0xc0000203, 0xc0000202),
+      [targetOf('2001:db8::1'), targetOf('198.51.100.0/24')],
+      [1, 3],
+    );
+    // List order: 192.0.2.1, 2001:db8::1, 192.0.2.3, 192.0.2.2, 198.51.100.0/24.
+    assert.deepEqual(list.texts(), ['192.0.2.1', '2001:db8::1', '192.0.2.3', '192.0.2.2', '198.51.100.0/24']);
     const elementsOf = (t: RecordingTransport) =>
       batchesOf(t)
         .flatMap((b) => b.slice(1, -1))
@@ -225,18 +225,30 @@ describe('nftables ban set error paths (recording transport)', () => {
         })
         .sort();
     const a = kernel(() => 0);
-    await new NftablesBanSet({ transport: a, refreshByReplace: false }).addBatch(batch);
+    await new NftablesBanSet({ transport: a, refreshByReplace: false }).add(list, Uint32Array.of(10, 20, 30, 40, 50));
+    assert.deepEqual(elementsOf(a), [
+      'banned4 c0000201 0 10000',
+      'banned4 c0000202 0 40000',
+      'banned4 c0000203 0 30000',
+      'banned6 20010db8000000000000000000000001 0 20000',
+      'bannednet4 c6336400 0 50000',
+      // The interval's end key carries no timeout of its own.
+      'bannednet4 c6336500 1 undefined',
+    ]);
+    // One timeout for all is the same as that timeout given per target.
     const b = kernel(() => 0);
-    await new NftablesBanSet({ transport: b, refreshByReplace: false }).add(batchEntries(batch));
-    assert.deepEqual(elementsOf(a), elementsOf(b));
-    assert.equal(elementsOf(a).length, 6, 'three addresses, one IPv6 address, a prefix as start and end');
+    await new NftablesBanSet({ transport: b, refreshByReplace: false }).add(list, 90);
+    const c = kernel(() => 0);
+    await new NftablesBanSet({ transport: c, refreshByReplace: false }).add(list, new Uint32Array(5).fill(90));
+    assert.deepEqual(elementsOf(b), elementsOf(c));
+    assert.equal(elementsOf(b).length, 6, 'three addresses, one IPv6 address, a prefix as start and end');
   });
 
   it("keeps a batch's refreshed destroy and add together when it spans several batches", async () => {
     const t = kernel(() => 0);
     const set = new NftablesBanSet({ transport: t, refreshByReplace: true, destroy: true });
     const v4 = Uint32Array.from({ length: 20_000 }, (_, i) => 0x0a000000 + i);
-    await set.addBatch({ v4, others: [targetOf('2001:db8::1')], otherAt: [7], timeout: 3600 });
+    await set.add(new TargetList(v4, [targetOf('2001:db8::1')], [7]), 3600);
     const batches = batchesOf(t);
     assert.ok(batches.length > 1, 'the bans need several batches');
     const added = new Set<string>();
@@ -286,11 +298,8 @@ describe('nftables ban set: a missing table, and learning DESTROYSETELEM support
     for (const refreshByReplace of [true, false]) {
       it(`is "not set up" for add, remove and list: kernel ${kernelName}, refresh by replace ${refreshByReplace}`, async () => {
         const set = () => new NftablesBanSet({ transport: missingTable(destroyErrno), refreshByReplace });
-        await assert.rejects(set().add([{ target: '192.0.2.1', family: 4, timeout: 60 }]), notSetUp);
-        await assert.rejects(
-          set().addBatch({ v4: Uint32Array.of(0xc0000201), others: [], otherAt: [], timeout: 60 }),
-          notSetUp,
-        );
+        await assert.rejects(set().add(listOf('192.0.2.1'), 60), notSetUp);
+        await assert.rejects(set().add(new TargetList(Uint32Array.of(0xc0000201)), Uint32Array.of(60)), notSetUp);
         await assert.rejects(set().remove(['192.0.2.1']), notSetUp);
         await assert.rejects(set().remove(['198.51.100.0/24']), notSetUp);
         await assert.rejects(set().remove(many), notSetUp);
@@ -309,7 +318,7 @@ describe('nftables ban set: a missing table, and learning DESTROYSETELEM support
   it('learns DESTROYSETELEM support from the first batch that uses it, with no probe of its own', async () => {
     const t = kernel(() => 0);
     const set = new NftablesBanSet({ transport: t, refreshByReplace: true });
-    await set.add([{ target: '192.0.2.1', family: 4, timeout: 60 }]);
+    await set.add(listOf('192.0.2.1'), 60);
     await set.remove(['192.0.2.1']);
     assert.deepEqual(batchesOf(t).map(typesOf), [
       [nftType(NFT_MSG_DESTROYSETELEM), nftType(NFT_MSG_NEWSETELEM)],
@@ -320,8 +329,8 @@ describe('nftables ban set: a missing table, and learning DESTROYSETELEM support
   it('redoes a batch refused for DESTROYSETELEM (kernel before 6.3) without it, and leaves it out from then on', async () => {
     const t = kernel((m) => (m.type === nftType(NFT_MSG_DESTROYSETELEM) ? EINVAL : 0));
     const set = new NftablesBanSet({ transport: t, refreshByReplace: true });
-    await set.add([{ target: '192.0.2.1', family: 4, timeout: 60 }]);
-    await set.add([{ target: '192.0.2.2', family: 4, timeout: 60 }]);
+    await set.add(listOf('192.0.2.1'), 60);
+    await set.add(listOf('192.0.2.2'), 60);
     assert.deepEqual(await set.remove(['192.0.2.1']), ['192.0.2.1']);
     assert.deepEqual(batchesOf(t).map(typesOf), [
       [nftType(NFT_MSG_DESTROYSETELEM), nftType(NFT_MSG_NEWSETELEM)],

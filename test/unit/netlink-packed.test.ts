@@ -11,7 +11,8 @@ import {
   slicePacked,
   type SetElement,
 } from '../../src/netlink/nftables/setelem.js';
-import { packBatch, packEntries } from '../../src/firewall/nftables/backend.js';
+import { packTargets } from '../../src/firewall/nftables/backend.js';
+import { TargetList } from '../../src/net/targets.js';
 import { prefixEnd } from '../../src/firewall/targets.js';
 import { attr, be32Attr, be64Attr, nested } from '../../src/netlink/attributes.js';
 import {
@@ -92,25 +93,23 @@ test('runs of one timeout (copied element by element) encode like encodeElement,
   }
 });
 
-test('entries are packed from v4 when given, parsed otherwise, prefixes kept as intervals', () => {
-  const { singles, units } = packEntries([
-    { target: '192.0.2.1', family: 4, timeout: 60, v4: 0xc0000201 },
-    targetOf('192.0.2.2'),
-    { target: '2001:db8::1', family: 6, timeout: 1 },
-    { target: '198.51.100.0/24', family: 4, timeout: 60 },
-  ]);
-  const v4 = singles.find((s) => s.set === 'banned4')!.packed;
-  assert.equal(v4.count, 2);
-  assert.deepEqual([...v4.keys.subarray(0, 8)], [192, 0, 2, 1, 192, 0, 2, 2]);
-  assert.deepEqual([...v4.timeoutsMs!.subarray(0, 2)], [60_000, 0]);
+test('per-target timeouts: addresses packed from the uint32s, IPv6 in its own set, prefixes kept as intervals', () => {
+  const list = TargetList.from(['192.0.2.1', '192.0.2.2', '2001:db8::1', '198.51.100.0/24'].map((t) => targetOf(t)));
+  const { singles, units } = packTargets(list, Uint32Array.of(60, 0, 1, 60));
+  const v4 = singles.filter((s) => s.set === 'banned4' && s.packed.count > 0);
+  assert.equal(v4.length, 1);
+  assert.deepEqual([...v4[0].packed.keys], [192, 0, 2, 1, 192, 0, 2, 2]);
+  assert.deepEqual([...v4[0].packed.timeoutsMs!], [60_000, 0]);
   const v6 = singles.find((s) => s.set === 'banned6')!.packed;
   assert.equal(v6.count, 1);
   assert.equal(v6.keys[15], 1);
+  assert.equal(v6.timeoutsMs![0], 1000);
   assert.deepEqual(
-    units.map((u) => [u.target, u.set, u.elements.length]),
-    [['198.51.100.0/24', 'bannednet4', 2]],
+    units.map((u) => [u.target, u.set, u.elements.length, u.elements[0].timeoutMs]),
+    [['198.51.100.0/24', 'bannednet4', 2, 60_000]],
   );
-  assert.throws(() => packEntries([{ target: '192.0.2.1', family: 4, timeout: -1 }]), { name: 'InputError' });
+  assert.throws(() => packTargets(list, -1), { name: 'InputError' });
+  assert.throws(() => packTargets(list, Uint32Array.of(1, 2, 3)), RangeError);
 });
 
 test('one shared timeout (nests copied from a template) encodes like encodeElement, at and across nest limits', () => {
@@ -175,25 +174,21 @@ test('IPv4 keys from uint32s are the addresses in network byte order', () => {
   assert.deepEqual([...values], [0xc0000201, 0, 0xffffffff, 0x0a000001], 'the input is left as it was');
 });
 
-test('a batch packs its IPv4 addresses as they are, the rest as entries, and names the first target of a bad timeout', () => {
-  const batch = {
-    v4: Uint32Array.of(0xc0000201, 0xc0000202),
-    others: [targetOf('2001:db8::1'), targetOf('198.51.100.0/24')],
-    otherAt: [0, 2],
-    timeout: 60,
-  };
-  const { singles, units } = packBatch(batch);
-  const v4 = singles.filter((s) => s.set === 'banned4' && s.packed.count > 0);
-  assert.equal(v4.length, 1);
-  assert.deepEqual([...v4[0].packed.keys], [192, 0, 2, 1, 192, 0, 2, 2]);
-  assert.equal(v4[0].packed.timeoutMs, 60_000);
+test('one timeout for all packs the IPv4 addresses as they are, and names the first target of a bad timeout', () => {
+  const v4 = Uint32Array.of(0xc0000201, 0xc0000202);
+  const others = [targetOf('2001:db8::1'), targetOf('198.51.100.0/24')];
+  const { singles, units } = packTargets(new TargetList(v4, others, [0, 2]), 60);
+  const packed4 = singles.filter((s) => s.set === 'banned4' && s.packed.count > 0);
+  assert.equal(packed4.length, 1);
+  assert.deepEqual([...packed4[0].packed.keys], [192, 0, 2, 1, 192, 0, 2, 2]);
+  assert.equal(packed4[0].packed.timeoutMs, 60_000);
   assert.equal(singles.find((s) => s.set === 'banned6')!.packed.count, 1);
   assert.deepEqual(
     units.map((u) => u.target),
     ['198.51.100.0/24'],
   );
-  assert.throws(() => packBatch({ ...batch, timeout: 2 ** 40 }), /Ban timeout for 2001:db8::1 /);
-  assert.throws(() => packBatch({ ...batch, otherAt: [1, 2], timeout: -1 }), /Ban timeout for 192\.0\.2\.1 /);
+  assert.throws(() => packTargets(new TargetList(v4, others, [0, 2]), 2 ** 40), /Ban timeout for 2001:db8::1 /);
+  assert.throws(() => packTargets(new TargetList(v4, others, [1, 2]), -1), /Ban timeout for 192\.0\.2\.1 /);
 });
 
 /** The element nest built attribute by attribute with the helpers of attributes.ts, as nft lays it out. */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, appendFileSync, rmSync, existsSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PortSentryConfig } from '../../src/config/types.js';
-import type { BanEntry, BanSet } from '../../src/firewall/banset.js';
+import { banEntries, type BanEntry, type BanSet } from '../../src/firewall/banset.js';
 import type { Detection } from '../../src/respond/plan.js';
 import { Responder } from '../../src/respond/responder.js';
 import { InputError } from '../../src/errors.js';
@@ -31,8 +31,9 @@ function recordingBanSet(dir: string, fail = false): BanSet & { added: BanEntry[
     setup: noop,
     teardown: noop,
     status: async () => ({ kind: 'nftables', ready: true, problems: [] }),
-    async add(entries: BanEntry[]) {
+    async add(list, timeouts) {
       if (fail) throw new Error('netlink said EPERM');
+      const entries = banEntries(list, timeouts);
       added.push(...entries);
       for (const e of entries) appendFileSync(join(dir, 'order.log'), `ban ${e.target}\n`);
     },

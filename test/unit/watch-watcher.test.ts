@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PortSentryConfig } from '../../src/config/types.js';
-import type { BanEntry, BanSet } from '../../src/firewall/banset.js';
+import { banEntries, type BanEntry, type BanSet } from '../../src/firewall/banset.js';
 import type { BanContext } from '../../src/bans/context.js';
 import { buildNeverBanMatcher } from '../../src/firewall/never-ban.js';
 import { createPacket } from '../../src/packet/packet.js';
@@ -37,8 +37,8 @@ function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[] } {
     setup: noop,
     teardown: noop,
     status: async () => ({ kind: 'nftables', ready: true, problems: [] }),
-    async add(entries: BanEntry[]) {
-      for (const e of entries) {
+    async add(list, timeouts) {
+      for (const e of banEntries(list, timeouts)) {
         adds.push(e);
         held.add(e.target);
       }
@@ -172,9 +172,9 @@ test('a ban lifted (unban) between the kernel add and its journal line is not jo
   try {
     // `portsentinel unban` runs right after the kernel took the ban, before the watch could journal it.
     const add = w.banSet.add.bind(w.banSet);
-    w.banSet.add = async (entries) => {
-      await add(entries);
-      for (const e of entries) w.banSet.held.delete(e.target);
+    w.banSet.add = async (list, timeouts) => {
+      await add(list, timeouts);
+      for (const t of list.texts()) w.banSet.held.delete(t);
     };
     w.probe(1);
     await w.watcher.drain(false);

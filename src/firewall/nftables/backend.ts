@@ -2,9 +2,9 @@
 // `nft -j` (document.ts). Addresses go to the hash sets banned4/banned6, prefixes to the interval sets
 // bannednet4/bannednet6 as a [start, end) pair; expiry is the kernel's own element timeout.
 import { release } from 'node:os';
-import type { BanBatch, BanEntry, BanSet, BanSetStatus, KernelBan } from '../banset.js';
+import { checkTimeoutCount, type BanSet, type BanSetStatus, type BanTimeouts, type KernelBan } from '../banset.js';
 import { InputError, OperationError } from '../../errors.js';
-import { uint32ToIPv4, type Family } from '../../net/address.js';
+import type { Family } from '../../net/address.js';
 import { NetlinkConnection } from '../../netlink/connection.js';
 import {
   NETLINK_NETFILTER,
@@ -40,7 +40,7 @@ import { getGen } from '../../netlink/nftables/gen.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
 import { findNft } from './find-nft.js';
 import { buildSetupDocument, findLogRule, SETS, TABLE, type SetName, type SetupOptions } from './document.js';
-import { prefixOf, type Target } from '../../net/targets.js';
+import { prefixOf, type Target, type TargetList } from '../../net/targets.js';
 import { addressText, compareBytes, prefixEnd, rangeToPrefixes, targetOf } from '../targets.js';
 
 export interface NftablesOptions extends SetupOptions {
@@ -210,12 +210,8 @@ export class NftablesBanSet implements BanSet {
     for (const batch of splitBatches(messages, this.conn.maxSendBytes)) await sendBatch(this.conn, batch);
   }
 
-  async add(entries: BanEntry[]): Promise<void> {
-    await this.addPacked(packEntries(entries));
-  }
-
-  async addBatch(batch: BanBatch): Promise<void> {
-    await this.addPacked(packBatch(batch));
+  async add(list: TargetList, timeouts: BanTimeouts): Promise<void> {
+    await this.addPacked(packTargets(list, timeouts));
   }
 
   private async addPacked(all: PackedBans): Promise<void> {
@@ -257,10 +253,10 @@ export class NftablesBanSet implements BanSet {
    * Deletes then adds as one sequence of batches, without looking first: DESTROYSETELEM (kernel >= 6.3) is no
    * error for an element that has already expired. False, having committed nothing, without DESTROYSETELEM.
    */
-  async replace(targets: string[], entries: BanEntry[]): Promise<boolean> {
+  async replace(targets: string[], list: TargetList, timeouts: BanTimeouts): Promise<boolean> {
     if (this.destroySupported === false) return false;
     const gone = targets.map((t) => toUnit(targetOf(t)));
-    const added = packEntries(entries);
+    const added = packTargets(list, timeouts);
     return this.guard('Applying bans to the nftables sets', async () => {
       const messages = this.messages(gone, NFT_MSG_DESTROYSETELEM, 0, false);
       if (this.refreshByReplace) messages.push(...this.packedMessages(added, NFT_MSG_DESTROYSETELEM, 0, false));
@@ -442,9 +438,9 @@ function slicePackedBans(all: PackedBans, size: number): PackedBans[] {
   return parts;
 }
 
-function checkTimeout(e: BanEntry): void {
-  if (e.timeout !== undefined && !(e.timeout >= 0 && e.timeout <= MAX_TIMEOUT_SECONDS)) {
-    throw new InputError(`Ban timeout for ${e.target} must be from 0 to ${MAX_TIMEOUT_SECONDS} seconds.`);
+function checkTimeout(target: string, seconds: number): void {
+  if (!(seconds >= 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new InputError(`Ban timeout for ${target} must be from 0 to ${MAX_TIMEOUT_SECONDS} seconds.`);
   }
 }
 
@@ -455,11 +451,19 @@ export interface PackedBans {
 }
 
 /**
- * Validates every entry (nothing is sent when one is bad) and sorts them: single addresses packed per hash set
- * (keys taken from `v4` when the caller parsed them, so a 100k-address ban is parsed once), prefixes as units.
+ * Validates every timeout (nothing is sent when one is bad) and sorts the targets for the encoder: the list's
+ * single IPv4 addresses go as they are, one typed array of keys, so a 100k-address ban makes no object per
+ * address; IPv6 addresses are packed into the other hash set and prefixes become interval units.
  */
-export function packEntries(entries: readonly BanEntry[]): PackedBans {
-  const n = entries.length;
+export function packTargets(list: TargetList, timeouts: BanTimeouts): PackedBans {
+  checkTimeoutCount(list, timeouts);
+  const { v4, others, otherAt } = list;
+  const per = typeof timeouts === 'number' ? undefined : timeouts;
+  if (per === undefined && list.length > 0) {
+    // Named as the first target of the list.
+    checkTimeout(others.length > 0 && otherAt[0] === 0 ? others[0].target : list.texts(1)[0], timeouts as number);
+  }
+  const n = others.length;
   const keys4 = new Uint8Array(n * 4);
   const times4 = new Float64Array(n);
   let count4 = 0;
@@ -467,23 +471,13 @@ export function packEntries(entries: readonly BanEntry[]): PackedBans {
   let times6: Float64Array | undefined;
   let count6 = 0;
   const units: Unit[] = [];
-  for (let i = 0; i < n; i++) {
-    const e = entries[i];
-    checkTimeout(e);
-    const ms = e.timeout ? Math.round(e.timeout * 1000) : 0;
-    if (e.v4 !== undefined && e.family === 4) {
-      const v = e.v4;
-      const at = count4 * 4;
-      keys4[at] = v >>> 24;
-      keys4[at + 1] = (v >>> 16) & 0xff;
-      keys4[at + 2] = (v >>> 8) & 0xff;
-      keys4[at + 3] = v & 0xff;
-      times4[count4++] = ms;
-      continue;
-    }
-    const t = e.prefix ? parsedTarget(e, e.prefix) : targetOf(e.target);
-    if (t.family !== e.family) throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
-    if (t.isPrefix) units.push(toUnit(t, e.timeout));
+  for (let j = 0; j < n; j++) {
+    const t = others[j];
+    // The list position of others[j]: the otherAt[j] addresses before it, and the j others before it.
+    const seconds = per ? per[otherAt[j] + j] : (timeouts as number);
+    checkTimeout(t.target, seconds);
+    const ms = seconds ? Math.round(seconds * 1000) : 0;
+    if (t.isPrefix) units.push(toUnit(t, seconds));
     else if (t.family === 4) {
       keys4.set(prefixOf(t).bytes, count4 * 4);
       times4[count4++] = ms;
@@ -494,33 +488,24 @@ export function packEntries(entries: readonly BanEntry[]): PackedBans {
       times6[count6++] = ms;
     }
   }
-  const singles: PackedBans['singles'] = [
-    { set: 'banned4', packed: { keyLen: 4, count: count4, keys: keys4, timeoutsMs: times4 } },
-  ];
+  const singles: PackedBans['singles'] = [];
+  if (count4 > 0)
+    singles.push({ set: 'banned4', packed: { keyLen: 4, count: count4, keys: keys4, timeoutsMs: times4 } });
   if (keys6) singles.push({ set: 'banned6', packed: { keyLen: 16, count: count6, keys: keys6, timeoutsMs: times6 } });
-  return { singles, units };
-}
-
-/** The target a caller parsed already (BanEntry.prefix), as targetOf would give it. */
-function parsedTarget(e: BanEntry, p: { bytes: Uint8Array; length: number }): Target {
-  const family: Family = p.bytes.length === 4 ? 4 : 6;
-  const isPrefix = p.length < p.bytes.length * 8;
-  return { target: e.target, family, isPrefix, prefix: { family, bytes: p.bytes, length: p.length } };
-}
-
-/** packEntries for a batch: its IPv4 addresses go to the encoder as they are, the rest through packEntries. */
-export function packBatch(b: BanBatch): PackedBans {
-  if (b.timeout !== undefined && !(b.timeout >= 0 && b.timeout <= MAX_TIMEOUT_SECONDS)) {
-    // Named as packEntries would name it: the first target of the batch.
-    const first = b.others.length > 0 && (b.v4.length === 0 || b.otherAt[0] === 0);
-    checkTimeout({ target: first ? b.others[0].target : uint32ToIPv4(b.v4[0]), family: 4, timeout: b.timeout });
+  const keys = ipv4Keys(v4);
+  if (per === undefined) {
+    const ms = timeouts ? Math.round((timeouts as number) * 1000) : 0;
+    singles.push({ set: 'banned4', packed: { keyLen: 4, count: v4.length, keys, timeoutMs: ms } });
+  } else {
+    const times = new Float64Array(v4.length);
+    // Walked beside the others so that each address takes the timeout at its own list position.
+    for (let i = 0, j = 0; i < v4.length; i++) {
+      while (j < n && otherAt[j] <= i) j++;
+      times[i] = per[i + j] * 1000;
+    }
+    singles.push({ set: 'banned4', packed: { keyLen: 4, count: v4.length, keys, timeoutsMs: times } });
   }
-  const rest = packEntries(
-    b.others.map((t) => ({ target: t.target, family: t.family, timeout: b.timeout, prefix: t.prefix })),
-  );
-  const ms = b.timeout ? Math.round(b.timeout * 1000) : 0;
-  rest.singles.push({ set: 'banned4', packed: { keyLen: 4, count: b.v4.length, keys: ipv4Keys(b.v4), timeoutMs: ms } });
-  return rest;
+  return { singles, units };
 }
 
 function toBan(target: string, family: Family, e: DecodedElement): KernelBan {

@@ -1,8 +1,9 @@
 // The route BanSet: one blackhole route per ban (RTN_BLACKHOLE in the main table), tagged with
 // RTPROT_PORTSENTINEL so listing and removal only ever see our own routes. Routes cannot expire: timeouts are
 // ignored here and expiry is applied by the caller from the ban journal.
-import type { BanEntry, BanSet, BanSetStatus, KernelBan } from '../banset.js';
-import { InputError, OperationError } from '../../errors.js';
+import { checkTimeoutCount, type BanSet, type BanSetStatus, type BanTimeouts, type KernelBan } from '../banset.js';
+import type { TargetList } from '../../net/targets.js';
+import { OperationError } from '../../errors.js';
 import { formatPrefix } from '../../net/address.js';
 import { NetlinkConnection, type OutgoingMessage } from '../../netlink/connection.js';
 import { AF_INET, AF_INET6, NETLINK_ROUTE, RTN_BLACKHOLE, RTPROT_PORTSENTINEL } from '../../netlink/constants.js';
@@ -87,14 +88,9 @@ export class RouteBanSet implements BanSet {
     return { kind: this.kind, ready: true, problems: [] };
   }
 
-  async add(entries: BanEntry[]): Promise<void> {
-    const specs = entries.map((e) => {
-      const s = this.spec(e.target);
-      if ((s.family === AF_INET ? 4 : 6) !== e.family) {
-        throw new InputError(`Ban target ${e.target} is not an IPv${e.family} address.`);
-      }
-      return s;
-    });
+  async add(list: TargetList, timeouts: BanTimeouts): Promise<void> {
+    checkTimeoutCount(list, timeouts);
+    const specs = list.texts().map((t) => this.spec(t));
     await this.guard('Adding blackhole routes', async () => {
       const errnos = await this.sendMany(specs.map((s) => newRoute(s)));
       const failed = errnos.findIndex((e) => e !== 0 && e !== EEXIST);
