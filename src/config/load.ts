@@ -164,7 +164,9 @@ export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<
     }
   }
   const deny = parsed.config.killHostsDeny && parsed.config.hostsDenyFile && resolvePath(parsed.config.hostsDenyFile);
-  const denyProblem = deny && io.exists(deny) && io.unreadable?.(deny, MAX_FILE_BYTES);
+  // hosts.deny is appended to, and only its last 64 KiB are ever read (respond/hosts-deny.ts): years of bans make
+  // it large, and that is no reason to refuse it. It must still be a regular file.
+  const denyProblem = deny && io.exists(deny) && io.unreadable?.(deny, Number.POSITIVE_INFINITY);
   if (denyProblem) problems.push(fileProblem(file, `HOSTS_DENY_FILE ${denyProblem}; set it to hosts.deny itself`));
   return {
     file,

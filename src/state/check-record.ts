@@ -3,14 +3,14 @@
 // times that are whole milliseconds a Date can hold, and fields of the kinds and sizes portsentinel writes. A line
 // that fails is skipped and counted by the reader, like a torn one; it is never fatal.
 import { formatPrefix, maskBytes, parseDottedQuad, parsePrefix } from '../net/address.js';
-import type { JournalRecord } from './record.js';
+import { ORIGINS as ORIGIN_LIST, type JournalRecord } from './record.js';
 
 /** 9999-12-31T23:59:59.999Z: the last instant toISOString writes with a four-digit year. */
 export const MAX_JOURNAL_TIME = 253_402_300_799_999;
 /** Longer than any reason a person types; a line with more is not one portsentinel wrote. */
 export const MAX_REASON_LENGTH = 4096;
 
-const ORIGINS = new Set(['manual', 'watch', 'restore']);
+const ORIGINS = new Set<string>(ORIGIN_LIST);
 const MODES = new Set(['tcp', 'stcp', 'atcp', 'udp', 'sudp', 'audp']);
 
 function isTime(v: unknown): boolean {

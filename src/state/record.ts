@@ -8,7 +8,9 @@ import type { Mode } from '../config/types.js';
  * Who asked: a person (`ban`), the live detector (`watch`), `setup --restore` re-applying a journal ban, or a
  * CrowdSec Local API decision (`crowdsec pull`).
  */
-export type Origin = 'manual' | 'watch' | 'restore' | 'crowdsec';
+/** Who made a ban; the journal reader accepts these and no other (check-record.ts). */
+export const ORIGINS = ['manual', 'watch', 'restore', 'crowdsec'] as const;
+export type Origin = (typeof ORIGINS)[number];
 
 export interface Trigger {
   port: number;
