@@ -99,9 +99,12 @@ for (const backend of ['nftables', 'route'] as const) {
       }
     });
 
-    test('status --backend route does not claim nf_tables is missing', { skip: backend !== 'route' }, () => {
-      const s = JSON.parse(ok(cli(['status', '--json'])));
-      assert.notEqual(s.kernel.nfTables, 'not found');
-    });
+    // Only the route backend leaves nf_tables unprobed; the nftables run of this suite has nothing to check here.
+    if (backend === 'route') {
+      test('status --backend route does not claim nf_tables is missing', () => {
+        const s = JSON.parse(ok(cli(['status', '--json'])));
+        assert.notEqual(s.kernel.nfTables, 'not found');
+      });
+    }
   });
 }

@@ -18,6 +18,8 @@ function onTerminal(args: string[], env: NodeJS.ProcessEnv): string {
   const clean = { ...process.env };
   delete clean.NO_COLOR;
   delete clean.FORCE_COLOR;
+  // chalk turns colour off under CI=true unless it knows the CI vendor: the terminal here is real.
+  delete clean.CI;
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
     encoding: 'utf8',
     env: { ...clean, TERM: 'xterm-256color', ...env },
