@@ -48,6 +48,29 @@ async function until(what: string, ms: number, check: () => boolean): Promise<vo
   }
 }
 
+/**
+ * A command inside a namespace, awaited without blocking the event loop: the Local API's log is a pipe this process
+ * drains, and the LAPI writes a line per stored decision — a parent stuck in spawnSync stops reading it, the pipe
+ * fills (64 KiB, ~550 decisions) and every request then hangs on the LAPI's next log write.
+ */
+function runIn(
+  ns: Netns,
+  cmd: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', ns.name, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const hwm = (pid: number) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
@@ -57,7 +80,7 @@ async function main(): Promise<void> {
   const l = fleet.host('l', 1);
   const p = fleet.host('p', 20);
   const r = fleet.host('r', 30);
-  // The Local API's sqlite in memory: its inserts are not what is measured, and 100k of them on a busy disk take minutes.
+  // The Local API's sqlite on tmpfs: its inserts are not what is measured, and a disk shared with others is noisy.
   const lapiDir = mkdtempSync('/dev/shm/ps-bench-lapi-');
   const lapi = makeLapi(l.ns, l.v4, lapiDir);
   const stops: Array<() => unknown> = [];
@@ -71,8 +94,8 @@ async function main(): Promise<void> {
     console.log(`Local API up at ${lapi.url}`);
     let t = performance.now();
     const load = fileURLToPath(new URL('./load.js', import.meta.url));
-    const loaded = l.ns.run(process.execPath, [load, lapi.url, machine, String(COUNT)], { timeout: 600_000 });
-    if (loaded.status !== 0) throw new Error(`loading decisions failed: ${loaded.stderr}`);
+    const loaded = await runIn(l.ns, process.execPath, [load, lapi.url, machine, String(COUNT)], 600_000);
+    if (loaded.status !== 0) throw new Error(`loading decisions failed: ${loaded.stderr}${lapi.log().slice(-2000)}`);
     console.log(`loaded ${COUNT} decisions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // curl: the same startup stream, fetched from the bouncer's side of the bridge.
@@ -174,7 +197,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       const ip = `192.0.2.${100 + i}`;
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
-      lapi.cscli('decisions', 'add', '--ip', ip, '--duration', '1h');
+      const added = await runIn(
+        l.ns,
+        'cscli',
+        ['-c', lapi.config, 'decisions', 'add', '--ip', ip, '--duration', '1h'],
+        60_000,
+      );
+      if (added.status !== 0) throw new Error(`cscli decisions add ${ip} failed: ${added.stderr}`);
       const t0 = performance.now();
       await until(`${ip} on both`, 30_000, () => monP.seen.has(ip) && monR.seen.has(ip));
       psLat.push((monP.seen.get(ip)! - t0) / 1000);
