@@ -3,9 +3,8 @@
 //   1795599431 - 11/25/2026 09:37:11 Host: 10.99.0.2/10.99.0.2 Port: 11 TCP Blocked
 // Scripts written for PortSentry read these to learn which hosts are blocked; the journal stays the record bans are
 // made and lifted from. Bans made by hand have no mode, so they appear in HISTORY_FILE only.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Mode } from '../config/types.js';
-import { OperationError } from '../errors.js';
+import { appendLinesTo } from './history.js';
 
 /** The file PortSentry running in `mode` keeps its blocked hosts in. */
 export function blockedFileFor(base: string, mode: Mode): string {
@@ -14,22 +13,9 @@ export function blockedFileFor(base: string, mode: Mode): string {
 
 /** Appends history-format lines to the blocked file of `mode`, in one write. */
 export function appendBlocked(base: string, mode: Mode, lines: readonly string[] | Uint8Array): void {
-  if (lines.length === 0) return;
-  const file = blockedFileFor(base, mode);
-  try {
-    const fd = openSync(file, 'a', 0o600);
-    try {
-      const bytes = Array.isArray(lines) ? Buffer.from(lines.join('')) : (lines as Uint8Array);
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new OperationError(
-      `cannot append to the blocked file ${file} (${code}); fix BLOCKED_FILE in the config or the file's permissions`,
-      'E_BLOCKED_FILE',
-      err,
-    );
-  }
+  appendLinesTo(blockedFileFor(base, mode), lines, {
+    noun: 'blocked file',
+    key: 'BLOCKED_FILE',
+    code: 'E_BLOCKED_FILE',
+  });
 }

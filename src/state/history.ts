@@ -20,29 +20,40 @@ export function formatHistoryLine(at: Date, host: string, port: number, protocol
   return `${epoch} - ${formatHistoryTime(at)} Host: ${host}/${host} Port: ${port} ${protocol} Blocked\n`;
 }
 
-/** Appends the lines (strings, or the bytes of formatHistoryBatch) in one write, then syncs once. */
 /** writeSync until every byte is out: one call may write less than it was given. */
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
 }
 
-export function appendHistory(file: string, lines: string[] | Uint8Array): void {
+/**
+ * Appends PortSentry-format lines (strings, or the bytes of formatHistoryBatch) to `file` in one write, then syncs
+ * once. `what` names the file, its config key and the error code in the sentence a failure gives.
+ */
+export function appendLinesTo(
+  file: string,
+  lines: readonly string[] | Uint8Array,
+  what: { noun: string; key: string; code: string },
+): void {
   if (lines.length === 0) return;
   try {
     const fd = openSync(file, 'a', 0o600);
     try {
       if (Array.isArray(lines)) writeSync(fd, lines.join(''));
-      else writeAll(fd, lines);
+      else writeAll(fd, lines as Uint8Array);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new OperationError(
-      `cannot append to the history file ${file} (${code}); fix HISTORY_FILE in the config or the file's permissions`,
-      'E_HISTORY',
+      `cannot append to the ${what.noun} ${file} (${why}); fix ${what.key} in the config or the file's permissions`,
+      what.code,
       err,
     );
   }
+}
+
+export function appendHistory(file: string, lines: string[] | Uint8Array): void {
+  appendLinesTo(file, lines, { noun: 'history file', key: 'HISTORY_FILE', code: 'E_HISTORY' });
 }
