@@ -11,7 +11,7 @@ import { checkFiles } from './files.js';
 import { checkSecretFiles, type StatFile } from './secret-files.js';
 import { DEFAULT_CONFIG_FILE_NAME, DEFAULT_CONFIG_TEXT } from './default-config.js';
 import { InputError } from '../errors.js';
-import { untrustedReason } from '../util/file-trust.js';
+import { trustChecksApply, untrustedReason } from '../util/file-trust.js';
 import { MAX_CONFIG_BYTES, ReadRefused, readBoundedFile, unreadableReason } from '../util/read-bounded.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/portsentry/portsentry.conf';
@@ -126,8 +126,7 @@ export async function loadConfig(path?: string, io: ConfigIo = nodeIo): Promise<
   const resolvePath = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const problems = [...parsed.problems, ...checkFiles(parsed.config, parsed.keys, file, io.exists, resolvePath)];
   if (io.stat) {
-    const asRoot = process.getuid?.() === 0;
-    problems.push(...checkSecretFiles(parsed.config, parsed.keys, file, io.stat, asRoot, resolvePath));
+    problems.push(...checkSecretFiles(parsed.config, parsed.keys, file, io.stat, trustChecksApply(), resolvePath));
   }
   const configTrust = chosen !== undefined && io.untrusted?.(chosen, 'config file');
   if (configTrust) problems.push(fileProblem(file, configTrust));

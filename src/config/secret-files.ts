@@ -1,6 +1,7 @@
 // Checks of the files that hold CrowdSec secrets (machine password, bouncer key): when portsentinel runs as root,
-// a file another user could write (or, for the bouncer key, read) would hand them the fleet. Pure: the file's
-// owner and mode are asked of the caller.
+// a file another user could write (or, for the bouncer key, read) would hand them the fleet. The rule is every
+// root-read file's (util/root-only.ts). Pure: the file's owner and mode are asked of the caller.
+import { rootOnlyProblem } from '../util/root-only.js';
 import type { PortSentryConfig } from './types.js';
 import type { ConfigProblem } from './problem.js';
 import type { KeyPosition } from './checks.js';
@@ -15,27 +16,29 @@ export interface FileOwnership {
 export type StatFile = (path: string) => FileOwnership | undefined;
 
 /**
- * What is wrong with a secret file, as the tail of a sentence, or undefined when it may be used. `readableByOthers`
- * matters for the bouncer key, which is the whole secret; the machine file is checked for writers only, as cscli
- * writes it 0644.
+ * What is wrong with a secret file (`what` names it: "bouncer key file"), as a sentence naming the file, or
+ * undefined when it may be used. `asRoot`: the owner-and-mode rule applies (util/root-only.ts trustChecksApply).
+ * `forbidOtherRead` matters for the bouncer key, which is the whole secret; the machine file is checked for writers
+ * only, as cscli writes it 0644.
  */
 export function secretFileProblem(
   path: string,
+  what: string,
   st: FileOwnership | undefined,
   asRoot: boolean,
   forbidOtherRead: boolean,
 ): string | undefined {
-  if (!st) return `"${path}" does not exist; create it with cscli or fix the path`;
-  if (!st.isFile) return `"${path}" is not a regular file; point at the file cscli wrote`;
+  if (!st) return `the ${what} ${path} does not exist; create it with cscli or fix the path`;
+  if (!st.isFile) return `the ${what} ${path} is not a regular file; point at the file cscli wrote`;
   if (!asRoot) return undefined;
-  const perm = (st.mode & 0o777).toString(8).padStart(3, '0');
-  if (st.uid !== 0) return `"${path}" is owned by uid ${st.uid}, not root; run chown root: "${path}"`;
-  if (st.mode & 0o022) return `"${path}" is writable by group or others (mode ${perm}); run chmod go-w "${path}"`;
-  if (forbidOtherRead && st.mode & 0o004) {
-    return `"${path}" is readable by others (mode ${perm}); run chmod o-r "${path}"`;
-  }
-  return undefined;
+  return rootOnlyProblem(path, what, st, { secret: forbidOtherRead });
 }
+
+/** The secret-file keys, what each file is, and whether others may read it. */
+export const SECRET_FILES = {
+  CROWDSEC_MACHINE_CREDENTIALS: { what: 'machine credentials file', forbidOtherRead: false },
+  CROWDSEC_BOUNCER_KEY_FILE: { what: 'bouncer key file', forbidOtherRead: true },
+} as const;
 
 export function checkSecretFiles(
   config: PortSentryConfig,
@@ -46,14 +49,15 @@ export function checkSecretFiles(
   resolve: (path: string) => string = (p) => p,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const files: Array<[string, string | undefined, boolean]> = [
-    ['CROWDSEC_MACHINE_CREDENTIALS', config.crowdsecMachineCredentials, false],
-    ['CROWDSEC_BOUNCER_KEY_FILE', config.crowdsecBouncerKeyFile, true],
+  const files: Array<[keyof typeof SECRET_FILES, string | undefined]> = [
+    ['CROWDSEC_MACHINE_CREDENTIALS', config.crowdsecMachineCredentials],
+    ['CROWDSEC_BOUNCER_KEY_FILE', config.crowdsecBouncerKeyFile],
   ];
-  for (const [key, path, forbidOtherRead] of files) {
+  for (const [key, path] of files) {
     if (!path) continue;
     const full = resolve(path);
-    const message = secretFileProblem(full, stat(full), asRoot, forbidOtherRead);
+    const { what, forbidOtherRead } = SECRET_FILES[key];
+    const message = secretFileProblem(full, what, stat(full), asRoot, forbidOtherRead);
     if (!message) continue;
     const pos = keys[key] ?? { line: 1, column: 1 };
     // A missing file is a warning, as for every other path: configs are often checked away from their host.

@@ -1,9 +1,11 @@
 // Reading the two secret files: the machine credentials YAML `cscli machines add -f` writes, and the bouncer key.
-// The owner and mode rules are the config's own (config/secret-files.ts), checked again at the moment of reading.
+// The owner and mode rules are every root-read file's (config/secret-files.ts), checked again at the moment of
+// reading.
 import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { InputError } from '../errors.js';
-import { secretFileProblem } from '../config/secret-files.js';
+import { SECRET_FILES, secretFileProblem } from '../config/secret-files.js';
+import { trustChecksApply } from '../util/root-only.js';
 
 export interface MachineCredentials {
   url?: string;
@@ -14,12 +16,14 @@ export interface MachineCredentials {
 /** Far more than any credentials file; refuses to read a wrong path's large file. */
 const MAX_SECRET_BYTES = 64 * 1024;
 
-function readSecret(path: string, key: string, forbidOtherRead: boolean): string {
+function readSecret(path: string, key: keyof typeof SECRET_FILES): string {
   const st = statSync(path, { throwIfNoEntry: false });
+  const { what, forbidOtherRead } = SECRET_FILES[key];
   const problem = secretFileProblem(
     path,
+    what,
     st && { uid: st.uid, mode: st.mode, isFile: st.isFile() },
-    process.getuid?.() === 0,
+    trustChecksApply(),
     forbidOtherRead,
   );
   if (problem) throw new InputError(`${key} ${problem}`, 'E_CROWDSEC_SECRET');
@@ -38,7 +42,7 @@ function readSecret(path: string, key: string, forbidOtherRead: boolean): string
 }
 
 export function readMachineCredentials(path: string): MachineCredentials {
-  const text = readSecret(path, 'CROWDSEC_MACHINE_CREDENTIALS', false);
+  const text = readSecret(path, 'CROWDSEC_MACHINE_CREDENTIALS');
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 0 });
@@ -67,7 +71,7 @@ export function readMachineCredentials(path: string): MachineCredentials {
 }
 
 export function readBouncerKey(path: string): string {
-  const key = readSecret(path, 'CROWDSEC_BOUNCER_KEY_FILE', true).trim();
+  const key = readSecret(path, 'CROWDSEC_BOUNCER_KEY_FILE').trim();
   if (!/^[\x21-\x7e]{1,512}$/.test(key)) {
     throw new InputError(
       `CROWDSEC_BOUNCER_KEY_FILE "${path}" does not hold one key; put the key cscli bouncers add NAME -o raw printed in it, alone`,

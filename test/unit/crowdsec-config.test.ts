@@ -62,14 +62,26 @@ for (const [line, key] of [
 const file = (uid: number, mode: number): FileOwnership => ({ uid, mode: 0o100000 | mode, isFile: true });
 
 test('secret files as root: root-owned, not group/other-writable; the bouncer key not world-readable', () => {
-  assert.equal(secretFileProblem('/k', file(0, 0o600), true, true), undefined);
-  assert.equal(secretFileProblem('/m', file(0, 0o644), true, false), undefined);
-  assert.match(secretFileProblem('/k', file(0, 0o644), true, true)!, /readable by others \(mode 644\).*chmod o-r/);
-  assert.match(secretFileProblem('/m', file(0, 0o664), true, false)!, /writable by group or others.*chmod go-w/);
-  assert.match(secretFileProblem('/m', file(1000, 0o600), true, false)!, /owned by uid 1000, not root/);
-  // Not root: the file is the user's own business.
-  assert.equal(secretFileProblem('/k', file(1000, 0o666), false, true), undefined);
-  assert.match(secretFileProblem('/k', undefined, true, true)!, /does not exist/);
+  const key = 'bouncer key file';
+  const machine = 'machine credentials file';
+  assert.equal(secretFileProblem('/k', key, file(0, 0o600), true, true), undefined);
+  assert.equal(secretFileProblem('/m', machine, file(0, 0o644), true, false), undefined);
+  assert.equal(
+    secretFileProblem('/k', key, file(0, 0o644), true, true),
+    'refusing the bouncer key file /k: it is owned by uid 0 with mode 0644, so any user could read the secret it ' +
+      'holds; run: chmod o-r /k (or set PORTSENTINEL_INSECURE_FILES=1 to accept it)',
+  );
+  // The same rule, and the same sentence, as for the config file and the journal.
+  assert.equal(
+    secretFileProblem('/m', machine, file(0, 0o664), true, false),
+    'refusing the machine credentials file /m: it is owned by uid 0 with mode 0664, so a user other than root ' +
+      'could change what portsentinel does as root; run: chmod go-w /m (or set PORTSENTINEL_INSECURE_FILES=1 to ' +
+      'accept it)',
+  );
+  assert.match(secretFileProblem('/m', machine, file(1000, 0o600), true, false)!, /owned by uid 1000 .*chown root \/m/);
+  // Not root (or the rule turned off): the file is the user's own business.
+  assert.equal(secretFileProblem('/k', key, file(1000, 0o666), false, true), undefined);
+  assert.match(secretFileProblem('/k', key, undefined, true, true)!, /^the bouncer key file \/k does not exist/);
 });
 
 test('config validate reports a bad secret file on its key line; a bouncer key without a URL is an error', () => {
