@@ -1,6 +1,6 @@
 // HISTORY_FILE (and BLOCKED_FILE) lines for a whole batch of bans, as bytes: every line of one batch shares its
-// time, port and protocol, so only the address differs, and the 100k IPv4 addresses of a blocklist are written
-// digit by digit from their uint32s, never becoming strings. Same text as formatHistoryLine for each target.
+// time, port and protocol, so only the address differs, and the 100k IPv4 addresses or networks of a blocklist are
+// written digit by digit from their uint32s, never becoming strings. Same text as formatHistoryLine for each target.
 import { formatHistoryLine } from './history.js';
 import type { PackedTargets } from './record.js';
 
@@ -17,12 +17,13 @@ const MAX_V4 = 15;
 
 /** formatHistoryLine(at, target, port, protocol) for every target, in input order, as one Buffer. */
 export function formatHistoryBatch(targets: PackedTargets, at: Date, port: number, protocol: string): Buffer {
-  const { v4, others, otherAt } = targets;
+  const { v4, v4len, others, otherAt } = targets;
   // The line around the address: "EPOCH - MM/DD/YYYY HH:MM:SS Host: " and " Port: N PROTO Blocked\n".
   const sample = formatHistoryLine(at, '\u0000', port, protocol);
   const head = Buffer.from(sample.slice(0, sample.indexOf('\u0000')), 'latin1');
   const tail = Buffer.from(sample.slice(sample.lastIndexOf('\u0000') + 1), 'latin1');
-  const lineMax = head.length + 2 * MAX_V4 + 1 + tail.length;
+  // An IPv4 network's text is its address and up to three bytes more ("/24").
+  const lineMax = head.length + 2 * (MAX_V4 + (v4len ? 3 : 0)) + 1 + tail.length;
   let size = lineMax * v4.length + 2;
   for (const t of others) size += head.length + 2 * t.target.length + 1 + tail.length;
   const out = Buffer.allocUnsafe(size);
@@ -30,7 +31,7 @@ export function formatHistoryBatch(targets: PackedTargets, at: Date, port: numbe
   let j = 0;
   for (let i = 0; i <= v4.length; i++) {
     while (j < others.length && otherAt[j] === i) p = putTextLine(out, p, others[j++].target, head, tail);
-    if (i < v4.length) p = putLine(out, p, v4[i], head, tail);
+    if (i < v4.length) p = putLine(out, p, v4[i], v4len ? v4len[i] : 32, head, tail);
   }
   return out.subarray(0, p);
 }
@@ -45,13 +46,25 @@ function putTextLine(out: Buffer, p: number, text: string, head: Uint8Array, tai
   return p;
 }
 
-function putLine(out: Buffer, p: number, v: number, head: Uint8Array, tail: Uint8Array): number {
+/** The line of an IPv4 address (`len` 32) or network, whose text is written twice, around a slash. */
+function putLine(out: Buffer, p: number, v: number, len: number, head: Uint8Array, tail: Uint8Array): number {
   for (let k = 0; k < head.length; k++) out[p++] = head[k];
   p = putAddress(out, p, v);
+  if (len !== 32) p = putLength(out, p, len);
   out[p++] = SLASH;
   p = putAddress(out, p, v);
+  if (len !== 32) p = putLength(out, p, len);
   for (let k = 0; k < tail.length; k++) out[p++] = tail[k];
   return p;
+}
+
+/** "/len" at `p` (one byte past it is scratch). */
+function putLength(out: Buffer, p: number, len: number): number {
+  const k = len << 2;
+  out[p] = SLASH;
+  out[p + 1] = OCTETS[k + 1];
+  out[p + 2] = OCTETS[k + 2];
+  return p + 1 + OCTETS[k];
 }
 
 /** a.b.c.d at `p`; three digits are written for every octet and `p` moves by its own count (two bytes scratch). */
