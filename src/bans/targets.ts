@@ -143,15 +143,15 @@ export function parseTargetBytes(
   const size = first.length + ((n + 1) >>> 3) + 1;
   const vals = new Uint32Array(size);
   const lens = new Uint8Array(size).fill(32);
-  const scan = new Float64Array([0, 0, -1, 1, 0]);
+  const scan = new Float64Array([0, 0, -1, 1, 0, 0]);
   const others: Target[] = [];
   const otherAt: number[] = [];
   const seen = new Set<string>();
   const problems: string[] = [];
   const put4 = (v: number, len: number): void => {
-    const key = v * 64 + len;
-    if (key <= scan[LAST]) scan[SORTED] = 0;
-    scan[LAST] = key;
+    if (v < scan[LAST] || (v === scan[LAST] && len <= scan[LAST_LEN])) scan[SORTED] = 0;
+    scan[LAST] = v;
+    scan[LAST_LEN] = len;
     if (len !== 32) scan[NETS] = 1;
     lens[scan[COUNT]] = len;
     vals[scan[COUNT]++] = v;
@@ -182,8 +182,9 @@ export function parseTargetBytes(
 /** Slots of the scan state shared by parseTargetBytes and scanLines. */
 const COUNT = 0;
 const LINE = 1;
-/** The last entry's address * 64 + prefix length: entries in increasing order of it cannot repeat. */
+/** The last entry's address and prefix length: entries in increasing order of the two cannot repeat. */
 const LAST = 2;
+const LAST_LEN = 5;
 const SORTED = 3;
 /** Set once an entry is a network rather than a single address. */
 const NETS = 4;
@@ -198,6 +199,7 @@ function scanLines(buf: Uint8Array, i: number, vals: Uint32Array, lens: Uint8Arr
   const n = buf.length;
   let count = scan[COUNT];
   let last = scan[LAST];
+  let lastLen = scan[LAST_LEN];
   let sorted = scan[SORTED];
   let line = scan[LINE];
   let nets = scan[NETS];
@@ -240,10 +242,10 @@ function scanLines(buf: Uint8Array, i: number, vals: Uint32Array, lens: Uint8Arr
       while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c) c = ++i < n ? buf[i] : 0x0a;
       if (c === 0x0a || c === 0x23) {
         if (c === 0x23) i = lineEnd(buf, i);
-        const key = a * 64 + len;
-        if (key <= last) sorted = 0;
+        if (a < last || (a === last && len <= lastLen)) sorted = 0;
         if (len !== 32) nets = 1;
-        last = key;
+        last = a;
+        lastLen = len;
         lens[count] = len;
         vals[count++] = a;
         line++;
@@ -259,6 +261,7 @@ function scanLines(buf: Uint8Array, i: number, vals: Uint32Array, lens: Uint8Arr
   }
   scan[COUNT] = count;
   scan[LAST] = last;
+  scan[LAST_LEN] = lastLen;
   scan[SORTED] = sorted;
   scan[LINE] = line;
   scan[NETS] = nets;
