@@ -19,7 +19,7 @@ export const APPLY_SLICE = 65_536;
 /** Told after each slice reached the kernel: targets done so far, of `total`. */
 export type Progress = (done: number, total: number) => void;
 
-/** The targets in slices of at most `size`: IPv4 addresses and networks first, then the rest (order is not the kernel's concern). */
+/** The targets in slices of at most `size`: IPv4 entries first, then the rest (order is not the kernel's concern). */
 export function sliceTargets(list: TargetList, size = APPLY_SLICE): TargetList[] {
   if (list.length <= size) return [list];
   const out: TargetList[] = [];
