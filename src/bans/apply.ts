@@ -19,11 +19,11 @@ export const APPLY_SLICE = 65_536;
 /** Told after each slice reached the kernel: targets done so far, of `total`. */
 export type Progress = (done: number, total: number) => void;
 
-/** The targets in slices of at most `size`: single IPv4 addresses first, then the rest (order is not the kernel's concern). */
+/** The targets in slices of at most `size`: IPv4 entries first, then the rest (order is not the kernel's concern). */
 export function sliceTargets(list: TargetList, size = APPLY_SLICE): TargetList[] {
   if (list.length <= size) return [list];
   const out: TargetList[] = [];
-  for (let i = 0; i < list.v4.length; i += size) out.push(new TargetList(list.v4.subarray(i, i + size)));
+  for (let i = 0; i < list.v4.length; i += size) out.push(list.sliceV4(i, i + size));
   const none = new Uint32Array(0);
   for (let i = 0; i < list.others.length; i += size) {
     const part = list.others.slice(i, i + size);
@@ -68,16 +68,16 @@ function isElementRefusal(err: unknown): err is PortsentinelError {
 /** More refusals than this in one command is not a few bad elements: the whole command fails instead. */
 const MAX_REFUSED = 256;
 
-/** Two halves of a slice (single IPv4 addresses and the rest kept apart, as slices hold them). */
+/** Two halves of a slice (IPv4 entries and the rest kept apart, as slices hold them). */
 function halves(list: TargetList): [TargetList, TargetList] {
   const { v4, others } = list;
   const none = new Uint32Array(0);
   if (v4.length > 0 && others.length > 0) {
-    return [new TargetList(v4), new TargetList(none, others, new Array<number>(others.length).fill(0))];
+    return [list.sliceV4(0, v4.length), new TargetList(none, others, new Array<number>(others.length).fill(0))];
   }
   if (v4.length > 0) {
     const mid = v4.length >> 1;
-    return [new TargetList(v4.subarray(0, mid)), new TargetList(v4.subarray(mid))];
+    return [list.sliceV4(0, mid), list.sliceV4(mid, v4.length)];
   }
   const mid = others.length >> 1;
   const a = others.slice(0, mid);

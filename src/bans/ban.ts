@@ -61,16 +61,23 @@ export function screenTargets(
 ): { allowed: TargetList; refused: Refusal[]; forced: Refusal[] } {
   const refused: Refusal[] = [];
   const forced: Refusal[] = [];
-  const { v4, others, otherAt } = targets;
-  const rule4 = (v: number): string | undefined =>
-    matcher.refusal4
-      ? matcher.refusal4(v)
-      : matcher.refusal(prefixOf({ target: '', family: 4, isPrefix: false, v4: v }), uint32ToIPv4(v));
+  const { v4, v4len, others, otherAt } = targets;
+  // The sentence for v4[i]: made only for the few entries refused.
+  const rule4 = (i: number): string | undefined => {
+    const v = v4[i];
+    if (targets.lengthAt(i) === 32) {
+      return matcher.refusal4
+        ? matcher.refusal4(v)
+        : matcher.refusal(prefixOf({ target: '', family: 4, isPrefix: false, v4: v }), uint32ToIPv4(v));
+    }
+    const t = targets.v4Target(i);
+    return matcher.refusal(prefixOf(t), t.target);
+  };
   let hits: number[];
-  if (matcher.refusedAt4) hits = matcher.refusedAt4(v4);
+  if (matcher.refusedAt4) hits = matcher.refusedAt4(v4, v4len);
   else {
     hits = [];
-    for (let i = 0; i < v4.length; i++) if (rule4(v4[i]) !== undefined) hits.push(i);
+    for (let i = 0; i < v4.length; i++) if (rule4(i) !== undefined) hits.push(i);
   }
   // Whether the target stays; a refusal is recorded either way.
   const judge = (rule: string, address: string): boolean => {
@@ -80,12 +87,11 @@ export function screenTargets(
   const dropped: number[] = [];
   const keptOthers: Target[] = [];
   const keptAt: number[] = [];
-  // In input order: the refused addresses before each other target, then that target.
+  // In input order: the refused IPv4 entries before each other target, then that target.
   for (let j = 0, h = 0; j <= others.length; j++) {
     const at = j < others.length ? otherAt[j] : v4.length;
     for (; h < hits.length && hits[h] < at; h++) {
-      const v = v4[hits[h]];
-      if (!judge(rule4(v) ?? '', uint32ToIPv4(v))) dropped.push(hits[h]);
+      if (!judge(rule4(hits[h]) ?? '', targets.v4Text(hits[h]))) dropped.push(hits[h]);
     }
     if (j === others.length) break;
     const t = others[j];
@@ -96,19 +102,26 @@ export function screenTargets(
     }
   }
   if (dropped.length === 0 && keptOthers.length === others.length) return { allowed: targets, refused, forced };
-  const keep = new Uint32Array(v4.length - dropped.length);
-  let from = 0;
-  dropped.forEach((d, k) => {
-    keep.set(v4.subarray(from, d), from - k);
-    from = d + 1;
-  });
-  keep.set(v4.subarray(from), from - dropped.length);
+  const keep = dropEntries(v4, dropped);
+  const keepLen = v4len && dropEntries(v4len, dropped);
   // Each kept target's place moves back by the dropped addresses before it.
   for (let k = 0, d = 0; k < keptAt.length; k++) {
     while (d < dropped.length && dropped[d] < keptAt[k]) d++;
     keptAt[k] -= d;
   }
-  return { allowed: new TargetList(keep, keptOthers, keptAt), refused, forced };
+  return { allowed: new TargetList(keep, keptOthers, keptAt, keepLen), refused, forced };
+}
+
+/** A copy of `from` without the entries at the (increasing) indexes `dropped`. */
+function dropEntries<T extends Uint32Array | Uint8Array>(from: T, dropped: readonly number[]): T {
+  const keep = new (from.constructor as new (n: number) => T)(from.length - dropped.length);
+  let at = 0;
+  dropped.forEach((d, k) => {
+    keep.set(from.subarray(at, d), at - k);
+    at = d + 1;
+  });
+  keep.set(from.subarray(at), at - dropped.length);
+  return keep;
 }
 
 /** The never-ban matcher for `targets`: the IPv6 hosts are gathered only when an IPv6 target needs them. */

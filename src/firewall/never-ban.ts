@@ -41,10 +41,11 @@ export interface NeverBanMatcher {
   /** The same answer for a single IPv4 address given as a uint32 (text made only for a refusal). */
   refusal4?(v4: number, text?: string): string | undefined;
   /**
-   * Where in `values` (IPv4 addresses as uint32s) refusal4 would refuse, in order: one pass over the typed array
-   * of a 100k-address ban, the sentences made afterwards for the few it finds.
+   * Where in `values` (IPv4 addresses as uint32s; networks when `lengths` gives their prefix lengths) refusal4, or
+   * refusal for a network, would refuse, in order: one pass over the typed arrays of a 100k-target ban, the
+   * sentences made afterwards for the few it finds.
    */
-  refusedAt4?(values: Uint32Array): number[];
+  refusedAt4?(values: Uint32Array, lengths?: Uint8Array): number[];
 }
 
 function protect(address: string, why: string): ProtectedAddress | undefined {
@@ -98,7 +99,8 @@ export function buildNeverBanMatcher(lists: NeverBanLists): NeverBanMatcher {
   const nets = Uint32Array.from(ignore4, (i) => i.net);
   const masks = Uint32Array.from(ignore4, (i) => i.mask);
   return {
-    refusedAt4: (values) => findRefused4(values, hostList, nets, masks),
+    refusedAt4: (values, lengths) =>
+      lengths ? findRefusedNets4(values, lengths, hostList, nets, masks) : findRefused4(values, hostList, nets, masks),
     refusal4(v4: number, text?: string): string | undefined {
       if (v4 >>> 24 === 127) return `${text ?? uint32ToIPv4(v4)} is loopback`;
       if (v4 === 0) return `${text ?? uint32ToIPv4(v4)} is the unspecified address, not a host`;
@@ -159,6 +161,39 @@ function findRefused4(values: Uint32Array, hosts: Uint32Array, nets: Uint32Array
     let hit = v >>> 24 === 127 || v === 0;
     for (let k = 0; !hit && k < hosts.length; k++) hit = hosts[k] === v;
     for (let k = 0; !hit && k < nets.length; k++) hit = (v & masks[k]) >>> 0 === nets[k];
+    if (hit) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * findRefused4 for IPv4 entries of any prefix length (32: a single address, judged as findRefused4 judges it). A
+ * network is refused when it contains 127.0.0.1 or a protected host, or overlaps an ignored prefix: the rules of
+ * refusal for a prefix, on uint32s.
+ */
+function findRefusedNets4(
+  values: Uint32Array,
+  lengths: Uint8Array,
+  hosts: Uint32Array,
+  nets: Uint32Array,
+  masks: Uint32Array,
+): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const len = lengths[i];
+    let hit: boolean;
+    if (len === 32) {
+      hit = v >>> 24 === 127 || v === 0;
+      for (let k = 0; !hit && k < hosts.length; k++) hit = hosts[k] === v;
+      for (let k = 0; !hit && k < nets.length; k++) hit = (v & masks[k]) >>> 0 === nets[k];
+    } else {
+      const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+      hit = (0x7f000001 & mask) >>> 0 === v;
+      for (let k = 0; !hit && k < hosts.length; k++) hit = (hosts[k] & mask) >>> 0 === v;
+      // Two prefixes overlap when they agree on the bits of the shorter one.
+      for (let k = 0; !hit && k < nets.length; k++) hit = (v & masks[k]) >>> 0 === (nets[k] & mask) >>> 0;
+    }
     if (hit) out.push(i);
   }
   return out;

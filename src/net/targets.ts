@@ -3,6 +3,7 @@
 // rather than guesses (host bits set, leading zeros), returning the sentence fragment that says why. Pure.
 import {
   formatPrefix,
+  ipv4ToUint32,
   maskBytes,
   parseDottedQuad,
   parsePrefix,
@@ -105,34 +106,68 @@ function parseIPv4Network(text: string): Target | undefined {
 }
 
 /**
- * Targets in input order, first occurrences only: single IPv4 addresses as uint32s in one typed array, the rest
- * (IPv6, prefixes) as Target objects, each placed before the `otherAt[i]`-th address. A 100k-line blocklist is
- * one Uint32Array from file to kernel and journal; text is made only for what is printed.
+ * Targets in input order, first occurrences only: IPv4 addresses and networks as uint32s in one typed array (with
+ * each one's prefix length beside it in `v4len`, absent when every one is a single address), the rest (IPv6) as
+ * Target objects, each placed before the `otherAt[i]`-th IPv4 entry. A 100k-line blocklist, of addresses or of
+ * networks, is typed arrays from file to kernel and journal; text is made only for what is printed.
  */
 export class TargetList {
   constructor(
     readonly v4: Uint32Array,
     readonly others: readonly Target[] = [],
     readonly otherAt: readonly number[] = [],
+    /** The prefix length of each v4 entry (32: a single address); undefined = all single addresses. */
+    readonly v4len?: Uint8Array,
   ) {}
 
   static from(targets: readonly Target[]): TargetList {
     const v4 = new Uint32Array(targets.length);
+    let len: Uint8Array | undefined;
     let n = 0;
     const others: Target[] = [];
     const otherAt: number[] = [];
     for (const t of targets) {
       if (t.v4 !== undefined) v4[n++] = t.v4;
-      else {
+      else if (t.family === 4 && t.prefix) {
+        len ??= new Uint8Array(targets.length).fill(32);
+        len[n] = t.prefix.length;
+        v4[n++] = ipv4ToUint32(t.prefix.bytes);
+      } else {
         others.push(t);
         otherAt.push(n);
       }
     }
-    return new TargetList(v4.subarray(0, n), others, otherAt);
+    return new TargetList(v4.subarray(0, n), others, otherAt, len?.subarray(0, n));
   }
 
   get length(): number {
     return this.v4.length + this.others.length;
+  }
+
+  /** The prefix length of v4[i]: 32 for a single address. */
+  lengthAt(i: number): number {
+    return this.v4len === undefined ? 32 : this.v4len[i];
+  }
+
+  /** The canonical text of v4[i]. */
+  v4Text(i: number): string {
+    const length = this.lengthAt(i);
+    const text = uint32ToIPv4(this.v4[i]);
+    return length === 32 ? text : `${text}/${length}`;
+  }
+
+  /** v4[i] as a Target object. */
+  v4Target(i: number): Target {
+    const v = this.v4[i];
+    const length = this.lengthAt(i);
+    if (length === 32) return { target: uint32ToIPv4(v), family: 4, isPrefix: false, v4: v };
+    const prefix: Prefix = { family: 4, bytes: uint32ToIPv4Bytes(v), length };
+    return { target: this.v4Text(i), family: 4, prefix, isPrefix: true };
+  }
+
+  /** The IPv4 entries [from, to) alone, sharing this list's memory (the others left out). */
+  sliceV4(from: number, to: number): TargetList {
+    return new TargetList(this.v4.subarray(from, to), [], [], this.v4len?.subarray(from, to));
   }
 
   /** The first `max` targets as canonical text, in input order. */
@@ -142,7 +177,7 @@ export class TargetList {
     const n = Math.min(max, this.length);
     for (let i = 0, j = 0; out.length < n; i++) {
       while (j < others.length && otherAt[j] === i && out.length < n) out.push(others[j++].target);
-      if (i < v4.length && out.length < n) out.push(uint32ToIPv4(v4[i]));
+      if (i < v4.length && out.length < n) out.push(this.v4Text(i));
     }
     return out;
   }
@@ -158,7 +193,7 @@ export class TargetList {
     const { v4, others, otherAt } = this;
     for (let i = 0, j = 0; i <= v4.length; i++) {
       while (j < others.length && otherAt[j] === i) out.push(others[j++]);
-      if (i < v4.length) out.push({ target: uint32ToIPv4(v4[i]), family: 4, isPrefix: false, v4: v4[i] });
+      if (i < v4.length) out.push(this.v4Target(i));
     }
     return out;
   }

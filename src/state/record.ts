@@ -141,9 +141,13 @@ export function formatBanLines(
   return text;
 }
 
-/** Targets as the ban commands hold them: single IPv4 addresses as uint32s, the rest as text placed among them. */
+/**
+ * Targets as the ban commands hold them: IPv4 addresses and networks as uint32s (with their prefix lengths in
+ * `v4len`, absent when all are single addresses), the rest as text placed among them.
+ */
 export interface PackedTargets {
   v4: Uint32Array;
+  v4len?: Uint8Array;
   others: ReadonlyArray<{ target: string; family: Family }>;
   /** `others[i]` comes before `v4[otherAt[i]]`. */
   otherAt: readonly number[];
@@ -154,19 +158,20 @@ export interface PackedTargets {
  * into one buffer, so 100k addresses never become 100k strings. Same text as formatBanLines of the same targets.
  */
 export function formatPackedBanLines(targets: PackedTargets, shared: Omit<BanFields, 'family'>): Buffer {
-  const { v4, others, otherAt } = targets;
+  const { v4, v4len, others, otherAt } = targets;
   const others4 = others.filter((t) => t.family === 4);
   const six = others.filter((t) => t.family === 6).map((t) => t.target);
   const fields = withoutUndefined(shared);
   const parts: Buffer[] = [];
   const count4 = v4.length + others4.length;
   if (count4 === 1) {
-    const target = v4.length === 1 ? uint32ToIPv4(v4[0]) : others4[0].target;
+    const target =
+      v4.length === 1 ? uint32ToIPv4(v4[0]) + (v4len && v4len[0] !== 32 ? `/${v4len[0]}` : '') : others4[0].target;
     parts.push(Buffer.from(formatRecord({ op: 'ban', target, family: 4, ...fields })));
   } else if (count4 > 1) {
     const head = '{"op":"ban","targets":[';
     const end = `]${tail({ op: 'ban', targets: [], family: 4, ...fields })}`;
-    let size = head.length + 18 * v4.length + Buffer.byteLength(end);
+    let size = head.length + (v4len ? 21 : 18) * v4.length + Buffer.byteLength(end);
     for (const t of others4) size += Buffer.byteLength(t.target) + 3;
     const out = Buffer.allocUnsafe(size);
     let p = out.write(head, 0, 'latin1');
@@ -174,7 +179,7 @@ export function formatPackedBanLines(targets: PackedTargets, shared: Omit<BanFie
     let from = 0;
     for (let j = 0; j < others.length; j++) {
       if (others[j].family !== 4) continue;
-      p = putAddresses(out, p, v4, from, otherAt[j], comma);
+      p = put(out, p, v4, v4len, from, otherAt[j], comma);
       comma ||= otherAt[j] > from;
       from = otherAt[j];
       if (comma) out[p++] = 0x2c;
@@ -183,12 +188,27 @@ export function formatPackedBanLines(targets: PackedTargets, shared: Omit<BanFie
       p += out.write(others[j].target, p, 'utf8');
       out[p++] = 0x22;
     }
-    p = putAddresses(out, p, v4, from, v4.length, comma);
+    p = put(out, p, v4, v4len, from, v4.length, comma);
     p += out.write(end, p, 'utf8');
     parts.push(out.subarray(0, p));
   }
   if (six.length > 0) parts.push(Buffer.from(formatRecord({ op: 'ban', targets: six, family: 6, ...fields })));
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** putAddresses, or putNetworks when there are prefix lengths. */
+function put(
+  out: Buffer,
+  p: number,
+  values: Uint32Array,
+  lengths: Uint8Array | undefined,
+  from: number,
+  to: number,
+  comma: boolean,
+): number {
+  return lengths
+    ? putNetworks(out, p, values, lengths, from, to, comma)
+    : putAddresses(out, p, values, from, to, comma);
 }
 
 /** Per octet value: its digit count, then up to three ASCII digits. */
@@ -234,6 +254,49 @@ function putAddresses(out: Buffer, p: number, values: Uint32Array, from: number,
     out[p + 2] = OCTETS[k + 3];
     p += OCTETS[k];
     out[p++] = 0x22;
+  }
+  return p;
+}
+
+/**
+ * putAddresses for entries with prefix lengths: `"a.b.c.d/n"`, or `"a.b.c.d"` for a length of 32 (a single
+ * address's canonical text). Up to three bytes past the end are scratch.
+ */
+function putNetworks(
+  out: Buffer,
+  p: number,
+  values: Uint32Array,
+  lengths: Uint8Array,
+  from: number,
+  to: number,
+  comma: boolean,
+): number {
+  for (let i = from; i < to; i++) {
+    if (comma || i > from) out[p++] = 0x2c;
+    out[p++] = 0x22;
+    p = putQuad(out, p, values[i]);
+    const len = lengths[i];
+    if (len !== 32) {
+      out[p++] = 0x2f;
+      const k = len << 2;
+      out[p] = OCTETS[k + 1];
+      out[p + 1] = OCTETS[k + 2];
+      p += OCTETS[k];
+    }
+    out[p++] = 0x22;
+  }
+  return p;
+}
+
+/** a.b.c.d at `p` (two bytes past it are scratch); returns the position after it. */
+function putQuad(out: Buffer, p: number, v: number): number {
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const k = ((v >>> shift) & 0xff) << 2;
+    out[p] = OCTETS[k + 1];
+    out[p + 1] = OCTETS[k + 2];
+    out[p + 2] = OCTETS[k + 3];
+    p += OCTETS[k];
+    if (shift > 0) out[p++] = 0x2e;
   }
   return p;
 }

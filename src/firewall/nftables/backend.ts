@@ -22,15 +22,18 @@ import { toPortsentinelError } from '../netlink-failure.js';
 import { BatchError, nftType, sendBatch, splitBatches, type NftMessage } from '../../netlink/nfnetlink.js';
 import {
   buildPackedElementMessages,
+  buildPackedIntervalMessages,
   buildSetElementMessages,
   encodeElements,
   getSetElement,
   getSetElements,
   ipv4Keys,
   slicePacked,
+  sliceIntervals,
   walkAllSetElements,
   type DecodedElement,
   type PackedElements,
+  type PackedIntervals,
   type SetElement,
   type SetRef,
 } from '../../netlink/nftables/setelem.js';
@@ -215,7 +218,7 @@ export class NftablesBanSet implements BanSet {
   }
 
   private async addPacked(all: PackedBans): Promise<void> {
-    if (all.units.length === 0 && all.singles.every((p) => p.packed.count === 0)) return;
+    if (all.units.length === 0 && !all.nets4?.count && all.singles.every((p) => p.packed.count === 0)) return;
     await this.guard('Adding bans to the nftables sets', async () => {
       if (this.refreshByReplace && this.destroySupported !== false && (await this.addReplacing(all))) return;
       // A plain add; without DESTROYSETELEM (kernels before 6.3) an existing ban keeps the timeout it had.
@@ -244,6 +247,10 @@ export class NftablesBanSet implements BanSet {
     const out: NftMessage[] = [];
     for (const { set, packed } of part.singles) {
       if (packed.count > 0) out.push(...buildPackedElementMessages(this.ref(set), op, flags, packed, withTimeout));
+    }
+    const nets = part.nets4;
+    if (nets && nets.count > 0) {
+      out.push(...buildPackedIntervalMessages(this.ref('bannednet4'), op, flags, nets, withTimeout));
     }
     if (part.units.length > 0) out.push(...this.messages(part.units, op, flags, withTimeout));
     return out;
@@ -430,6 +437,14 @@ function slicePackedBans(all: PackedBans, size: number): PackedBans[] {
       next();
     }
   }
+  const nets = all.nets4;
+  for (let at = 0; nets && at < nets.count;) {
+    const n = Math.min(room, nets.count - at);
+    part.nets4 = sliceIntervals(nets, at, n);
+    at += n;
+    room -= n - 1;
+    next();
+  }
   for (const u of all.units) {
     part.units.push(u);
     next();
@@ -444,9 +459,13 @@ function checkTimeout(target: string, seconds: number): void {
   }
 }
 
-/** Bans as the encoder takes them: single addresses packed per hash set, prefixes as interval units. */
+/**
+ * Bans as the encoder takes them: single addresses packed per hash set, the list's IPv4 networks packed as
+ * intervals of bannednet4, any other prefix as an interval unit.
+ */
 export interface PackedBans {
   singles: Array<{ set: 'banned4' | 'banned6'; packed: PackedElements }>;
+  nets4?: PackedIntervals;
   units: Unit[];
 }
 
@@ -492,20 +511,65 @@ export function packTargets(list: TargetList, timeouts: BanTimeouts): PackedBans
   if (count4 > 0)
     singles.push({ set: 'banned4', packed: { keyLen: 4, count: count4, keys: keys4, timeoutsMs: times4 } });
   if (keys6) singles.push({ set: 'banned6', packed: { keyLen: 16, count: count6, keys: keys6, timeoutsMs: times6 } });
-  const keys = ipv4Keys(v4);
+  const { addresses, nets } = splitNetworks(list);
+  const keys = ipv4Keys(addresses.values);
   if (per === undefined) {
     const ms = timeouts ? Math.round((timeouts as number) * 1000) : 0;
-    singles.push({ set: 'banned4', packed: { keyLen: 4, count: v4.length, keys, timeoutMs: ms } });
-  } else {
-    const times = new Float64Array(v4.length);
-    // Walked beside the others so that each address takes the timeout at its own list position.
-    for (let i = 0, j = 0; i < v4.length; i++) {
-      while (j < n && otherAt[j] <= i) j++;
-      times[i] = per[i + j] * 1000;
-    }
-    singles.push({ set: 'banned4', packed: { keyLen: 4, count: v4.length, keys, timeoutsMs: times } });
+    singles.push({ set: 'banned4', packed: { keyLen: 4, count: addresses.values.length, keys, timeoutMs: ms } });
+    const nets4 = nets && { count: nets.values.length, starts: nets.values, lengths: nets.lengths, timeoutMs: ms };
+    return { singles, nets4, units };
   }
-  return { singles, units };
+  // Each IPv4 entry takes the timeout at its own list position: its index among them plus the others before it.
+  const timesAt = (at: Uint32Array): Float64Array => {
+    const times = new Float64Array(at.length);
+    for (let k = 0, j = 0; k < at.length; k++) {
+      const i = at[k];
+      while (j < n && otherAt[j] <= i) j++;
+      times[k] = per[i + j] * 1000;
+    }
+    return times;
+  };
+  const times = addresses.at ? timesAt(addresses.at) : timesAt(Uint32Array.from(v4.keys()));
+  singles.push({ set: 'banned4', packed: { keyLen: 4, count: addresses.values.length, keys, timeoutsMs: times } });
+  const nets4 = nets && {
+    count: nets.values.length,
+    starts: nets.values,
+    lengths: nets.lengths,
+    timeoutsMs: timesAt(nets.at),
+  };
+  return { singles, nets4, units };
+}
+
+/**
+ * The list's IPv4 entries parted into single addresses and networks, each with its index in the list's v4 (`at`;
+ * absent for the addresses when there are no networks, and they are v4 itself).
+ */
+function splitNetworks(list: TargetList): {
+  addresses: { values: Uint32Array; at?: Uint32Array };
+  nets?: { values: Uint32Array; lengths: Uint8Array; at: Uint32Array };
+} {
+  const { v4, v4len } = list;
+  if (v4len === undefined) return { addresses: { values: v4 } };
+  let count = 0;
+  for (let i = 0; i < v4len.length; i++) if (v4len[i] !== 32) count++;
+  if (count === 0) return { addresses: { values: v4 } };
+  const netValues = new Uint32Array(count);
+  const netLengths = new Uint8Array(count);
+  const netAt = new Uint32Array(count);
+  const values = new Uint32Array(v4.length - count);
+  const at = new Uint32Array(v4.length - count);
+  for (let i = 0, a = 0, k = 0; i < v4.length; i++) {
+    const len = v4len[i];
+    if (len === 32) {
+      values[a] = v4[i];
+      at[a++] = i;
+    } else {
+      netValues[k] = v4[i];
+      netLengths[k] = len;
+      netAt[k++] = i;
+    }
+  }
+  return { addresses: { values, at }, nets: { values: netValues, lengths: netLengths, at: netAt } };
 }
 
 function toBan(target: string, family: Family, e: DecodedElement): KernelBan {

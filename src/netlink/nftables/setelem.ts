@@ -345,6 +345,126 @@ function mixedNests(packed: PackedElements, timeouts: Float64Array): Buffer[] {
   return out;
 }
 
+/**
+ * IPv4 networks packed for bulk encoding as intervals of an interval set: `count` start addresses as uint32s (host
+ * order) with their prefix lengths (0-31), and timeouts as in PackedElements. The end of each interval is worked
+ * out from the two numbers, so 100k prefixes are three typed arrays, not 100k units of elements and Buffers.
+ */
+export interface PackedIntervals {
+  count: number;
+  starts: Uint32Array;
+  lengths: Uint8Array;
+  timeoutsMs?: Float64Array;
+  timeoutMs?: number;
+}
+
+/** The intervals [from, from + n) of a packed run, sharing its memory. */
+export function sliceIntervals(p: PackedIntervals, from: number, n: number): PackedIntervals {
+  return {
+    count: n,
+    starts: p.starts.subarray(from, from + n),
+    lengths: p.lengths.subarray(from, from + n),
+    timeoutsMs: p.timeoutsMs?.subarray(from, from + n),
+    timeoutMs: p.timeoutMs,
+  };
+}
+
+/** Bytes of an interval's end element: LIST_ELEM header, FLAGS (INTERVAL_END), KEY nest with a 4-byte key. */
+const INTERVAL_END_BYTES = 24;
+
+/**
+ * Messages of `op` for packed IPv4 intervals: each network as its start element ([TIMEOUT] KEY) and, unless it
+ * reaches the top of the address space, its end element (FLAGS INTERVAL_END, KEY = the first address after it),
+ * written word by word into one Buffer per ELEMENTS nest. The bytes are those of encodeElements of each network's
+ * two elements + buildSetElementMessages (an interval never split across messages, nests numbered 1, 2, 3...).
+ */
+export function buildPackedIntervalMessages(
+  ref: SetRef,
+  op: number,
+  flags: number,
+  packed: PackedIntervals,
+  withTimeout = true,
+): NftMessage[] {
+  const times = withTimeout ? packed.timeoutsMs : undefined;
+  const shared = withTimeout && !times ? Math.round(packed.timeoutMs ?? 0) : 0;
+  const header = listHeader(ref);
+  const type = nftType(op);
+  const out: NftMessage[] = [];
+  for (let first = 0; first < packed.count;) {
+    const end = intervalRun(packed, times, shared, first);
+    const words = new Uint32Array(1 + (end.size >>> 2));
+    words[0] = elementsHeader(end.size);
+    putIntervals(words, packed.starts, packed.lengths, times, shared, first, end.to);
+    out.push({ type, flags, family: ref.family, attrs: [...header, Buffer.from(words.buffer)] });
+    first = end.to;
+  }
+  return out;
+}
+
+/** The bytes of the interval at `i`: its start element, with a TIMEOUT when `ms` > 0, and its end element. */
+const intervalBytes = (start: number, length: number, ms: number): number =>
+  (ms > 0 ? 28 : 16) + (start + 2 ** (32 - length) < 2 ** 32 ? INTERVAL_END_BYTES : 0);
+
+/** How many intervals from `first` fit one ELEMENTS nest, and their bytes. */
+function intervalRun(
+  packed: PackedIntervals,
+  times: Float64Array | undefined,
+  shared: number,
+  first: number,
+): { to: number; size: number } {
+  const { starts, lengths, count } = packed;
+  let size = 0;
+  let to = first;
+  for (; to < count; to++) {
+    const s = intervalBytes(starts[to], lengths[to], times ? Math.round(times[to]) : shared);
+    if (to > first && size + s > MAX_ELEMENTS_NEST) break;
+    size += s;
+  }
+  return { to, size };
+}
+
+/** Writes the elements of intervals [from, to) after the ELEMENTS header word. Small, as every per-prefix loop. */
+function putIntervals(
+  words: Uint32Array,
+  starts: Uint32Array,
+  lengths: Uint8Array,
+  times: Float64Array | undefined,
+  shared: number,
+  from: number,
+  to: number,
+): void {
+  const keyHeader = headerWord(12, NLA_F_NESTED | NFTA_SET_ELEM_KEY);
+  const valueHeader = headerWord(8, NFTA_DATA_VALUE);
+  const timeoutHeader = headerWord(12, NFTA_SET_ELEM_TIMEOUT);
+  const flagsHeader = headerWord(8, NFTA_SET_ELEM_FLAGS);
+  const intervalEnd = beWord(NFT_SET_ELEM_INTERVAL_END);
+  let w = 1;
+  for (let i = from, index = 1; i < to; i++) {
+    const start = starts[i];
+    const ms = times ? Math.round(times[i]) : shared;
+    if (ms > 0) {
+      words[w] = headerWord(28, NLA_F_NESTED | index++);
+      words[w + 1] = timeoutHeader;
+      words[w + 2] = beWord(Math.floor(ms / 0x1_0000_0000));
+      words[w + 3] = beWord(ms >>> 0);
+      w += 4;
+    } else words[w++] = headerWord(16, NLA_F_NESTED | index++);
+    words[w] = keyHeader;
+    words[w + 1] = valueHeader;
+    words[w + 2] = beWord(start);
+    w += 3;
+    const next = start + 2 ** (32 - lengths[i]);
+    if (next >= 2 ** 32) continue;
+    words[w] = headerWord(INTERVAL_END_BYTES, NLA_F_NESTED | index++);
+    words[w + 1] = flagsHeader;
+    words[w + 2] = intervalEnd;
+    words[w + 3] = keyHeader;
+    words[w + 4] = valueHeader;
+    words[w + 5] = beWord(next >>> 0);
+    w += 6;
+  }
+}
+
 /** NFT_MSG_NEWSETELEM. Without `excl` an existing element is accepted (and its timeout reset on kernels >= 6.12). */
 export function addSetElements(ref: SetRef, elements: SetElement[], opts: { excl?: boolean } = {}): NftMessage[] {
   const flags = NLM_F_CREATE | (opts.excl ? NLM_F_EXCL : 0);
