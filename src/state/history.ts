@@ -1,7 +1,7 @@
 // PortSentry's HISTORY_FILE line, so log watchers and scripts written for PortSentry keep working:
 //   1795599431 - 11/25/2026 09:37:11 Host: 10.99.0.2/10.99.0.2 Port: 11 TCP Blocked
 // Manual bans have no port or protocol: they are written as "Port: 0 manual Blocked" (docs/bans.md).
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,8 +26,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /**
- * Appends PortSentry-format lines (strings, or the bytes of formatHistoryBatch) to `file` in one write, then syncs
- * once. `what` names the file, its config key and the error code in the sentence a failure gives.
+ * Appends PortSentry-format lines (strings, or the bytes of formatHistoryBatch) to `file` in one write. `what` names
+ * the file, its config key and the error code in the sentence a failure gives. Not synced, as PortSentry's own
+ * writes are not: these files report bans, the journal (synced before the kernel is touched) is what restores them,
+ * and a sync of a 100k-ban batch's lines costs as much disk time as the kernel batch itself. A killed process loses
+ * nothing written; only a power cut can lose the last lines.
  */
 export function appendLinesTo(
   file: string,
@@ -40,7 +43,6 @@ export function appendLinesTo(
     try {
       if (Array.isArray(lines)) writeSync(fd, lines.join(''));
       else writeAll(fd, lines as Uint8Array);
-      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
