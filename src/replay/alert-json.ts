@@ -3,12 +3,13 @@
 // A large capture has hundreds of thousands of alerts, most of a document of tens of megabytes: held as text, those
 // megabytes are fresh pages the kernel has to hand over one by one, and the time goes there. Pure.
 import type { DetectorEvent } from '../detect/types.js';
-import { grownInto } from '../util/typed-array.js';
 import { formatPacketTime } from './time.js';
 
 /** Bytes handed to the writer at a time: small enough to stay in cache, large enough that writes are few. */
 export const ALERT_CHUNK = 1 << 16;
-const INITIAL = 4096;
+// Alerts are kept in blocks of fixed size: growing never copies, and each page is written once.
+const BLOCK_BITS = 14;
+const BLOCK = 1 << BLOCK_BITS;
 const ZERO = 48;
 /** Widest decimal of a port or hit count (below 2^32). */
 const UINT_WIDTH = 10;
@@ -24,6 +25,17 @@ const EMPTY = bytesOf('[]');
 const OPEN_ARRAY = bytesOf('[');
 const CLOSE_ARRAY = bytesOf('\n  ]');
 
+/** BLOCK alerts, a column per field. */
+class AlertBlock {
+  readonly ts = new Float64Array(BLOCK);
+  readonly sources = new Uint32Array(BLOCK);
+  readonly ports = new Uint16Array(BLOCK);
+  readonly middleIds = new Uint16Array(BLOCK);
+  readonly hits = new Uint32Array(BLOCK);
+  /** 0: no reason; else 1 + the index in reasonBytes. */
+  readonly reasonIds = new Uint32Array(BLOCK);
+}
+
 /**
  * The alerts of a replay, and their encoding. An alert is written as up to seven pieces of cached bytes and three
  * numbers as digits:
@@ -36,14 +48,10 @@ const CLOSE_ARRAY = bytesOf('\n  ]');
  */
 export class AlertJson {
   private n = 0;
-  private cap = INITIAL;
-  private ts = new Float64Array(INITIAL);
-  private sources = new Uint32Array(INITIAL);
-  private ports = new Uint16Array(INITIAL);
-  private middleIds = new Uint16Array(INITIAL);
-  private hits = new Uint32Array(INITIAL);
-  /** 0: no reason; else 1 + the index in reasonBytes. */
-  private reasonIds = new Uint32Array(INITIAL);
+  private readonly blocks: AlertBlock[] = [];
+  private block = new AlertBlock();
+  /** Alerts in the last block. */
+  private filled = 0;
   // By the engine's source index (first sight order, never reused).
   private readonly addresses: string[] = [];
   private readonly families: number[] = [];
@@ -65,19 +73,21 @@ export class AlertJson {
 
   /** One alert, kept for encoding: the event is the engine's reused object, so its fields are copied out. */
   add(ev: DetectorEvent): void {
-    if (this.n === this.cap) this.grow();
-    const i = this.n++;
+    if (this.filled === BLOCK) this.nextBlock();
+    const b = this.block;
+    const i = this.filled++;
+    this.n++;
     const d = ev.detection;
     const source = ev.sourceIndex;
     // '' marks a source not seen yet below one that was.
     const known = this.addresses[source];
     if (known === undefined || known.length === 0) this.addSource(source, d.address, d.family);
-    this.ts[i] = ev.ts;
-    this.sources[i] = source;
-    this.ports[i] = d.port;
-    this.middleIds[i] = this.middleOf(ev);
-    this.hits[i] = ev.hits;
-    this.reasonIds[i] = ev.reason === undefined ? 0 : this.reasonOf(ev.reason);
+    b.ts[i] = ev.ts;
+    b.sources[i] = source;
+    b.ports[i] = d.port;
+    b.middleIds[i] = this.middleOf(ev);
+    b.hits[i] = ev.hits;
+    b.reasonIds[i] = ev.reason === undefined ? 0 : this.reasonOf(ev.reason);
   }
 
   private addSource(source: number, address: string, family: number): void {
@@ -131,14 +141,10 @@ export class AlertJson {
     return id;
   }
 
-  private grow(): void {
-    this.cap *= 2;
-    this.ts = grownInto(this.ts, new Float64Array(this.cap));
-    this.sources = grownInto(this.sources, new Uint32Array(this.cap));
-    this.ports = grownInto(this.ports, new Uint16Array(this.cap));
-    this.middleIds = grownInto(this.middleIds, new Uint16Array(this.cap));
-    this.hits = grownInto(this.hits, new Uint32Array(this.cap));
-    this.reasonIds = grownInto(this.reasonIds, new Uint32Array(this.cap));
+  private nextBlock(): void {
+    this.blocks.push(this.block);
+    this.block = new AlertBlock();
+    this.filled = 0;
   }
 
   /**
@@ -157,7 +163,9 @@ export class AlertJson {
     let i = from;
     // A loop in a plain method: optimized while it runs.
     for (; i < this.n && out.spills === spills; i++) {
-      out.alert(this.ts[i], this.sources[i], this.ports[i], this.middleIds[i], this.hits[i], this.reasonIds[i], i);
+      const b = i >>> BLOCK_BITS < this.blocks.length ? this.blocks[i >>> BLOCK_BITS] : this.block;
+      const j = i & (BLOCK - 1);
+      out.alert(b.ts[j], b.sources[j], b.ports[j], b.middleIds[j], b.hits[j], b.reasonIds[j], i);
     }
     if (i === this.n) out.put(CLOSE_ARRAY);
     return i;
@@ -349,16 +357,19 @@ export class ChunkWriter {
   }
 }
 
-/** The report's text before and after its alerts array (which must be empty: the alerts are in an AlertJson). */
+/**
+ * The report's text before and after its alerts array (which must be empty: the alerts are in an AlertJson), each
+ * as pieces to write one after the other: slices of one flat string are written without being copied first.
+ */
 export interface ReportFrame {
-  head: string;
-  tail: string;
+  head: string[];
+  tail: string[];
 }
 
 /**
  * The report (whose alerts array is empty) as JSON.stringify(report, null, 2) prints it, cut where its alerts go.
  * The members before and after the alerts are printed as two objects of their own, which indent alike: no search
- * through the report's text for the place, no copy of it.
+ * through the report's text for the place.
  */
 export function frameReport(report: object & { alerts: readonly unknown[] }): ReportFrame {
   if (report.alerts.length !== 0) throw new Error('the report holds alerts of its own; nothing to splice into');
@@ -373,17 +384,17 @@ export function frameReport(report: object & { alerts: readonly unknown[] }): Re
   const beforeText = JSON.stringify(before, null, 2);
   const afterText = JSON.stringify(after, null, 2);
   return {
-    head: beforeText === '{}' ? '{\n  "alerts": ' : `${beforeText.slice(0, -2)},\n  "alerts": `,
-    tail: afterText === '{}' ? '\n}\n' : `,${afterText.slice(1)}\n`,
+    head: beforeText === '{}' ? ['{\n  "alerts": '] : [beforeText.slice(0, -2), ',\n  "alerts": '],
+    tail: afterText === '{}' ? ['\n}\n'] : [',', afterText.slice(1), '\n'],
   };
 }
 
 /** Writes the whole `replay --json` document into `out`: the report with the alerts in its empty array. */
 export function writeDocument(out: ChunkWriter, report: object & { alerts: readonly unknown[] }, alerts: AlertJson) {
   const { head, tail } = frameReport(report);
-  out.text(head);
+  for (const text of head) out.text(text);
   alerts.writeAll(out);
-  out.text(tail);
+  for (const text of tail) out.text(text);
   out.flush();
 }
 

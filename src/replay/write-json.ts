@@ -39,7 +39,7 @@ export async function writeReplayJson(
     // Nothing queued: the stream is done with the chunk's bytes.
     return out.writableLength === 0;
   });
-  chunks.text(head);
+  for (const text of head) chunks.text(text);
   let i = 0;
   do {
     i = alerts.writeSome(chunks, i);
@@ -49,6 +49,6 @@ export async function writeReplayJson(
       await drained(out);
     }
   } while (i < alerts.count);
-  chunks.text(tail);
+  for (const text of tail) chunks.text(text);
   chunks.flush();
 }
