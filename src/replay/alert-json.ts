@@ -238,9 +238,10 @@ export class ChunkWriter {
       const { read, written } = this.encoder.encodeInto(rest, this.buf.subarray(this.pos));
       this.pos += written;
       if (read === rest.length) return;
-      // A character that did not fit whole waits for the next chunk.
+      // A character that did not fit whole waits for the next chunk (and one wider than a chunk gets a wider one).
       rest = rest.slice(read);
-      this.flush();
+      if (this.pos === 0) this.buf = Buffer.allocUnsafe(Math.max(4, this.buf.length));
+      else this.flush();
     }
   }
 

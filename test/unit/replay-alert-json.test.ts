@@ -115,7 +115,7 @@ test('synthetic alerts, in chunks of every size, give the bytes JSON.stringify g
     Object.assign(scratch, { ...ev, detection: scratch.detection });
     alerts.add(scratch);
   }
-  const report = { before: ['a', { b: 1 }], alerts: [] as AlertRow[], after: { c: 'd"e' } };
+  const report = { before: ['a', { b: 1 }, 'café 東京 🛡'], alerts: [] as AlertRow[], after: { c: 'd"e 🛡' } };
   const expected = `${JSON.stringify({ ...report, alerts: events.map(rowOf) }, null, 2)}\n`;
   assert.ok(expected.includes('\\"') && expected.includes('\\u0000') && expected.includes('\\ud800'));
   for (const size of [1, 7, 300, 4096, 1 << 16]) {
