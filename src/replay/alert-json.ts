@@ -17,13 +17,14 @@ const UINT_WIDTH = 10;
 const HEAD_CACHE = 1 << 16;
 const bytesOf = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 // An alert is an object at depth 2 of the report (4 spaces), its fields at depth 3 (6 spaces). Every alert starts
-// with the comma that separates it from the one before; the first one's is left out.
-const OPEN = ',\n    {\n      "time": ';
-const CLOSE = bytesOf('\n    }');
+// with the end of the one before it (one copy less per alert); the first one leaves that out (FIRST_SKIP bytes), and
+// the array's own end closes the last one.
+const OPEN = '\n    },\n    {\n      "time": ';
+const FIRST_SKIP = '\n    },'.length;
 const NO_BYTES = new Uint8Array(0);
 const EMPTY = bytesOf('[]');
 const OPEN_ARRAY = bytesOf('[');
-const CLOSE_ARRAY = bytesOf('\n  ]');
+const CLOSE_ARRAY = bytesOf('\n    }\n  ]');
 
 /** BLOCK alerts, a column per field. */
 class AlertBlock {
@@ -48,8 +49,9 @@ class AlertBlock {
  */
 export class AlertJson {
   private n = 0;
-  private readonly blocks: AlertBlock[] = [];
   private block = new AlertBlock();
+  /** Every block, the one being filled last. */
+  private readonly blocks: AlertBlock[] = [this.block];
   /** Alerts in the last block. */
   private filled = 0;
   // By the engine's source index (first sight order, never reused).
@@ -142,8 +144,8 @@ export class AlertJson {
   }
 
   private nextBlock(): void {
-    this.blocks.push(this.block);
     this.block = new AlertBlock();
+    this.blocks.push(this.block);
     this.filled = 0;
   }
 
@@ -163,7 +165,7 @@ export class AlertJson {
     let i = from;
     // A loop in a plain method: optimized while it runs.
     for (; i < this.n && out.spills === spills; i++) {
-      const b = i >>> BLOCK_BITS < this.blocks.length ? this.blocks[i >>> BLOCK_BITS] : this.block;
+      const b = this.blocks[i >>> BLOCK_BITS];
       const j = i & (BLOCK - 1);
       out.alert(b.ts[j], b.sources[j], b.ports[j], b.middleIds[j], b.hits[j], b.reasonIds[j], i);
     }
@@ -251,11 +253,11 @@ export class ChunkWriter {
     const micros = Math.floor(ts - second * 1e6);
     if (!(micros >= 0 && micros < 1e6)) return this.oddTime(ts, source, port, middleId, hits, reasonId, index);
     let sec = this.secondOf(second, ts);
-    if (index === 0) sec = sec.subarray(1);
+    if (index === 0) sec = sec.subarray(FIRST_SKIP);
     const head = this.headOf(source);
     const middle = this.middleBytes[middleId];
     const reason = reasonId === 0 ? NO_BYTES : this.reasonBytes[reasonId - 1];
-    this.room(sec.length + 6 + head.length + UINT_WIDTH + middle.length + UINT_WIDTH + reason.length + CLOSE.length);
+    this.room(sec.length + 6 + head.length + UINT_WIDTH + middle.length + UINT_WIDTH + reason.length);
     this.copy(sec);
     this.micros(micros);
     this.copy(head);
@@ -263,7 +265,6 @@ export class ChunkWriter {
     this.copy(middle);
     this.uint(hits);
     if (reasonId !== 0) this.copy(reason);
-    this.copy(CLOSE);
   }
 
   /** Makes room for `n` more bytes: hands the chunk over when they would not fit. */
@@ -344,17 +345,16 @@ export class ChunkWriter {
   ) {
     const row = JSON.stringify({ time: formatPacketTime(ts), address: this.addresses[source] }, null, 2);
     const head = bytesOf(
-      `${index === 0 ? '' : ','}\n    ${row.slice(0, -2).replace(/\n/g, '\n    ')},\n      "family": ${this.families[source]},\n      "port": `,
+      `${index === 0 ? '' : '\n    },'}\n    ${row.slice(0, -2).replace(/\n/g, '\n    ')},\n      "family": ${this.families[source]},\n      "port": `,
     );
     const middle = this.middleBytes[middleId];
     const reason = reasonId === 0 ? NO_BYTES : this.reasonBytes[reasonId - 1];
-    this.room(head.length + UINT_WIDTH + middle.length + UINT_WIDTH + reason.length + CLOSE.length);
+    this.room(head.length + UINT_WIDTH + middle.length + UINT_WIDTH + reason.length);
     this.copy(head);
     this.uint(port);
     this.copy(middle);
     this.uint(hits);
     this.copy(reason);
-    this.copy(CLOSE);
   }
 }
 
