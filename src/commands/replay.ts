@@ -5,9 +5,8 @@ import { BaseCommand } from '../base-command.js';
 import { configFlag } from '../cli/flags.js';
 import { BLOCK_METHODS } from '../config/backends.js';
 import type { ReplayReport } from '../replay/report-types.js';
-import type { RenderedJson } from '../cli/output.js';
 
-export default class Replay extends BaseCommand<ReplayReport | RenderedJson> {
+export default class Replay extends BaseCommand<ReplayReport | undefined> {
   static override summary = 'Run the detector over a recorded capture and show who would be banned, and how';
   static override description =
     "Decodes pcap/pcapng captures (or standard input with -) and judges every packet with PortSentry's rules " +
@@ -49,7 +48,7 @@ export default class Replay extends BaseCommand<ReplayReport | RenderedJson> {
     log: Flags.boolean({ description: 'print the attackalert lines PortSentry would log' }),
   };
 
-  async run(): Promise<ReplayReport | RenderedJson> {
+  async run(): Promise<ReplayReport | undefined> {
     const { flags, argv } = await this.parse(Replay);
     const { replay } = await import('../cli/actions/replay.js');
     return replay(flags, argv as string[], this.io());

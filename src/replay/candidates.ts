@@ -6,21 +6,30 @@
 import type { Packet } from '../packet/types.js';
 import { IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_RST } from '../packet/types.js';
 import { WATCH_CLASSIC } from '../detect/watched-ports.js';
-import { grownInto } from '../util/typed-array.js';
 
-const INITIAL = 4096;
+// Candidates are kept in blocks of fixed size: growing never copies what is kept, and each page is written once.
+const BLOCK_BITS = 14;
+const BLOCK = 1 << BLOCK_BITS;
+
+/** BLOCK candidates, a column per field. */
+class CandidateBlock {
+  readonly ts = new Float64Array(BLOCK);
+  readonly src4 = new Uint32Array(BLOCK);
+  readonly dst4 = new Uint32Array(BLOCK);
+  readonly ports = new Uint32Array(BLOCK);
+  // bits 0-7 TCP flags, bit 8 UDP, bit 9 IPv6
+  readonly kind = new Uint16Array(BLOCK);
+}
 
 export class CandidateLog {
   private n = 0;
-  private cap = INITIAL;
-  private ts = new Float64Array(INITIAL);
-  private src4 = new Uint32Array(INITIAL);
-  private dst4 = new Uint32Array(INITIAL);
-  private ports = new Uint32Array(INITIAL);
-  // bits 0-7 TCP flags, bit 8 UDP, bit 9 IPv6
-  private kind = new Uint16Array(INITIAL);
-  /** Source and destination of each IPv6 candidate, four 32-bit words each: a copy in 8 moves, not 32. */
-  private v6 = new Uint32Array(0);
+  /** Where keep() must stop to take a new block or give up: the end of the last block, or the limit. */
+  private stop = 0;
+  private blocks: CandidateBlock[] = [];
+  private block: CandidateBlock | undefined;
+  /** Source and destination of each IPv6 candidate, four 32-bit words each (a copy in 8 moves, not 32), BLOCK
+   * candidates a block; an IPv6 candidate's src4 is its index here. */
+  private v6: Uint32Array[] = [];
   private v6n = 0;
   private readonly srcWords = new AddressWords();
   private readonly dstWords = new AddressWords();
@@ -54,39 +63,47 @@ export class CandidateLog {
   // Apart from record(), which every packet passes through: the test stays small enough to be inlined into the
   // reader's loop, and the few packets kept pay for a call.
   private keep(p: Packet): void {
-    if (this.n === this.cap) {
+    if (this.n === this.stop) {
       if (this.overflowed) return;
       if (this.n >= this.limit) return this.discard();
-      this.grow();
+      this.nextBlock();
     }
-    const i = this.n++;
-    this.ts[i] = p.ts;
-    this.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
+    const b = this.block as CandidateBlock;
+    const i = this.n++ & (BLOCK - 1);
+    b.ts[i] = p.ts;
+    b.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
     let kind = p.proto === IPPROTO_UDP ? 0x100 : p.tcpFlags & 0xff;
     if (p.family === 4) {
-      this.src4[i] = p.src4;
-      this.dst4[i] = p.dst4;
+      b.src4[i] = p.src4;
+      b.dst4[i] = p.dst4;
     } else {
       kind |= 0x200;
-      this.src4[i] = this.v6n;
+      b.src4[i] = this.v6n;
       this.pushV6(p.src6, p.dst6);
     }
-    this.kind[i] = kind;
+    b.kind[i] = kind;
   }
 
   /** Plays every kept packet back, in capture order, through `p` (overwritten each time). */
   replay(p: Packet, onPacket: (p: Packet) => void): void {
-    for (let i = 0; i < this.n; i++) {
-      const kind = this.kind[i];
-      p.ts = this.ts[i];
-      p.srcPort = this.ports[i] >>> 16;
-      p.dstPort = this.ports[i] & 0xffff;
+    for (let k = 0; k < this.blocks.length; k++) {
+      this.replayBlock(this.blocks[k], Math.min(BLOCK, this.n - k * BLOCK), p, onPacket);
+    }
+  }
+
+  private replayBlock(b: CandidateBlock, count: number, p: Packet, onPacket: (p: Packet) => void): void {
+    for (let i = 0; i < count; i++) {
+      const kind = b.kind[i];
+      p.ts = b.ts[i];
+      p.srcPort = b.ports[i] >>> 16;
+      p.dstPort = b.ports[i] & 0xffff;
       p.proto = kind & 0x100 ? IPPROTO_UDP : IPPROTO_TCP;
       p.tcpFlags = kind & 0x100 ? 0 : kind & 0xff;
       if (kind & 0x200) {
         p.family = 6;
-        const at = this.src4[i] * 8;
-        const v6 = this.v6;
+        const index = b.src4[i];
+        const v6 = this.v6[index >>> BLOCK_BITS];
+        const at = (index & (BLOCK - 1)) * 8;
         const src = this.srcWords.forWriting(p.src6);
         const dst = this.dstWords.forWriting(p.dst6);
         for (let w = 0; w < 4; w++) {
@@ -97,46 +114,40 @@ export class CandidateLog {
         this.dstWords.written();
       } else {
         p.family = 4;
-        p.src4 = this.src4[i];
-        p.dst4 = this.dst4[i];
+        p.src4 = b.src4[i];
+        p.dst4 = b.dst4[i];
       }
       onPacket(p);
     }
   }
 
+  private nextBlock(): void {
+    this.block = new CandidateBlock();
+    this.blocks.push(this.block);
+    this.stop = Math.min(this.blocks.length * BLOCK, this.limit);
+  }
+
   private discard(): void {
     this.overflowed = true;
     this.n = 0;
-    this.cap = 0;
-    this.ts = new Float64Array(0);
-    this.src4 = new Uint32Array(0);
-    this.dst4 = new Uint32Array(0);
-    this.ports = new Uint32Array(0);
-    this.kind = new Uint16Array(0);
-    this.v6 = new Uint32Array(0);
+    this.stop = 0;
+    this.blocks = [];
+    this.block = undefined;
+    this.v6 = [];
     this.v6n = 0;
   }
 
-  private grow(): void {
-    this.cap *= 2;
-    this.ts = grownInto(this.ts, new Float64Array(this.cap));
-    this.src4 = grownInto(this.src4, new Uint32Array(this.cap));
-    this.dst4 = grownInto(this.dst4, new Uint32Array(this.cap));
-    this.ports = grownInto(this.ports, new Uint32Array(this.cap));
-    this.kind = grownInto(this.kind, new Uint16Array(this.cap));
-  }
-
   private pushV6(src: Uint8Array, dst: Uint8Array): void {
-    const at = this.v6n * 8;
-    if (at + 8 > this.v6.length) this.v6 = grownInto(this.v6, new Uint32Array(Math.max(256, this.v6.length * 2)));
-    const v6 = this.v6;
+    const index = this.v6n++;
+    if ((index & (BLOCK - 1)) === 0) this.v6.push(new Uint32Array(BLOCK * 8));
+    const v6 = this.v6[index >>> BLOCK_BITS];
+    const at = (index & (BLOCK - 1)) * 8;
     const srcW = this.srcWords.forReading(src);
     const dstW = this.dstWords.forReading(dst);
     for (let w = 0; w < 4; w++) {
       v6[at + w] = srcW[w];
       v6[at + 4 + w] = dstW[w];
     }
-    this.v6n++;
   }
 }
 

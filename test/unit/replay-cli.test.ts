@@ -204,3 +204,42 @@ test('a reader that stops early ends the command quietly; an unwritable standard
   }
   delete process.env.PORTSENTINEL_FAST_PATH;
 });
+
+test('--json through a pipe, to a slow reader, one that leaves early, or a full disk: the same bytes, or one sentence', () => {
+  const run = (redirect: string) =>
+    spawnSync(
+      'bash',
+      [
+        '-c',
+        `"$0" "$1" replay "$2" --config "$3" --json 2>"$4" ${redirect}; echo "exit \${PIPESTATUS[0]}"`,
+        process.execPath,
+        binRun,
+        capture,
+        config,
+        join(tmp, 'stderr.txt'),
+      ],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+  const file = join(tmp, 'direct.json');
+  const piped = join(tmp, 'piped.json');
+  for (const fastPath of ['1', '0']) {
+    process.env.PORTSENTINEL_FAST_PATH = fastPath;
+    assert.match(run(`>"${file}"`).stdout, /^exit 0$/m);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as ReplayReport;
+    // Several chunks of alerts (64 KiB each), so the pipe fills while its reader sleeps.
+    assert.ok(report.alerts.length > 1000 && readFileSync(file).length > 200_000);
+    assert.match(run(`| (sleep 0.3; cat) >"${piped}"`).stdout, /^exit 0$/m, `fast path ${fastPath}`);
+    assert.ok(readFileSync(piped).equals(readFileSync(file)), `fast path ${fastPath}`);
+    const early = run('| head -c 10 >/dev/null');
+    assert.match(early.stdout, /^exit 0$/m, `fast path ${fastPath}`);
+    assert.equal(readFileSync(join(tmp, 'stderr.txt'), 'utf8'), '', `fast path ${fastPath}`);
+    const full = run('>/dev/full');
+    assert.match(full.stdout, /^exit 1$/m, `fast path ${fastPath}`);
+    assert.equal(
+      readFileSync(join(tmp, 'stderr.txt'), 'utf8'),
+      'portsentinel: cannot write to standard output: ENOSPC: no space left on device, write\n',
+      `fast path ${fastPath}`,
+    );
+  }
+  delete process.env.PORTSENTINEL_FAST_PATH;
+});
