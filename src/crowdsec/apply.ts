@@ -9,9 +9,16 @@ import type { NeverBanMatcher } from '../firewall/never-ban.js';
 import { parsePrefix, type Family, type Prefix } from '../net/address.js';
 import type { Session } from '../bans/session.js';
 import { compactIfWorthIt } from '../bans/session.js';
-import { appendRecords } from '../state/journal.js';
+import { appendLines } from '../state/journal.js';
 import type { JournalState } from '../state/fold.js';
-import { unbanBatches, type JournalRecord } from '../state/record.js';
+import {
+  banBatches,
+  entryCount,
+  formatPackedBanLines,
+  formatRecord,
+  unbanBatches,
+  type JournalRecord,
+} from '../state/record.js';
 import { checkDecision, type Decision } from './decisions.js';
 import type { HeldDecisions } from './held.js';
 import { readCommonDecision } from './read-decision.js';
@@ -52,7 +59,9 @@ function toPrefix(target: string): Prefix {
 /** One ban on its way to the kernel, and then to the journal. */
 interface PendingAdd {
   text: string;
-  target: Target;
+  /** A single IPv4 address as a uint32, else the parsed target. */
+  v4: number | undefined;
+  target: Target | undefined;
   family: Family;
   timeout: number;
   /** End written to the journal (epoch ms, whole seconds from now). */
@@ -62,12 +71,13 @@ interface PendingAdd {
   again: boolean;
 }
 
-/** Journal records of one end and reason, by family. */
+/** Journal records of one end and reason: IPv4 addresses packed, the rest as text. */
 interface JournalGroup {
   until: number;
   reason: string;
-  four: string[];
-  six: string[];
+  v4: Uint32Array;
+  count4: number;
+  others: Array<{ target: string; family: Family }>;
 }
 
 export interface ApplyOptions {
@@ -94,12 +104,16 @@ export class AnswerApplier {
   private readonly failed: string[] = [];
   private removes = new Set<string>();
   private adds: PendingAdd[] = [];
-  /** Index in `adds` of each target pending there (a later, longer decision replaces its entry). */
-  private addAt = new Map<string, number>();
+  /** The pending batch's tag: HeldDecisions notes where in `adds` each target waits (a later, longer decision
+   * replaces its entry). */
+  private batch: number;
   private readonly removed: string[] = [];
   private readonly journal = new Map<string, JournalGroup>();
   private added = 0;
   private added4 = 0;
+  /** The last reason made, and the journal group last used: a list has a handful of each. */
+  private lastReason = { origin: '', scenario: '', reason: '' };
+  private lastGroup: JournalGroup | undefined;
 
   constructor(private readonly opts: ApplyOptions) {
     const s = opts.session;
@@ -108,11 +122,14 @@ export class AnswerApplier {
     this.banSet = s.banSet;
     this.origins = opts.origins && opts.origins.length > 0 ? new Set(opts.origins) : undefined;
     opts.held.startAnswer(opts.startup);
+    this.batch = opts.held.newBatchTag();
   }
 
   /** One element of a list (its bytes), checked; skipped ones are counted. */
-  take(list: StreamList, bytes: Uint8Array): void {
-    const v = readCommonDecision(bytes, this.origins) ?? checkDecision(parseElement(bytes, list), this.origins);
+  take(list: StreamList, buf: Buffer, from: number, to: number): void {
+    const v =
+      readCommonDecision(buf, from, to, this.origins) ??
+      checkDecision(parseElement(buf.subarray(from, to), list), this.origins);
     if ('skip' in v) {
       this.ignored[v.skip] = (this.ignored[v.skip] ?? 0) + 1;
       return;
@@ -122,7 +139,7 @@ export class AnswerApplier {
   }
 
   private deleted(d: Decision): void {
-    if (this.opts.held.deleted(d.target, d.id, this.now)) this.removes.add(d.target);
+    if (this.opts.held.deleted(d.target, d.v4 ?? -1, d.id, this.now)) this.removes.add(d.target);
   }
 
   private add(d: Decision): void {
@@ -133,7 +150,7 @@ export class AnswerApplier {
     }
     const target = d.target;
     // Several decisions on one target: the kernel keeps the longest.
-    const until = held.added(target, d.id, this.now + d.remainingMs);
+    const until = held.added(target, d.v4 ?? -1, d.id, this.now + d.remainingMs);
     // An add wins over a delete of the same answer (deletes go first).
     this.removes.delete(target);
     if (until < 0) return;
@@ -154,32 +171,40 @@ export class AnswerApplier {
         : matcher.refusal(toPrefix(target), target);
     if (rule) {
       this.refused.push({ target, origin: d.origin, rule });
-      held.drop(target);
+      held.drop(target, d.v4 ?? -1);
       return;
     }
-    let parsed: Target | string;
-    if (d.v4 !== undefined) parsed = { target, family: 4, isPrefix: false, v4: d.v4 };
-    else parsed = parseTarget(target, 'decision');
-    if (typeof parsed === 'string') {
-      this.failed.push(target);
-      return;
+    let parsed: Target | undefined;
+    if (d.v4 === undefined) {
+      const p = parseTarget(target, 'decision');
+      if (typeof p === 'string') {
+        this.failed.push(target);
+        return;
+      }
+      parsed = p;
     }
     const timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, Math.ceil((until - this.now) / 1000)));
+    const last = this.lastReason;
+    if (last.origin !== d.origin || last.scenario !== d.scenario) {
+      this.lastReason = { origin: d.origin, scenario: d.scenario, reason: reasonOf(d) };
+    }
     const entry: PendingAdd = {
       text: target,
+      v4: parsed ? parsed.v4 : d.v4,
       target: parsed,
       family: d.family,
       timeout,
       until: this.now + timeout * 1000,
-      reason: reasonOf(d),
+      reason: this.lastReason.reason,
       again,
     };
-    const at = this.addAt.get(target);
-    if (at !== undefined) {
+    // Twice in one kernel batch, the later add would not change the element the earlier one made.
+    const at = again ? held.pendingAt(this.batch) : -1;
+    if (at >= 0) {
       entry.again = this.adds[at].again;
       this.adds[at] = entry;
     } else {
-      this.addAt.set(target, this.adds.length);
+      held.setPending(this.batch, this.adds.length);
       this.adds.push(entry);
     }
   }
@@ -195,7 +220,7 @@ export class AnswerApplier {
     const removes = [...this.removes];
     this.adds = [];
     this.removes = new Set();
-    this.addAt = new Map();
+    this.batch = this.opts.held.newBatchTag();
     if (adds.length === 0 && removes.length === 0) return;
     const failed = await applyKernel(this.banSet, removes, adds);
     this.removed.push(...removes);
@@ -208,10 +233,25 @@ export class AnswerApplier {
         this.added++;
         if (a.family === 4) this.added4++;
       }
-      const key = `${a.until}\u0000${a.reason}`;
-      let g = this.journal.get(key);
-      if (!g) this.journal.set(key, (g = { until: a.until, reason: a.reason, four: [], six: [] }));
-      (a.family === 4 ? g.four : g.six).push(a.text);
+      let g = this.lastGroup;
+      if (!g || g.until !== a.until || g.reason !== a.reason) {
+        const key = `${a.until}\u0000${a.reason}`;
+        g = this.journal.get(key);
+        if (!g)
+          this.journal.set(
+            key,
+            (g = { until: a.until, reason: a.reason, v4: new Uint32Array(64), count4: 0, others: [] }),
+          );
+        this.lastGroup = g;
+      }
+      if (a.v4 !== undefined) {
+        if (g.count4 === g.v4.length) {
+          const grown = new Uint32Array(g.v4.length * 2);
+          grown.set(g.v4);
+          g.v4 = grown;
+        }
+        g.v4[g.count4++] = a.v4;
+      } else g.others.push({ target: a.text, family: a.family });
     }
   }
 
@@ -234,27 +274,36 @@ export class AnswerApplier {
       }
     }
     await this.flush();
-    const records: JournalRecord[] = [];
     // Lifts are journaled only for what the journal holds as running: a decision never enforced here (refused,
     // or filtered out) leaves no trace.
     const lifted = this.removed.filter((t) => this.state.isActive(t));
-    records.push(...unbanBatches(lifted, this.now, 'crowdsec'));
-    for (const g of this.journal.values()) {
-      for (const [family, targets] of [
-        [4, g.four],
-        [6, g.six],
-      ] as const) {
-        if (targets.length === 0) continue;
-        const shared = { family, at: this.now, until: g.until, reason: g.reason, origin: 'crowdsec' } as const;
-        records.push(
-          targets.length === 1 ? { op: 'ban', target: targets[0], ...shared } : { op: 'ban', targets, ...shared },
-        );
+    const unbans = unbanBatches(lifted, this.now, 'crowdsec');
+    const groups = [...this.journal.values()].map((g) => ({
+      shared: { at: this.now, until: g.until, reason: g.reason, origin: 'crowdsec' } as const,
+      targets: { v4: g.v4.subarray(0, g.count4), others: g.others, otherAt: g.others.map(() => g.count4) },
+    }));
+    const dir = session.ctx.stateDir;
+    if (unbans.length > 0 || groups.length > 0) {
+      // Compaction pays only when most of the journal is dead; the bans just made are all running, so with few
+      // earlier lines it cannot, and the journal is not folded again to find out.
+      const read = session.journal();
+      const entries = entryCount(read.records) + lifted.length + this.added;
+      let compacted = false;
+      if (entries > 2 * this.added) {
+        const records: JournalRecord[] = [...unbans];
+        for (const g of groups) {
+          const texts = new TargetList(g.targets.v4, [], []).texts().map((target) => ({ target, family: 4 as const }));
+          records.push(...banBatches([...texts, ...g.targets.others], g.shared));
+        }
+        compacted = compactIfWorthIt(dir, read, records, this.now);
       }
+      if (!compacted) {
+        const lines: Buffer[] = unbans.map((r) => Buffer.from(formatRecord(r)));
+        for (const g of groups) lines.push(formatPackedBanLines(g.targets, g.shared));
+        appendLines(dir, Buffer.concat(lines));
+      }
+      session.journalChanged();
     }
-    if (records.length > 0 && !compactIfWorthIt(session.ctx.stateDir, session.journal(), records, this.now)) {
-      appendRecords(session.ctx.stateDir, records);
-    }
-    if (records.length > 0) session.journalChanged();
     return {
       added: this.added,
       added4: this.added4,
@@ -274,16 +323,17 @@ async function applyKernel(set: BanSet, remove: string[], adds: PendingAdd[]): P
   // Single IPv4 addresses travel packed; the rest after them, and the timeouts in that order.
   const v4: number[] = [];
   const others: Target[] = [];
-  for (const a of adds) if (a.target.v4 !== undefined) v4.push(a.target.v4);
   const timeouts = new Uint32Array(adds.length);
-  let n4 = 0;
   for (const a of adds) {
-    if (a.target.v4 !== undefined) timeouts[n4++] = a.timeout;
+    if (a.v4 !== undefined) {
+      timeouts[v4.length] = a.timeout;
+      v4.push(a.v4);
+    }
   }
   for (const a of adds) {
-    if (a.target.v4 === undefined) {
-      timeouts[n4 + others.length] = a.timeout;
-      others.push(a.target);
+    if (a.v4 === undefined) {
+      timeouts[v4.length + others.length] = a.timeout;
+      others.push(a.target!);
     }
   }
   const list = new TargetList(
@@ -304,7 +354,8 @@ async function applyKernel(set: BanSet, remove: string[], adds: PendingAdd[]): P
   const failed = new Set<string>();
   for (const a of adds) {
     try {
-      await set.add(TargetList.from([a.target]), a.timeout);
+      const one = a.v4 !== undefined ? new TargetList(Uint32Array.of(a.v4)) : TargetList.from([a.target!]);
+      await set.add(one, a.timeout);
     } catch {
       failed.add(a.text);
     }

@@ -7,7 +7,8 @@ import { withSession } from '../bans/session.js';
 import { AnswerApplier, type ApplyResult } from './apply.js';
 import { StreamFormatError } from './decisions.js';
 import { HeldDecisions } from './held.js';
-import type { LapiClient, StreamAnswer } from './lapi-client.js';
+import type { LapiClient } from './lapi-client.js';
+import type { StreamAnswer } from './stream-request.js';
 import { LapiError } from './lapi-errors.js';
 import { StreamScanner } from './stream-scanner.js';
 
@@ -45,7 +46,7 @@ export function describeError(err: unknown): string {
  * not JSON becomes the LapiError that says so, with the URL and the bytes read.
  */
 async function readAnswer(answer: StreamAnswer, applier: AnswerApplier): Promise<void> {
-  const scanner = new StreamScanner((list, element) => applier.take(list, element));
+  const scanner = new StreamScanner((list, buf, from, to) => applier.take(list, buf, from, to));
   try {
     for await (const chunk of answer.chunks) {
       scanner.push(chunk);

@@ -57,6 +57,12 @@ export function checkLabel(v: unknown): string | undefined {
   return v;
 }
 
+/** `v4` for a target that is a single IPv4 address, whichever way the decision wrote it. */
+function single4(target: string): { v4?: number } {
+  const v4 = parseDottedQuad(target);
+  return v4 >= 0 ? { v4 } : {};
+}
+
 export type Verdict = Decision | { skip: string };
 
 /** One element of "new" or "deleted": the decision to act on, or why it is skipped. */
@@ -84,12 +90,14 @@ export function checkDecision(raw: unknown, origins: ReadonlySet<string> | undef
     const a = parseAddress(d.value);
     if (!a) return { skip: 'malformed' };
     const p = { family: a.family, bytes: a.bytes, length: a.family === 4 ? 32 : 128 };
-    return { id, target: formatPrefix(p), family: a.family, isRange: false, origin, scenario, remainingMs };
+    const target = formatPrefix(p);
+    return { id, target, family: a.family, isRange: false, origin, scenario, remainingMs, ...single4(target) };
   }
   const p = parsePrefix(d.value);
   if (typeof p === 'string' || !d.value.includes('/')) return { skip: 'malformed' };
   const full = p.family === 4 ? 32 : 128;
-  return { id, target: formatPrefix(p), family: p.family, isRange: p.length < full, origin, scenario, remainingMs };
+  const target = formatPrefix(p);
+  return { id, target, family: p.family, isRange: p.length < full, origin, scenario, remainingMs, ...single4(target) };
 }
 
 function checkList(

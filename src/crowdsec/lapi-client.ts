@@ -1,8 +1,9 @@
 // The three Local API calls portsentinel needs, over Node's fetch: machine login (JWT cached, renewed on 401), alert
 // push, decision stream. Every answer is read with a size bound and a deadline. Small answers are parsed here as
-// JSON; the decision stream is handed over chunk by chunk as it arrives (stream-scanner.ts reads it), its meaning
-// checked by the caller (decisions.ts).
+// JSON; the decision stream is handed over chunk by chunk as it arrives (stream-request.ts, read by
+// stream-scanner.ts), its meaning checked by the caller (decisions.ts).
 import { LapiError } from './lapi-errors.js';
+import { openStreamRequest, type StreamAnswer } from './stream-request.js';
 
 export interface LapiClientOptions {
   /** Base URL, e.g. http://192.0.2.1:8080/ */
@@ -16,16 +17,6 @@ export interface LapiClientOptions {
   userAgent?: string;
 }
 
-/** A decision stream answer whose headers said 200: its body, chunk by chunk, within the size bound. */
-export interface StreamAnswer {
-  /** The URL without its query, for messages. */
-  url: string;
-  /** The body's chunks; throws LapiError when it breaks off, runs over the bound or the deadline. */
-  chunks: AsyncIterable<Uint8Array>;
-  /** Bytes read so far. */
-  received(): number;
-}
-
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /**
  * The Local API reads a NAME/VERSION user agent at login and refuses a machine whose agent has no version
@@ -36,39 +27,26 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Reads at most `max` bytes of a body; one byte more is an error, and the rest is never read. */
 async function readBounded(res: Response, max: number, url: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const value of boundedChunks(res, max, url)) {
-    size += value.byteLength;
-    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-  }
-  return Buffer.concat(chunks, size);
-}
-
-/** A body's chunks, at most `max` bytes in all; one byte more is an error, and the rest is never read. */
-async function* boundedChunks(res: Response, max: number, url: string): AsyncGenerator<Uint8Array> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) {
     await res.body?.cancel().catch(() => undefined);
     throw new LapiError(`${url} answered with ${declared} bytes, more than the ${max} accepted`, 'E_LAPI_TOO_LARGE');
   }
-  if (!res.body) return;
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
   let size = 0;
   const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      size += value.byteLength;
-      if (size > max) {
-        throw new LapiError(`${url} answered with more than the ${max} bytes accepted`, 'E_LAPI_TOO_LARGE');
-      }
-      yield value;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new LapiError(`${url} answered with more than the ${max} bytes accepted`, 'E_LAPI_TOO_LARGE');
     }
-  } finally {
-    // Also when the reader of the chunks stops early: the connection is not left half read.
-    await reader.cancel().catch(() => undefined);
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   }
+  return Buffer.concat(chunks, size);
 }
 
 function describeFetchError(err: unknown, url: string): LapiError {
@@ -182,31 +160,14 @@ export class LapiClient {
     const key = this.opts.bouncerKey;
     if (!key) throw new LapiError('no bouncer key is configured (CROWDSEC_BOUNCER_KEY_FILE)', 'E_LAPI_AUTH');
     const url = new URL(`v1/decisions/stream?startup=${startup}`, this.base).toString();
-    const shown = url.split('?')[0];
-    const headers = { 'user-agent': this.opts.userAgent ?? USER_AGENT, 'x-api-key': key, accept: 'application/json' };
-    let res: Response;
-    try {
-      res = await fetch(url, { method: 'GET', headers, signal: AbortSignal.timeout(this.timeoutMs) });
-      if (res.status !== 200) {
-        const body = await readBounded(res, this.maxBody, shown);
-        throw LapiClient.httpError(res.status, body, shown, 'the bouncer key');
-      }
-    } catch (err) {
-      throw describeFetchError(err, shown);
-    }
-    const body = res;
-    const max = this.maxBody;
-    let size = 0;
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      try {
-        for await (const chunk of boundedChunks(body, max, shown)) {
-          size += chunk.byteLength;
-          yield chunk;
-        }
-      } catch (err) {
-        throw describeFetchError(err, shown);
-      }
-    }
-    return { url: shown, chunks: chunks(), received: () => size };
+    return openStreamRequest(
+      {
+        url,
+        headers: { 'user-agent': this.opts.userAgent ?? USER_AGENT, 'x-api-key': key, accept: 'application/json' },
+        maxBodyBytes: this.maxBody,
+        timeoutMs: this.timeoutMs,
+      },
+      (status, body) => LapiClient.httpError(status, body, url.split('?')[0], 'the bouncer key'),
+    );
   }
 }

@@ -52,10 +52,9 @@ function same(b: Uint8Array, from: number, text: string): boolean {
   return true;
 }
 
-function latin1(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
-  return s;
+/** ASCII text from the bytes, in one allocation. */
+function latin1(b: Buffer, from: number, to: number): string {
+  return b.toString('latin1', from, to);
 }
 
 /** A JSON number's end from `i`, strictly by the grammar; -1 when it is not one. */
@@ -80,10 +79,9 @@ function numberEnd(b: Uint8Array, i: number, end: number): number {
 }
 
 /** Finds the fields of a flat object into `found`; false for anything that is not one (or not plain ASCII). */
-function scanObject(b: Uint8Array): boolean {
+function scanObject(b: Uint8Array, start: number, end: number): boolean {
   found.fill(0);
-  const end = b.length;
-  let i = 0;
+  let i = start;
   while (i < end && isSpace(b[i])) i++;
   if (b[i++] !== LBRACE) return false;
   while (i < end && isSpace(b[i])) i++;
@@ -172,7 +170,7 @@ class LabelCache {
   private bytes = new Uint8Array(0);
   private text: string | undefined;
 
-  get(b: Uint8Array, from: number, to: number): string | undefined {
+  get(b: Buffer, from: number, to: number): string | undefined {
     const n = to - from;
     if (n === this.bytes.length) {
       let k = 0;
@@ -192,8 +190,13 @@ const scenarios = new LabelCache();
  * The decision in `b` when it is the common kind (see above) and enforceable: its Decision, exactly as
  * checkDecision would make it. Undefined for anything else, which the caller reads the general way.
  */
-export function readCommonDecision(b: Uint8Array, wanted: ReadonlySet<string> | undefined): Decision | undefined {
-  if (!scanObject(b)) return undefined;
+export function readCommonDecision(
+  b: Buffer,
+  start: number,
+  end: number,
+  wanted: ReadonlySet<string> | undefined,
+): Decision | undefined {
+  if (!scanObject(b, start, end)) return undefined;
   const f = found;
   // Strings where checkDecision wants strings; "Ip" and "ban" as the server writes them.
   if (f[F_VALUE * 3] !== STRING || f[F_DURATION * 3] !== STRING || f[F_ORIGIN * 3] !== STRING) return undefined;
@@ -213,7 +216,17 @@ export function readCommonDecision(b: Uint8Array, wanted: ReadonlySet<string> | 
   if (remainingMs === undefined) return undefined;
   let id = 0;
   if (f[F_ID * 3] === NUMBER) {
-    const n = Number(latin1(b, f[F_ID * 3 + 1], f[F_ID * 3 + 2]));
+    const from = f[F_ID * 3 + 1];
+    const to = f[F_ID * 3 + 2];
+    // Plain digits (the server's ids) without a string; anything else as JSON.parse would read it.
+    let n = 0;
+    let plain = to - from <= 15;
+    for (let i = from; i < to && plain; i++) {
+      const c = b[i] - 0x30;
+      if (c < 0 || c > 9) plain = false;
+      else n = n * 10 + c;
+    }
+    if (!plain) n = Number(latin1(b, from, to));
     if (Number.isSafeInteger(n)) id = n;
   }
   const target = latin1(b, f[F_VALUE * 3 + 1], f[F_VALUE * 3 + 2]);

@@ -9,10 +9,10 @@ import { StreamFormatError } from './decisions.js';
 export type StreamList = 'new' | 'deleted';
 
 /**
- * Called for each element of "new" or "deleted", in body order, with its bytes (valid during the call only; not
- * yet known to be JSON: see parseElement).
+ * Called for each element of "new" or "deleted", in body order, with its bytes: `buf` from `from` to `to` (valid
+ * during the call only; not yet known to be JSON: see parseElement).
  */
-export type ElementSink = (list: StreamList, element: Uint8Array) => void;
+export type ElementSink = (list: StreamList, buf: Buffer, from: number, to: number) => void;
 
 /** Longest single value read (a decision, or a top-level value other than the two lists). */
 export const MAX_VALUE_BYTES = 64 * 1024;
@@ -41,6 +41,12 @@ const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
+
+/** Where `byte` next occurs in `chunk` from `from`, or the chunk's length. */
+function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at < 0 ? chunk.length : at;
+}
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
@@ -84,10 +90,12 @@ export class StreamScanner {
 
   constructor(private readonly sink: ElementSink) {}
 
-  push(chunk: Uint8Array): void {
+  push(chunk: Buffer): void {
     const n = chunk.length;
     let i = 0;
     let from = -1;
+    /** The next backslash at or after where it was last looked for (n: none left). */
+    let backslash = -1;
     if (this.state === S.Element || this.state === S.Skip) from = 0;
     while (i < n) {
       const c = chunk[i];
@@ -96,14 +104,26 @@ export class StreamScanner {
         case S.Skip: {
           // Collecting one value: strings and brackets tracked so that a brace inside a string is text.
           if (this.inString) {
-            if (this.escape) this.escape = false;
-            else if (c === BACKSLASH) this.escape = true;
-            else if (c === QUOTE) {
-              this.inString = false;
-              if (this.depth === 0) {
-                this.complete(chunk, from, i + 1);
-                from = -1;
-              }
+            if (this.escape) {
+              this.escape = false;
+              i++;
+              continue;
+            }
+            // Most of the answer is string text: skipped to its closing quote natively, unless an escape comes
+            // first (then byte by byte).
+            if (backslash < i) backslash = indexOrEnd(chunk, BACKSLASH, i);
+            const quote = indexOrEnd(chunk, QUOTE, i);
+            if (backslash < quote) {
+              i = backslash + 1;
+              this.escape = true;
+              continue;
+            }
+            i = quote;
+            if (i === n) continue;
+            this.inString = false;
+            if (this.depth === 0) {
+              this.complete(chunk, from, i + 1);
+              from = -1;
             }
             i++;
             continue;
@@ -265,7 +285,7 @@ export class StreamScanner {
     this.scalar = true;
   }
 
-  private keep(chunk: Uint8Array, from: number, to: number): void {
+  private keep(chunk: Buffer, from: number, to: number): void {
     this.carryLen += to - from;
     if (this.carryLen > MAX_VALUE_BYTES) {
       throw new StreamFormatError(`a value of the answer is longer than ${MAX_VALUE_BYTES} bytes`);
@@ -274,26 +294,27 @@ export class StreamScanner {
     this.carry.push(chunk.slice(from, to));
   }
 
-  private complete(chunk: Uint8Array, from: number, to: number): void {
-    let bytes: Uint8Array;
+  private complete(chunk: Buffer, from: number, to: number): void {
+    let buf = chunk;
     if (this.carry.length === 0) {
       if (to - from > MAX_VALUE_BYTES) {
         throw new StreamFormatError(`a value of the answer is longer than ${MAX_VALUE_BYTES} bytes`);
       }
-      bytes = chunk.subarray(from, to);
     } else {
       this.keep(chunk, from, to);
-      bytes = Buffer.concat(this.carry, this.carryLen);
+      buf = Buffer.concat(this.carry, this.carryLen);
+      from = 0;
+      to = buf.length;
       this.carry = [];
       this.carryLen = 0;
     }
     if (this.state === S.Skip) {
-      const value = parseValue(bytes, this.list ? `"${this.list}"` : 'a value of the answer');
+      const value = parseValue(buf.subarray(from, to), this.list ? `"${this.list}"` : 'a value of the answer');
       if (this.list && value !== null) throw new StreamFormatError('"new" or "deleted" is not a list');
       this.state = S.CommaOrEnd;
       return;
     }
-    this.sink(this.list!, bytes);
+    this.sink(this.list!, buf, from, to);
     this.state = S.ElementCommaOrEnd;
   }
 }

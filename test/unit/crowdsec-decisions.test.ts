@@ -85,31 +85,32 @@ test('two decisions on one address: deleting one keeps the ban, the kernel keeps
   const held = new HeldDecisions();
   const now = 1_000_000;
   const t = '192.0.2.1';
+  const v4 = 0xc0000201;
   held.startAnswer(true);
-  assert.equal(held.added(t, 1, now + 3_600_000), now + 3_600_000);
+  assert.equal(held.added(t, v4, 1, now + 3_600_000), now + 3_600_000);
   assert.equal(held.addedBefore, false);
-  assert.equal(held.added(t, 2, now + 7_200_000), now + 7_200_000);
+  assert.equal(held.added(t, v4, 2, now + 7_200_000), now + 7_200_000);
   assert.equal(held.addedBefore, true);
   // A shorter decision of the same answer asks nothing more of the kernel.
-  assert.equal(held.added(t, 3, now + 60_000), -1);
+  assert.equal(held.added(t, v4, 3, now + 60_000), -1);
   held.startAnswer(false);
-  assert.equal(held.deleted(t, 2, now), false);
-  assert.equal(held.deleted(t, 3, now), false);
-  assert.equal(held.deleted(t, 1, now), true);
+  assert.equal(held.deleted(t, v4, 2, now), false);
+  assert.equal(held.deleted(t, v4, 3, now), false);
+  assert.equal(held.deleted(t, v4, 1, now), true);
   assert.equal(held.has(t), false);
   // A delete and a fresh decision in one answer, in either order: deletes count first, the add wins.
   held.startAnswer(false);
-  assert.equal(held.deleted(t, 3, now), true);
-  assert.equal(held.added(t, 4, now + 1000), now + 1000);
+  assert.equal(held.deleted(t, v4, 3, now), true);
+  assert.equal(held.added(t, v4, 4, now + 1000), now + 1000);
   held.startAnswer(false);
-  assert.equal(held.added(t, 5, now + 2000), now + 2000);
-  assert.equal(held.deleted(t, 5, now), false, 'the add of this answer wins over its delete');
-  assert.equal(held.deleted(t, 4, now), false);
+  assert.equal(held.added(t, v4, 5, now + 2000), now + 2000);
+  assert.equal(held.deleted(t, v4, 5, now), false, 'the add of this answer wins over its delete');
+  assert.equal(held.deleted(t, v4, 4, now), false);
   // Decisions already over go when any delete names their target.
   held.startAnswer(false);
-  assert.equal(held.deleted(t, 99, now + 5000), true);
+  assert.equal(held.deleted(t, v4, 99, now + 5000), true);
   // A startup answer forgets what was held.
-  held.added('192.0.2.2', 9, now + 1000);
+  held.added('192.0.2.2', 0xc0000202, 9, now + 1000);
   held.startAnswer(true);
   assert.equal(held.size, 0);
 });
