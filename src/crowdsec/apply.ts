@@ -6,7 +6,7 @@
 import type { BanSet } from '../firewall/banset.js';
 import { parseTarget, TargetList, type Target } from '../net/targets.js';
 import type { NeverBanMatcher } from '../firewall/never-ban.js';
-import { parsePrefix, type Family, type Prefix } from '../net/address.js';
+import { parsePrefix, uint32ToIPv4, type Family, type Prefix } from '../net/address.js';
 import type { Session } from '../bans/session.js';
 import { compactIfWorthIt } from '../bans/session.js';
 import { appendLines } from '../state/journal.js';
@@ -58,7 +58,8 @@ function toPrefix(target: string): Prefix {
 
 /** One ban on its way to the kernel, and then to the journal. */
 interface PendingAdd {
-  text: string;
+  /** Undefined for a single IPv4 address (its text is made from v4 when needed). */
+  text: string | undefined;
   /** A single IPv4 address as a uint32, else the parsed target. */
   v4: number | undefined;
   target: Target | undefined;
@@ -70,6 +71,8 @@ interface PendingAdd {
   /** A second ban of the same target in this answer (already counted). */
   again: boolean;
 }
+
+const textOf = (a: PendingAdd): string => a.text ?? uint32ToIPv4(a.v4!);
 
 /** Journal records of one end and reason: IPv4 addresses packed, the rest as text. */
 interface JournalGroup {
@@ -148,37 +151,42 @@ export class AnswerApplier {
       this.ignored.expired = (this.ignored.expired ?? 0) + 1;
       return;
     }
-    const target = d.target;
+    // A single IPv4 address goes by its uint32: its text is made only when something needs it.
+    const v4 = d.v4;
+    let text = v4 === undefined ? d.target : undefined;
+    const target = () => (text ??= d.target);
     // Several decisions on one target: the kernel keeps the longest.
-    const until = held.added(target, d.v4 ?? -1, d.id, this.now + d.remainingMs);
+    const until = held.added(text ?? '', v4 ?? -1, d.id, this.now + d.remainingMs);
     // An add wins over a delete of the same answer (deletes go first).
-    this.removes.delete(target);
+    if (this.removes.size > 0) this.removes.delete(target());
     if (until < 0) return;
     const again = held.addedBefore;
     // This host's own ban coming back from the Local API (pushed by watch): the kernel already holds it as long,
     // and the journal keeps it as the local detection it is.
     const state = this.state;
     if (state.live.size > 0) {
-      const own = state.recordOf(target);
-      if (own?.origin === 'watch' && state.isActive(target) && (own.until === undefined || own.until >= until - 1000)) {
+      const own = state.recordOf(target());
+      if (
+        own?.origin === 'watch' &&
+        state.isActive(target()) &&
+        (own.until === undefined || own.until >= until - 1000)
+      ) {
         if (!again) this.ignored.own = (this.ignored.own ?? 0) + 1;
         return;
       }
     }
     const rule =
-      d.v4 !== undefined && matcher.refusal4
-        ? matcher.refusal4(d.v4, target)
-        : matcher.refusal(toPrefix(target), target);
+      v4 !== undefined && matcher.refusal4 ? matcher.refusal4(v4) : matcher.refusal(toPrefix(target()), target());
     if (rule) {
-      this.refused.push({ target, origin: d.origin, rule });
-      held.drop(target, d.v4 ?? -1);
+      this.refused.push({ target: target(), origin: d.origin, rule });
+      held.drop(target(), v4 ?? -1);
       return;
     }
     let parsed: Target | undefined;
-    if (d.v4 === undefined) {
-      const p = parseTarget(target, 'decision');
+    if (v4 === undefined) {
+      const p = parseTarget(target(), 'decision');
       if (typeof p === 'string') {
-        this.failed.push(target);
+        this.failed.push(target());
         return;
       }
       parsed = p;
@@ -189,8 +197,8 @@ export class AnswerApplier {
       this.lastReason = { origin: d.origin, scenario: d.scenario, reason: reasonOf(d) };
     }
     const entry: PendingAdd = {
-      text: target,
-      v4: parsed ? parsed.v4 : d.v4,
+      text,
+      v4: parsed ? parsed.v4 : v4,
       target: parsed,
       family: d.family,
       timeout,
@@ -225,8 +233,8 @@ export class AnswerApplier {
     const failed = await applyKernel(this.banSet, removes, adds);
     this.removed.push(...removes);
     for (const a of adds) {
-      if (failed?.has(a.text)) {
-        this.failed.push(a.text);
+      if (failed?.has(textOf(a))) {
+        this.failed.push(textOf(a));
         continue;
       }
       if (!a.again) {
@@ -244,13 +252,13 @@ export class AnswerApplier {
           );
         this.lastGroup = g;
       }
-      if (a.v4 !== undefined) {
+      if (a.text === undefined) {
         if (g.count4 === g.v4.length) {
           const grown = new Uint32Array(g.v4.length * 2);
           grown.set(g.v4);
           g.v4 = grown;
         }
-        g.v4[g.count4++] = a.v4;
+        g.v4[g.count4++] = a.v4!;
       } else g.others.push({ target: a.text, family: a.family });
     }
   }
@@ -357,7 +365,7 @@ async function applyKernel(set: BanSet, remove: string[], adds: PendingAdd[]): P
       const one = a.v4 !== undefined ? new TargetList(Uint32Array.of(a.v4)) : TargetList.from([a.target!]);
       await set.add(one, a.timeout);
     } catch {
-      failed.add(a.text);
+      failed.add(textOf(a));
     }
   }
   return failed;

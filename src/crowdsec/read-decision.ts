@@ -2,6 +2,7 @@
 // one IPv4 address with type "ban" and scope "Ip" — all but a few of a 100k list. Nothing is made for it but its
 // target text and the Decision. Anything else (escapes, nesting, another scope or type, a range, IPv6, a bad
 // field) is undefined here and left to JSON.parse and checkDecision, whose verdict this one always equals. Pure.
+import { uint32ToIPv4 } from '../net/address.js';
 import { checkLabel, type Decision } from './decisions.js';
 import { parseGoDuration } from './go-duration.js';
 
@@ -187,8 +188,28 @@ const origins = new LabelCache();
 const scenarios = new LabelCache();
 
 /**
- * The decision in `b` when it is the common kind (see above) and enforceable: its Decision, exactly as
- * checkDecision would make it. Undefined for anything else, which the caller reads the general way.
+ * The one Decision this reader hands out, filled again by each call: a 100k list makes no object per decision,
+ * and its target text only when asked for (the address travels as its uint32).
+ */
+const common: Decision & { v4: number } = {
+  id: 0,
+  target: '',
+  family: 4,
+  isRange: false,
+  origin: '',
+  scenario: '',
+  remainingMs: 0,
+  v4: 0,
+};
+Object.defineProperty(common, 'target', {
+  enumerable: true,
+  get: (): string => uint32ToIPv4(common.v4),
+});
+
+/**
+ * The decision in `b` from `start` to `end` when it is the common kind (see above) and enforceable: its Decision,
+ * exactly as checkDecision would make it, valid until the next call. Undefined for anything else, which the
+ * caller reads the general way.
  */
 export function readCommonDecision(
   b: Buffer,
@@ -229,6 +250,10 @@ export function readCommonDecision(
     if (!plain) n = Number(latin1(b, from, to));
     if (Number.isSafeInteger(n)) id = n;
   }
-  const target = latin1(b, f[F_VALUE * 3 + 1], f[F_VALUE * 3 + 2]);
-  return { id, target, family: 4, isRange: false, origin, scenario, remainingMs, v4 };
+  common.id = id;
+  common.origin = origin;
+  common.scenario = scenario;
+  common.remainingMs = remainingMs;
+  common.v4 = v4;
+  return common;
 }
