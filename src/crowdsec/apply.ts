@@ -99,7 +99,7 @@ export interface ApplyOptions {
  */
 export class AnswerApplier {
   private readonly now: number;
-  private readonly state: JournalState;
+  private folded: JournalState | undefined;
   private readonly banSet: BanSet;
   private readonly origins: ReadonlySet<string> | undefined;
   private readonly ignored: Record<string, number> = {};
@@ -121,11 +121,18 @@ export class AnswerApplier {
   constructor(private readonly opts: ApplyOptions) {
     const s = opts.session;
     this.now = s.now;
-    this.state = s.state();
     this.banSet = s.banSet;
     this.origins = opts.origins && opts.origins.length > 0 ? new Set(opts.origins) : undefined;
     opts.held.startAnswer(opts.startup);
     this.batch = opts.held.newBatchTag();
+  }
+
+  /**
+   * The journal as it was when the answer began, read on first use: an answer with nothing to add or lift (most
+   * polls) never reads a journal of 100k bans.
+   */
+  private get state(): JournalState {
+    return (this.folded ??= this.opts.session.state());
   }
 
   /** One element of a list (its bytes), checked; skipped ones are counted. */
@@ -284,7 +291,7 @@ export class AnswerApplier {
     await this.flush();
     // Lifts are journaled only for what the journal holds as running: a decision never enforced here (refused,
     // or filtered out) leaves no trace.
-    const lifted = this.removed.filter((t) => this.state.isActive(t));
+    const lifted = this.removed.length > 0 ? this.removed.filter((t) => this.state.isActive(t)) : [];
     const unbans = unbanBatches(lifted, this.now, 'crowdsec');
     const groups = [...this.journal.values()].map((g) => ({
       shared: { at: this.now, until: g.until, reason: g.reason, origin: 'crowdsec' } as const,
