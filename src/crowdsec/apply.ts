@@ -19,6 +19,7 @@ import {
   unbanBatches,
   type JournalRecord,
 } from '../state/record.js';
+import { PUSH_ORIGIN } from './alert.js';
 import { checkDecision, type Decision } from './decisions.js';
 import type { HeldDecisions } from './held.js';
 import { readCommonDecision } from './read-decision.js';
@@ -168,10 +169,11 @@ export class AnswerApplier {
     if (this.removes.size > 0) this.removes.delete(target());
     if (until < 0) return;
     const again = held.addedBefore;
-    // This host's own ban coming back from the Local API (pushed by watch): the kernel already holds it as long,
-    // and the journal keeps it as the local detection it is.
-    const state = this.state;
-    if (state.live.size > 0) {
+    // This host's own ban coming back from the Local API (pushed by watch, so with its origin): the kernel already
+    // holds it as long, and the journal keeps it as the local detection it is. Only such a decision needs the
+    // journal read: a poll bringing one cscli decision does not fold 100k journaled bans.
+    const state = d.origin === PUSH_ORIGIN ? this.state : undefined;
+    if (state && state.live.size > 0) {
       const own = state.recordOf(target());
       if (
         own?.origin === 'watch' &&
@@ -301,10 +303,12 @@ export class AnswerApplier {
     if (unbans.length > 0 || groups.length > 0) {
       // Compaction pays only when most of the journal is dead; the bans just made are all running, so with few
       // earlier lines it cannot, and the journal is not folded again to find out.
-      const read = session.journal();
-      const entries = entryCount(read.records) + lifted.length + this.added;
+      // Looked at for startup answers only: a poll's few lines never make the journal worth rewriting, and
+      // reading it to find out would cost each poll a journal of 100k bans.
+      const read = startup ? session.journal() : undefined;
+      const entries = read ? entryCount(read.records) + lifted.length + this.added : 0;
       let compacted = false;
-      if (entries > 2 * this.added) {
+      if (read && entries > 2 * this.added) {
         const records: JournalRecord[] = [...unbans];
         for (const g of groups) {
           const texts = new TargetList(g.targets.v4, [], []).texts().map((target) => ({ target, family: 4 as const }));
