@@ -1,9 +1,9 @@
 // Reads a `/v1/decisions/stream` answer as its bytes arrive, without holding the whole body or the parsed tree:
-// `{"new": [...], "deleted": [...]}` in either order (the Local API writes both), each decision handed on as soon
-// as its closing brace is read. Memory stays bounded by the longest single value (MAX_VALUE_BYTES), whatever the
-// body's size. A decision that is a flat object of plain ASCII strings and numbers (every one a Local API writes)
-// is read straight from the bytes; anything else (escapes, nesting, other text) goes through JSON.parse, so the
-// answer is judged exactly as a whole-body JSON.parse would judge it: invalid JSON anywhere is an error. Pure.
+// `{"new": [...], "deleted": [...]}` in either order (the Local API writes both), each element handed on with its
+// bytes as soon as its last byte is read. Memory stays bounded by the longest single value (MAX_VALUE_BYTES),
+// whatever the body's size. The structure is checked here; each element is read by the caller, the common decision
+// in place (read-decision.ts) and anything else with JSON.parse (parseElement), so that an answer is judged exactly
+// as JSON.parse of the whole body would judge it. Pure.
 import { StreamFormatError } from './decisions.js';
 
 export type StreamList = 'new' | 'deleted';
