@@ -1,4 +1,4 @@
-// The fast path for the hot commands (replay, ban, unban, bans list): they run without loading the CLI framework,
+// The fast path for the hot commands (replay, ban, unban, bans list, crowdsec pull): they run without loading the CLI framework,
 // whose start-up alone costs more than a one-address ban. The flag specs come from the oclif command classes (the
 // build writes them beside this module), the actions are the ones the oclif commands call, and output and
 // failures go through the same functions — so both paths behave alike. Help, unusual argument lists and
@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { BanFlags } from './actions/ban.js';
 import type { BansListFlags } from './actions/bans-list.js';
+import type { CrowdsecPullFlags } from './actions/crowdsec-pull.js';
 import type { ReplayFlags } from './actions/replay.js';
 import type { UnbanFlags } from './actions/unban.js';
 import { parseFastArgv, type FastCommandSpec, type FastParsed } from './fast-argv.js';
@@ -18,6 +19,13 @@ const ACTIONS: Record<string, Action> = {
   ban: async (p, io) => (await import('./actions/ban.js')).ban(p.flags as BanFlags, p.argv, io),
   unban: async (p, io) => (await import('./actions/unban.js')).unban(p.flags as UnbanFlags, p.argv, io),
   'bans:list': async (p, io) => (await import('./actions/bans-list.js')).listBansCommand(p.flags as BansListFlags, io),
+  // The bouncer's start is timed from its launch: the startup list is asked for before oclif could have loaded.
+  'crowdsec:pull': async (p, io) =>
+    (await import('./actions/crowdsec-pull.js')).crowdsecPull(
+      p.flags as unknown as CrowdsecPullFlags,
+      (l) => io.log(l),
+      io,
+    ),
 };
 
 /** Command ids (oclif's, topics joined by ":") that take the fast path. */

@@ -1,23 +1,36 @@
-// One decision stream answer into the kernel and the journal, under the state lock: deletes before adds in one
-// batch, never-ban rules first, each remote ban journaled with origin "crowdsec" and its Local API origin and
-// scenario as the reason. What is held for which decision is kept in memory (`Held`), so that deleting one of two
-// decisions on the same address keeps the ban.
+// One decision stream answer into the kernel and the journal, under the state lock, while it is being read:
+// each decision is checked as it arrives, never-ban rules first, and the kernel gets a batch (deletes before adds)
+// every BATCH decisions, so a list of 100k is mostly in the kernel when its last byte arrives. The journal gets
+// one append at the end: each remote ban with origin "crowdsec" and its Local API origin and scenario as the
+// reason. What is held for which decision is kept in memory (HeldDecisions) between answers.
 import type { BanSet } from '../firewall/banset.js';
 import { parseTarget, TargetList, type Target } from '../net/targets.js';
 import type { NeverBanMatcher } from '../firewall/never-ban.js';
-import { parsePrefix, type Family, type Prefix } from '../net/address.js';
-import type { BanContext } from '../bans/context.js';
-import { compactIfWorthIt, withSession } from '../bans/session.js';
-import { appendRecords } from '../state/journal.js';
-import { banBatches, unbanBatches, type JournalRecord } from '../state/record.js';
-import type { Decision, StreamBatch } from './decisions.js';
+import { parsePrefix, uint32ToIPv4, type Family, type Prefix } from '../net/address.js';
+import type { Session } from '../bans/session.js';
+import { compactIfWorthIt } from '../bans/session.js';
+import { appendLines } from '../state/journal.js';
+import type { JournalState } from '../state/fold.js';
+import {
+  banBatches,
+  entryCount,
+  formatPackedBanLines,
+  formatRecord,
+  unbanBatches,
+  type JournalRecord,
+} from '../state/record.js';
+import { PUSH_ORIGIN } from './alert.js';
+import { checkDecision, type Decision } from './decisions.js';
+import type { HeldDecisions } from './held.js';
+import { readCommonDecision } from './read-decision.js';
+import { parseElement, type StreamList } from './stream-scanner.js';
 
 /** Longest kernel timeout written (the nftables backend refuses more). */
-// One per target travels to the backend as a Uint32Array element.
 const MAX_TIMEOUT_SECONDS = 2 ** 32 - 1;
 
-/** Per target, the decisions that hold it: decision id → end (epoch ms). */
-export type Held = Map<string, Map<number, number>>;
+/** Decisions per kernel batch while an answer is read: large enough to cost few round trips, small enough to
+ * start while the download goes on. */
+export const KERNEL_BATCH = 8192;
 
 export interface Refused {
   target: string;
@@ -40,174 +53,331 @@ export interface ApplyResult {
 export const reasonOf = (d: Pick<Decision, 'origin' | 'scenario'>): string =>
   d.scenario ? `${d.origin}: ${d.scenario}` : d.origin;
 
-interface Plan {
-  remove: Set<string>;
-  add: Map<string, { decision: Decision; until: number }>;
-}
-
-/** What the answer changes, given what is held (which it updates). Pure but for `held`. */
-export function planChanges(batch: StreamBatch, held: Held, now: number, ignored: Record<string, number>): Plan {
-  const plan: Plan = { remove: new Set(), add: new Map() };
-  for (const d of batch.deleted) {
-    const ids = held.get(d.target);
-    if (ids) {
-      ids.delete(d.id);
-      for (const [id, until] of ids) if (until <= now) ids.delete(id);
-    }
-    if (!ids || ids.size === 0) {
-      held.delete(d.target);
-      plan.remove.add(d.target);
-    }
-  }
-  for (const d of batch.added) {
-    if (d.remainingMs <= 0) {
-      ignored.expired = (ignored.expired ?? 0) + 1;
-      continue;
-    }
-    const until = now + d.remainingMs;
-    let ids = held.get(d.target);
-    if (!ids) held.set(d.target, (ids = new Map()));
-    ids.set(d.id, until);
-    plan.remove.delete(d.target);
-    // Several decisions on one target: the kernel keeps the longest.
-    let longest = until;
-    for (const u of ids.values()) if (u > longest) longest = u;
-    const prev = plan.add.get(d.target);
-    if (!prev || longest >= prev.until) plan.add.set(d.target, { decision: d, until: longest });
-  }
-  return plan;
-}
-
 function toPrefix(target: string): Prefix {
   return parsePrefix(target) as Prefix;
 }
 
-/** The bans for the kernel: each target with its own timeout, and the decision's text for each. */
-interface KernelAdds {
-  texts: string[];
-  targets: Target[];
-  timeouts: number[];
+/** One ban on its way to the kernel, and then to the journal. */
+interface PendingAdd {
+  /** Undefined for a single IPv4 address (its text is made from v4 when needed). */
+  text: string | undefined;
+  /** A single IPv4 address as a uint32, else the parsed target. */
+  v4: number | undefined;
+  target: Target | undefined;
+  family: Family;
+  timeout: number;
+  /** End written to the journal (epoch ms, whole seconds from now). */
+  until: number;
+  reason: string;
+  /** A second ban of the same target in this answer (already counted). */
+  again: boolean;
 }
 
-/** Adds in one call; when the kernel refuses the batch (say, overlapping ranges), one by one, keeping the rest. */
-async function applyKernel(set: BanSet, remove: string[], adds: KernelAdds, failed: string[]): Promise<void> {
-  const { texts, targets, timeouts } = adds;
-  try {
-    const list = TargetList.from(targets);
-    const perTarget = Uint32Array.from(timeouts);
-    if (set.replace && (await set.replace(remove, list, perTarget))) return;
-    if (remove.length > 0) await set.remove(remove);
-    if (targets.length > 0) await set.add(list, perTarget);
-    return;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP' || targets.length <= 1) throw err;
-  }
-  for (let i = 0; i < targets.length; i++) {
-    try {
-      await set.add(TargetList.from([targets[i]]), timeouts[i]);
-    } catch {
-      failed.push(texts[i]);
-    }
-  }
+const textOf = (a: PendingAdd): string => a.text ?? uint32ToIPv4(a.v4!);
+
+/** Journal records of one end and reason: IPv4 addresses packed, the rest as text. */
+interface JournalGroup {
+  until: number;
+  reason: string;
+  v4: Uint32Array;
+  count4: number;
+  others: Array<{ target: string; family: Family }>;
 }
 
 export interface ApplyOptions {
-  ctx: BanContext;
-  held: Held;
+  session: Session;
+  held: HeldDecisions;
   matcher: NeverBanMatcher;
   /** The first answer after a start or an error: journaled remote bans it no longer names are lifted. */
   startup: boolean;
-  now?: number;
+  /** Local API origins enforced (empty: all). */
+  origins?: readonly string[];
 }
 
-export async function applyStream(batch: StreamBatch, opts: ApplyOptions): Promise<ApplyResult> {
-  const { ctx, held, matcher, startup } = opts;
-  return withSession(
-    ctx,
-    async (s) => {
-      const now = s.now;
-      const ignored = { ...batch.ignored };
-      if (startup) held.clear();
-      const plan = planChanges(batch, held, now, ignored);
-      const state = s.state();
-      if (startup) {
-        // Decisions deleted in the Local API while this host was not listening: the startup list no longer names
-        // them, and only the journal remembers that they came from there.
-        for (const [target, i] of state.live) {
-          const r = state.records[i];
-          if (r.op === 'ban' && r.origin === 'crowdsec' && !state.isOver(i) && !held.has(target)) {
-            plan.remove.add(target);
-          }
+/**
+ * Applies one answer as its decisions arrive: take() each element of "new" or "deleted", flush() when due() (the
+ * reader awaits it between chunks), then finish().
+ */
+export class AnswerApplier {
+  private readonly now: number;
+  private folded: JournalState | undefined;
+  private readonly banSet: BanSet;
+  private readonly origins: ReadonlySet<string> | undefined;
+  private readonly ignored: Record<string, number> = {};
+  private readonly refused: Refused[] = [];
+  private readonly failed: string[] = [];
+  private removes = new Set<string>();
+  private adds: PendingAdd[] = [];
+  /** The pending batch's tag: HeldDecisions notes where in `adds` each target waits (a later, longer decision
+   * replaces its entry). */
+  private batch: number;
+  private readonly removed: string[] = [];
+  private readonly journal = new Map<string, JournalGroup>();
+  private added = 0;
+  private added4 = 0;
+  /** The last reason made, and the journal group last used: a list has a handful of each. */
+  private lastReason = { origin: '', scenario: '', reason: '' };
+  private lastGroup: JournalGroup | undefined;
+
+  constructor(private readonly opts: ApplyOptions) {
+    const s = opts.session;
+    this.now = s.now;
+    this.banSet = s.banSet;
+    this.origins = opts.origins && opts.origins.length > 0 ? new Set(opts.origins) : undefined;
+    opts.held.startAnswer(opts.startup);
+    this.batch = opts.held.newBatchTag();
+  }
+
+  /**
+   * The journal as it was when the answer began, read on first use: an answer with nothing to add or lift (most
+   * polls) never reads a journal of 100k bans.
+   */
+  private get state(): JournalState {
+    return (this.folded ??= this.opts.session.state());
+  }
+
+  /** One element of a list (its bytes), checked; skipped ones are counted. */
+  take(list: StreamList, buf: Buffer, from: number, to: number): void {
+    const v =
+      readCommonDecision(buf, from, to, this.origins) ??
+      checkDecision(parseElement(buf.subarray(from, to), list), this.origins);
+    if ('skip' in v) {
+      this.ignored[v.skip] = (this.ignored[v.skip] ?? 0) + 1;
+      return;
+    }
+    if (list === 'deleted') this.deleted(v);
+    else this.add(v);
+  }
+
+  private deleted(d: Decision): void {
+    if (this.opts.held.deleted(d.target, d.v4 ?? -1, d.id, this.now)) this.removes.add(d.target);
+  }
+
+  private add(d: Decision): void {
+    const { held, matcher } = this.opts;
+    if (d.remainingMs <= 0) {
+      this.ignored.expired = (this.ignored.expired ?? 0) + 1;
+      return;
+    }
+    // A single IPv4 address goes by its uint32: its text is made only when something needs it.
+    const v4 = d.v4;
+    let text = v4 === undefined ? d.target : undefined;
+    const target = () => (text ??= d.target);
+    // Several decisions on one target: the kernel keeps the longest.
+    const until = held.added(text ?? '', v4 ?? -1, d.id, this.now + d.remainingMs);
+    // An add wins over a delete of the same answer (deletes go first).
+    if (this.removes.size > 0) this.removes.delete(target());
+    if (until < 0) return;
+    const again = held.addedBefore;
+    // This host's own ban coming back from the Local API (pushed by watch, so with its origin): the kernel already
+    // holds it as long, and the journal keeps it as the local detection it is. Only such a decision needs the
+    // journal read: a poll bringing one cscli decision does not fold 100k journaled bans.
+    const state = d.origin === PUSH_ORIGIN ? this.state : undefined;
+    if (state && state.live.size > 0) {
+      const own = state.recordOf(target());
+      if (
+        own?.origin === 'watch' &&
+        state.isActive(target()) &&
+        (own.until === undefined || own.until >= until - 1000)
+      ) {
+        if (!again) this.ignored.own = (this.ignored.own ?? 0) + 1;
+        return;
+      }
+    }
+    const rule =
+      v4 !== undefined && matcher.refusal4 ? matcher.refusal4(v4) : matcher.refusal(toPrefix(target()), target());
+    if (rule) {
+      this.refused.push({ target: target(), origin: d.origin, rule });
+      held.drop(target(), v4 ?? -1);
+      return;
+    }
+    let parsed: Target | undefined;
+    if (v4 === undefined) {
+      const p = parseTarget(target(), 'decision');
+      if (typeof p === 'string') {
+        this.failed.push(target());
+        return;
+      }
+      parsed = p;
+    }
+    const timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, Math.ceil((until - this.now) / 1000)));
+    const last = this.lastReason;
+    if (last.origin !== d.origin || last.scenario !== d.scenario) {
+      this.lastReason = { origin: d.origin, scenario: d.scenario, reason: reasonOf(d) };
+    }
+    const entry: PendingAdd = {
+      text,
+      v4: parsed ? parsed.v4 : v4,
+      target: parsed,
+      family: d.family,
+      timeout,
+      until: this.now + timeout * 1000,
+      reason: this.lastReason.reason,
+      again,
+    };
+    // Twice in one kernel batch, the later add would not change the element the earlier one made.
+    const at = again ? held.pendingAt(this.batch) : -1;
+    if (at >= 0) {
+      entry.again = this.adds[at].again;
+      this.adds[at] = entry;
+    } else {
+      held.setPending(this.batch, this.adds.length);
+      this.adds.push(entry);
+    }
+  }
+
+  /** Whether enough is pending for a kernel batch. */
+  due(): boolean {
+    return this.adds.length + this.removes.size >= KERNEL_BATCH;
+  }
+
+  /** What is pending into the kernel (deletes before adds), then counted for the journal. */
+  async flush(): Promise<void> {
+    const adds = this.adds;
+    const removes = [...this.removes];
+    this.adds = [];
+    this.removes = new Set();
+    this.batch = this.opts.held.newBatchTag();
+    if (adds.length === 0 && removes.length === 0) return;
+    const failed = await applyKernel(this.banSet, removes, adds);
+    this.removed.push(...removes);
+    for (const a of adds) {
+      if (failed?.has(textOf(a))) {
+        this.failed.push(textOf(a));
+        continue;
+      }
+      if (!a.again) {
+        this.added++;
+        if (a.family === 4) this.added4++;
+      }
+      let g = this.lastGroup;
+      if (!g || g.until !== a.until || g.reason !== a.reason) {
+        const key = `${a.until}\u0000${a.reason}`;
+        g = this.journal.get(key);
+        if (!g)
+          this.journal.set(
+            key,
+            (g = { until: a.until, reason: a.reason, v4: new Uint32Array(64), count4: 0, others: [] }),
+          );
+        this.lastGroup = g;
+      }
+      if (a.text === undefined) {
+        if (g.count4 === g.v4.length) {
+          const grown = new Uint32Array(g.v4.length * 2);
+          grown.set(g.v4);
+          g.v4 = grown;
+        }
+        g.v4[g.count4++] = a.v4!;
+      } else g.others.push({ target: a.text, family: a.family });
+    }
+  }
+
+  /**
+   * The rest into the kernel, then everything into the journal in one append. `complete` is false when the answer
+   * broke off: what was applied is journaled, but a startup answer's end (lifting what it did not name) is not
+   * reached.
+   */
+  async finish(complete = true): Promise<ApplyResult> {
+    const { held, startup, session } = this.opts;
+    if (startup && complete) {
+      // Decisions deleted in the Local API while this host was not listening: the startup list no longer names
+      // them, and only the journal remembers that they came from there.
+      const state = this.state;
+      for (const [target, i] of state.live) {
+        const r = state.records[i];
+        if (r.op === 'ban' && r.origin === 'crowdsec' && !state.isOver(i) && !held.has(target)) {
+          this.removes.add(target);
         }
       }
-      const refused: Refused[] = [];
-      const failed: string[] = [];
-      let unparsed = 0;
-      const adds: KernelAdds = { texts: [], targets: [], timeouts: [] };
-      const journalAdds = new Map<
-        string,
-        { until: number; reason: string; targets: Array<{ target: string; family: Family }> }
-      >();
-      for (const [target, { decision, until }] of plan.add) {
-        // This host's own ban coming back from the Local API (pushed by watch): the kernel already holds it as
-        // long, and the journal keeps it as the local detection it is.
-        const own = state.recordOf(target);
-        if (
-          own?.origin === 'watch' &&
-          state.isActive(target) &&
-          (own.until === undefined || own.until >= until - 1000)
-        ) {
-          ignored.own = (ignored.own ?? 0) + 1;
-          continue;
+    }
+    await this.flush();
+    // Lifts are journaled only for what the journal holds as running: a decision never enforced here (refused,
+    // or filtered out) leaves no trace.
+    const lifted = this.removed.length > 0 ? this.removed.filter((t) => this.state.isActive(t)) : [];
+    const unbans = unbanBatches(lifted, this.now, 'crowdsec');
+    const groups = [...this.journal.values()].map((g) => ({
+      shared: { at: this.now, until: g.until, reason: g.reason, origin: 'crowdsec' } as const,
+      targets: { v4: g.v4.subarray(0, g.count4), others: g.others, otherAt: g.others.map(() => g.count4) },
+    }));
+    const dir = session.ctx.stateDir;
+    if (unbans.length > 0 || groups.length > 0) {
+      // Compaction pays only when most of the journal is dead; the bans just made are all running, so with few
+      // earlier lines it cannot, and the journal is not folded again to find out.
+      // Looked at for startup answers only: a poll's few lines never make the journal worth rewriting, and
+      // reading it to find out would cost each poll a journal of 100k bans.
+      const read = startup ? session.journal() : undefined;
+      const entries = read ? entryCount(read.records) + lifted.length + this.added : 0;
+      let compacted = false;
+      if (read && entries > 2 * this.added) {
+        const records: JournalRecord[] = [...unbans];
+        for (const g of groups) {
+          const texts = new TargetList(g.targets.v4, [], []).texts().map((target) => ({ target, family: 4 as const }));
+          records.push(...banBatches([...texts, ...g.targets.others], g.shared));
         }
-        const rule = matcher.refusal(toPrefix(target), target);
-        if (rule) {
-          refused.push({ target, origin: decision.origin, rule });
-          held.delete(target);
-          continue;
-        }
-        const timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, Math.ceil((until - now) / 1000)));
-        const parsed = parseTarget(target, 'decision');
-        if (typeof parsed === 'string') {
-          failed.push(target);
-          unparsed++;
-          continue;
-        }
-        adds.texts.push(target);
-        adds.targets.push(parsed);
-        adds.timeouts.push(timeout);
-        const untilSec = now + timeout * 1000;
-        const reason = reasonOf(decision);
-        const key = `${untilSec}\u0000${reason}`;
-        let group = journalAdds.get(key);
-        if (!group) journalAdds.set(key, (group = { until: untilSec, reason, targets: [] }));
-        group.targets.push({ target, family: decision.family });
+        compacted = compactIfWorthIt(dir, read, records, this.now);
       }
-      const removeList = [...plan.remove];
-      await applyKernel(s.banSet, removeList, adds, failed);
-      const failedSet = new Set(failed);
-      const records: JournalRecord[] = [];
-      // Lifts are journaled only for what the journal holds as running: a decision never enforced here (refused,
-      // or filtered out) leaves no trace.
-      const lifted = removeList.filter((t) => state.isActive(t));
-      records.push(...unbanBatches(lifted, now, 'crowdsec'));
-      for (const g of journalAdds.values()) {
-        const targets = failedSet.size > 0 ? g.targets.filter((t) => !failedSet.has(t.target)) : g.targets;
-        records.push(...banBatches(targets, { at: now, until: g.until, reason: g.reason, origin: 'crowdsec' }));
+      if (!compacted) {
+        const lines: Buffer[] = unbans.map((r) => Buffer.from(formatRecord(r)));
+        for (const g of groups) lines.push(formatPackedBanLines(g.targets, g.shared));
+        appendLines(dir, Buffer.concat(lines));
       }
-      if (records.length > 0 && !compactIfWorthIt(ctx.stateDir, s.journal(), records, now)) {
-        appendRecords(ctx.stateDir, records);
-      }
-      const added4 = adds.targets.filter((t, i) => t.family === 4 && !failedSet.has(adds.texts[i])).length;
-      return {
-        added: adds.targets.length - (failed.length - unparsed),
-        added4,
-        removed: removeList.length,
-        refused,
-        ignored,
-        failed,
-      };
-    },
-    opts.now,
+      session.journalChanged();
+    }
+    return {
+      added: this.added,
+      added4: this.added4,
+      removed: this.removed.length,
+      refused: this.refused,
+      ignored: this.ignored,
+      failed: this.failed,
+    };
+  }
+}
+
+/**
+ * Removes and adds in one call; when the kernel refuses the batch (say, overlapping ranges), one by one, keeping
+ * the rest. Returns the targets the kernel refused (undefined when none).
+ */
+async function applyKernel(set: BanSet, remove: string[], adds: PendingAdd[]): Promise<Set<string> | undefined> {
+  // Single IPv4 addresses travel packed; the rest after them, and the timeouts in that order.
+  const v4: number[] = [];
+  const others: Target[] = [];
+  const timeouts = new Uint32Array(adds.length);
+  for (const a of adds) {
+    if (a.v4 !== undefined) {
+      timeouts[v4.length] = a.timeout;
+      v4.push(a.v4);
+    }
+  }
+  for (const a of adds) {
+    if (a.v4 === undefined) {
+      timeouts[v4.length + others.length] = a.timeout;
+      others.push(a.target!);
+    }
+  }
+  const list = new TargetList(
+    Uint32Array.from(v4),
+    others,
+    others.map(() => v4.length),
   );
+  try {
+    if (set.replace && (await set.replace(remove, list, timeouts))) return undefined;
+    if (remove.length > 0) await set.remove(remove);
+    if (adds.length > 0) await set.add(list, timeouts);
+    return undefined;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP' || adds.length <= 1) throw err;
+  }
+  // Nothing of the batch was committed: the deletes (which never fail for what is already gone), then each add.
+  if (remove.length > 0) await set.remove(remove);
+  const failed = new Set<string>();
+  for (const a of adds) {
+    try {
+      const one = a.v4 !== undefined ? new TargetList(Uint32Array.of(a.v4)) : TargetList.from([a.target!]);
+      await set.add(one, a.timeout);
+    } catch {
+      failed.add(textOf(a));
+    }
+  }
+  return failed;
 }

@@ -1,12 +1,16 @@
 // The pull loop: startup=true first and after any error, then the changes every poll interval; each answer applied
-// at once. The Local API going away never stops it: it retries with a doubling back-off and says so once per change
+// while it is read (apply.ts). The Local API going away never stops it: it retries with a doubling back-off and says so once per change
 // of state (reachable → not, and back), so a long outage is two log lines, not one per poll.
 import type { BanContext } from '../bans/context.js';
 import type { NeverBanMatcher } from '../firewall/never-ban.js';
-import { applyStream, type ApplyResult, type Held } from './apply.js';
-import { readStream, StreamFormatError } from './decisions.js';
+import { withSession } from '../bans/session.js';
+import { AnswerApplier, type ApplyResult } from './apply.js';
+import { StreamFormatError } from './decisions.js';
+import { HeldDecisions } from './held.js';
 import type { LapiClient } from './lapi-client.js';
+import type { StreamAnswer } from './stream-request.js';
 import { LapiError } from './lapi-errors.js';
+import { StreamScanner } from './stream-scanner.js';
 
 export interface PullEvents {
   /** After each answer applied. */
@@ -24,6 +28,8 @@ export interface BouncerOptions {
   pollSeconds: number;
   log: (line: string) => void;
   events?: PullEvents;
+  /** The first startup answer, already asked for (the request goes out while the rest starts up). */
+  first?: Promise<StreamAnswer>;
 }
 
 /** Longest wait between attempts while the Local API is failing. */
@@ -35,8 +41,30 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Reads an answer into the applier chunk by chunk, awaiting a kernel batch whenever one is due. A body that is
+ * not JSON becomes the LapiError that says so, with the URL and the bytes read.
+ */
+async function readAnswer(answer: StreamAnswer, applier: AnswerApplier): Promise<void> {
+  const scanner = new StreamScanner((list, buf, from, to) => applier.take(list, buf, from, to));
+  try {
+    for await (const chunk of answer.chunks) {
+      scanner.push(chunk);
+      if (applier.due()) await applier.flush();
+    }
+    scanner.end();
+  } catch (err) {
+    if (err instanceof StreamFormatError && err.notJson) {
+      const n = answer.received();
+      const what = n === 0 ? 'an empty answer' : `${n} bytes that are not JSON (${err.message})`;
+      throw new LapiError(`${answer.url} answered with ${what}`, 'E_LAPI_ANSWER', undefined, err);
+    }
+    throw err;
+  }
+}
+
 export class Bouncer {
-  private readonly held: Held = new Map();
+  private readonly held = new HeldDecisions();
   private needStartup = true;
   private failing?: string;
   private stopped = false;
@@ -50,14 +78,26 @@ export class Bouncer {
   async pullOnce(): Promise<ApplyResult> {
     const startup = this.needStartup;
     const t0 = performance.now();
+    const first = this.opts.first;
+    this.opts.first = undefined;
     try {
-      const body = await this.opts.client.stream(startup);
-      const batch = readStream(body, this.opts.origins);
-      const result = await applyStream(batch, {
-        ctx: this.opts.ctx,
-        held: this.held,
-        matcher: this.opts.matcher(),
-        startup,
+      const answer = await (first ?? this.opts.client.openStream(startup));
+      const result = await withSession(this.opts.ctx, async (session) => {
+        const applier = new AnswerApplier({
+          session,
+          held: this.held,
+          matcher: this.opts.matcher(),
+          startup,
+          origins: this.opts.origins,
+        });
+        try {
+          await readAnswer(answer, applier);
+        } catch (err) {
+          // What reached the kernel before the break is journaled; the next pull is a startup one.
+          await applier.finish(false).catch(() => undefined);
+          throw err;
+        }
+        return applier.finish();
       });
       this.needStartup = false;
       this.lastPull = Date.now();

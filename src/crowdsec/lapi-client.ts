@@ -1,7 +1,9 @@
 // The three Local API calls portsentinel needs, over Node's fetch: machine login (JWT cached, renewed on 401), alert
-// push, decision stream. Every answer is read with a size bound and a deadline, and is parsed here only as JSON:
-// its meaning is checked by the caller (decisions.ts).
+// push, decision stream. Every answer is read with a size bound and a deadline. Small answers are parsed here as
+// JSON; the decision stream is handed over chunk by chunk as it arrives (stream-request.ts, read by
+// stream-scanner.ts), its meaning checked by the caller (decisions.ts).
 import { LapiError } from './lapi-errors.js';
+import { openStreamRequest, type StreamAnswer } from './stream-request.js';
 
 export interface LapiClientOptions {
   /** Base URL, e.g. http://192.0.2.1:8080/ */
@@ -150,15 +152,22 @@ export class LapiClient {
     if (r.status !== 200) throw LapiClient.httpError(r.status, r.body, r.url, 'the bouncer key');
   }
 
-  /** GET /v1/decisions/stream: the whole current list with `startup`, else the changes since the last call. */
-  async stream(startup: boolean): Promise<unknown> {
+  /**
+   * GET /v1/decisions/stream: the whole current list with `startup`, else the changes since the last call.
+   * Resolves once the headers are in; the body is read by the caller, as it arrives.
+   */
+  async openStream(startup: boolean): Promise<StreamAnswer> {
     const key = this.opts.bouncerKey;
     if (!key) throw new LapiError('no bouncer key is configured (CROWDSEC_BOUNCER_KEY_FILE)', 'E_LAPI_AUTH');
-    const r = await this.request(`v1/decisions/stream?startup=${startup}`, {
-      method: 'GET',
-      headers: { 'x-api-key': key, accept: 'application/json' },
-    });
-    if (r.status !== 200) throw LapiClient.httpError(r.status, r.body, r.url, 'the bouncer key');
-    return LapiClient.json(r.body, r.url);
+    const url = new URL(`v1/decisions/stream?startup=${startup}`, this.base).toString();
+    return openStreamRequest(
+      {
+        url,
+        headers: { 'user-agent': this.opts.userAgent ?? USER_AGENT, 'x-api-key': key, accept: 'application/json' },
+        maxBodyBytes: this.maxBody,
+        timeoutMs: this.timeoutMs,
+      },
+      (status, body) => LapiClient.httpError(status, body, url.split('?')[0], 'the bouncer key'),
+    );
   }
 }

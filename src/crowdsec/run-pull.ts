@@ -5,7 +5,6 @@ import { buildNeverBanMatcher, gatherNeverBanLists, type NeverBanMatcher } from 
 import { Bouncer } from './bouncer.js';
 import { openFleet } from './open.js';
 import { writeFleetStatus } from './status-file.js';
-import { startMetrics } from '../metrics/start.js';
 
 export interface PullSummary {
   url: string;
@@ -38,10 +37,17 @@ function cachedMatcher(ignore: Parameters<typeof gatherNeverBanLists>[0]): () =>
 export async function runPull(opts: ContextOptions, hooks: PullHooks): Promise<PullSummary> {
   return withContext(opts, async (ctx) => {
     const fleet = openFleet(ctx.config, { pull: true })!;
+    // The startup list is asked for first: the Local API takes a while to gather a large one (a second for 100k
+    // decisions), time this process spends opening the ban set. Failures are the first pull's to report.
+    const first = fleet.client.openStream(true);
+    first.catch(() => undefined);
     const banSet = await ctx.banSet();
     if (!(await banSet.status()).ready) await banSet.setup();
     const summary: PullSummary = { url: fleet.url, pulls: 0, enforced: 0, lifted: 0, refused: 0 };
-    const metrics = ctx.config.metricsListen ? await startMetrics(ctx.config.metricsListen, banSet) : undefined;
+    // prom-client is loaded only when metrics are asked for.
+    const metrics = ctx.config.metricsListen
+      ? await (await import('../metrics/start.js')).startMetrics(ctx.config.metricsListen, banSet)
+      : undefined;
     const bouncer = new Bouncer({
       ctx,
       client: fleet.client,
@@ -49,6 +55,7 @@ export async function runPull(opts: ContextOptions, hooks: PullHooks): Promise<P
       matcher: cachedMatcher(ctx.ignore),
       pollSeconds: ctx.config.crowdsecPollInterval,
       log: hooks.log,
+      first,
       events: {
         applied(r, _startup, ms) {
           metrics?.metrics.pulled(r, ms);

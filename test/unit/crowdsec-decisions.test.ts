@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseGoDuration } from '../../src/crowdsec/go-duration.js';
 import { readStream, StreamFormatError } from '../../src/crowdsec/decisions.js';
-import { planChanges, type Held } from '../../src/crowdsec/apply.js';
+import { HeldDecisions } from '../../src/crowdsec/held.js';
 
 test('Go durations as the Local API writes them', () => {
   assert.equal(parseGoDuration('3h59m58.5s'), (3 * 3600 + 59 * 60 + 58.5) * 1000);
@@ -82,20 +82,35 @@ test('an answer that is not an object of lists is a StreamFormatError', () => {
 });
 
 test('two decisions on one address: deleting one keeps the ban, the kernel keeps the longest', () => {
-  const held: Held = new Map();
+  const held = new HeldDecisions();
   const now = 1_000_000;
-  const first = readStream({ new: [d({ id: 1, duration: '1h' }), d({ id: 2, duration: '2h' })] });
-  const p1 = planChanges(first, held, now, {});
-  assert.equal(p1.add.get('192.0.2.1')!.until, now + 7_200_000);
-  const p2 = planChanges(readStream({ deleted: [d({ id: 2, duration: '-1s' })] }), held, now, {});
-  assert.equal(p2.remove.size, 0);
-  const p3 = planChanges(readStream({ deleted: [d({ id: 1, duration: '-1s' })] }), held, now, {});
-  assert.deepEqual([...p3.remove], ['192.0.2.1']);
-  // A delete and a fresh decision in one answer: deletes go first, the add wins.
-  const p4 = planChanges(readStream({ deleted: [d({ id: 3, duration: '-1s' })], new: [d({ id: 4 })] }), held, now, {});
-  assert.deepEqual([...p4.remove], []);
-  assert.ok(p4.add.has('192.0.2.1'));
-  const ignored: Record<string, number> = {};
-  planChanges(readStream({ new: [d({ id: 9, value: '192.0.2.2', duration: '-1s' })] }), held, now, ignored);
-  assert.deepEqual(ignored, { expired: 1 });
+  const t = '192.0.2.1';
+  const v4 = 0xc0000201;
+  held.startAnswer(true);
+  assert.equal(held.added(t, v4, 1, now + 3_600_000), now + 3_600_000);
+  assert.equal(held.addedBefore, false);
+  assert.equal(held.added(t, v4, 2, now + 7_200_000), now + 7_200_000);
+  assert.equal(held.addedBefore, true);
+  // A shorter decision of the same answer asks nothing more of the kernel.
+  assert.equal(held.added(t, v4, 3, now + 60_000), -1);
+  held.startAnswer(false);
+  assert.equal(held.deleted(t, v4, 2, now), false);
+  assert.equal(held.deleted(t, v4, 3, now), false);
+  assert.equal(held.deleted(t, v4, 1, now), true);
+  assert.equal(held.has(t), false);
+  // A delete and a fresh decision in one answer, in either order: deletes count first, the add wins.
+  held.startAnswer(false);
+  assert.equal(held.deleted(t, v4, 3, now), true);
+  assert.equal(held.added(t, v4, 4, now + 1000), now + 1000);
+  held.startAnswer(false);
+  assert.equal(held.added(t, v4, 5, now + 2000), now + 2000);
+  assert.equal(held.deleted(t, v4, 5, now), false, 'the add of this answer wins over its delete');
+  assert.equal(held.deleted(t, v4, 4, now), false);
+  // Decisions already over go when any delete names their target.
+  held.startAnswer(false);
+  assert.equal(held.deleted(t, v4, 99, now + 5000), true);
+  // A startup answer forgets what was held.
+  held.added('192.0.2.2', 0xc0000202, 9, now + 1000);
+  held.startAnswer(true);
+  assert.equal(held.size, 0);
 });

@@ -3,8 +3,10 @@ import type { PullSummary } from '../../crowdsec/run-pull.js';
 import type { CommandIO } from '../output.js';
 import { announceConfig, contextOptions, type SharedBanFlags } from './shared.js';
 
+export type CrowdsecPullFlags = SharedBanFlags & { once: boolean };
+
 export async function crowdsecPull(
-  flags: SharedBanFlags & { once: boolean },
+  flags: CrowdsecPullFlags,
   log: (line: string) => void,
   io: CommandIO,
 ): Promise<PullSummary> {

@@ -1,0 +1,233 @@
+// Applying answers while they are read: kernel batches during the download, deletes before adds within an answer
+// whichever list comes first, the longest of several decisions once, never-ban refusals, lifts at a startup's end,
+// one journal append with origin crowdsec. The kernel is a recording stand-in; the journal is the real one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnswerApplier, KERNEL_BATCH, type ApplyResult } from '../../src/crowdsec/apply.js';
+import { HeldDecisions } from '../../src/crowdsec/held.js';
+import { StreamScanner } from '../../src/crowdsec/stream-scanner.js';
+import type { BanSet } from '../../src/firewall/banset.js';
+import type { NeverBanMatcher } from '../../src/firewall/never-ban.js';
+import type { Session } from '../../src/bans/session.js';
+import { appendRecords, readJournal } from '../../src/state/journal.js';
+import { foldJournal } from '../../src/state/fold.js';
+import type { TargetList } from '../../src/net/targets.js';
+
+interface Call {
+  removed: string[];
+  added: Array<[string, number]>;
+}
+
+function recordingBanSet(calls: Call[]): BanSet {
+  return {
+    kind: 'nftables',
+    async replace(targets: string[], list: TargetList, timeouts: number | Uint32Array) {
+      const texts = list.texts();
+      calls.push({
+        removed: [...targets],
+        added: texts.map((t, i) => [t, typeof timeouts === 'number' ? timeouts : timeouts[i]]),
+      });
+      return true;
+    },
+  } as unknown as BanSet;
+}
+
+const noRule: NeverBanMatcher = { refusal: () => undefined, refusal4: () => undefined } as unknown as NeverBanMatcher;
+
+const decision = (id: number, value: string, duration = '1h', extra: Record<string, unknown> = {}) => ({
+  duration,
+  id,
+  origin: 'lists',
+  scenario: 'test/list',
+  scope: value.includes('/') ? 'Range' : 'Ip',
+  type: 'ban',
+  value,
+  ...extra,
+});
+
+function lab() {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-cs-apply-'));
+  const held = new HeldDecisions();
+  const calls: Call[] = [];
+  const banSet = recordingBanSet(calls);
+  const now = 1_700_000_000_000;
+  async function apply(
+    body: unknown,
+    opts: { startup?: boolean; matcher?: NeverBanMatcher; chunk?: number; breakAt?: number } = {},
+  ): Promise<ApplyResult> {
+    const session = {
+      ctx: { stateDir: dir },
+      banSet,
+      now,
+      journal: () => readJournal(dir),
+      state: () => foldJournal(readJournal(dir).records, now),
+      journalChanged: () => undefined,
+    } as unknown as Session;
+    const applier = new AnswerApplier({
+      session,
+      held,
+      matcher: opts.matcher ?? noRule,
+      startup: opts.startup ?? false,
+    });
+    const scanner = new StreamScanner((list, buf, from, to) => applier.take(list, buf, from, to));
+    const text = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const size = opts.chunk ?? 4096;
+    const stop = opts.breakAt ?? text.length;
+    for (let at = 0; at < stop; at += size) {
+      scanner.push(Buffer.from(text.subarray(at, Math.min(stop, at + size))));
+      if (applier.due()) await applier.flush();
+    }
+    if (stop < text.length) return applier.finish(false);
+    scanner.end();
+    return applier.finish();
+  }
+  return { dir, held, calls, now, apply, close: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const address = (i: number) => `100.${64 + (i >>> 16)}.${(i >>> 8) & 255}.${i & 255}`;
+
+test('a large startup answer reaches the kernel in batches while it is read, and is journaled once', async () => {
+  const l = lab();
+  try {
+    const n = 3 * KERNEL_BATCH + 100;
+    const body = { new: Array.from({ length: n }, (_, i) => decision(i + 1, address(i))), deleted: null };
+    const r = await l.apply(body, { startup: true });
+    assert.equal(r.added, n);
+    assert.equal(r.added4, n);
+    assert.ok(l.calls.length >= 4, `${l.calls.length} kernel batches`);
+    assert.ok(l.calls.slice(0, -1).every((c) => c.added.length >= KERNEL_BATCH));
+    assert.equal(new Set(l.calls.flatMap((c) => c.added.map(([t]) => t))).size, n);
+    assert.ok(l.calls.every((c) => c.added.every(([, s]) => s === 3600)));
+    const read = readJournal(l.dir);
+    assert.equal(read.records.length, 1, 'one journal line for one end and reason');
+    const state = foldJournal(read.records, l.now);
+    assert.equal(state.activeCount, n);
+    const rec = state.recordOf(address(77))!;
+    assert.equal(rec.origin, 'crowdsec');
+    assert.equal(rec.reason, 'lists: test/list');
+    assert.equal(rec.until, l.now + 3_600_000);
+  } finally {
+    l.close();
+  }
+});
+
+test('deletes count before adds in one answer, whichever list comes first', async () => {
+  for (const newFirst of [true, false]) {
+    const l = lab();
+    try {
+      await l.apply({ new: [decision(3, '192.0.2.1'), decision(4, '192.0.2.2')], deleted: null }, { startup: true });
+      l.calls.length = 0;
+      // A fresh decision on .1 and the old one deleted, in one answer: .1 stays banned. .2 loses its only one.
+      const lists = [
+        `"new":${JSON.stringify([decision(5, '192.0.2.1')])}`,
+        `"deleted":${JSON.stringify([decision(3, '192.0.2.1', '-1s'), decision(4, '192.0.2.2', '-1s')])}`,
+      ];
+      if (!newFirst) lists.reverse();
+      const r = await l.apply(`{${lists.join(',')}}`);
+      assert.equal(r.removed, 1, `new first: ${newFirst}`);
+      assert.deepEqual(
+        l.calls.flatMap((c) => c.removed),
+        ['192.0.2.2'],
+      );
+      assert.deepEqual(
+        l.calls.flatMap((c) => c.added.map(([t]) => t)),
+        ['192.0.2.1'],
+      );
+      const state = foldJournal(readJournal(l.dir).records, l.now);
+      assert.equal(state.isActive('192.0.2.1'), true);
+      assert.equal(state.isActive('192.0.2.2'), false);
+      assert.equal(state.recordOf('192.0.2.2'), undefined);
+    } finally {
+      l.close();
+    }
+  }
+});
+
+test('several decisions on one address: the kernel gets it once, with the longest', async () => {
+  const l = lab();
+  try {
+    const r = await l.apply(
+      { new: [decision(1, '192.0.2.9', '1h'), decision(2, '192.0.2.9', '3h'), decision(3, '192.0.2.9', '2h')] },
+      { startup: true },
+    );
+    assert.equal(r.added, 1);
+    assert.deepEqual(
+      l.calls.flatMap((c) => c.added),
+      [['192.0.2.9', 3 * 3600]],
+    );
+    // A re-sent decision refreshes the timeout.
+    l.calls.length = 0;
+    await l.apply({ new: [decision(2, '192.0.2.9', '5h')] });
+    assert.deepEqual(
+      l.calls.flatMap((c) => c.added),
+      [['192.0.2.9', 5 * 3600]],
+    );
+  } finally {
+    l.close();
+  }
+});
+
+test('never-ban rules refuse remote decisions; ranges and IPv6 go as they are', async () => {
+  const l = lab();
+  try {
+    const matcher = {
+      refusal: (_p: unknown, text?: string) => (text === '2001:db8::1' ? 'it is this host' : undefined),
+      refusal4: (v4: number) => (v4 === 0xc0000201 ? 'it is the gateway' : undefined),
+    } as unknown as NeverBanMatcher;
+    const r = await l.apply(
+      {
+        new: [
+          decision(1, '192.0.2.1'),
+          decision(2, '2001:db8::1'),
+          decision(3, '198.51.100.0/24'),
+          decision(4, '2001:db8:1::/48'),
+        ],
+      },
+      { startup: true, matcher },
+    );
+    assert.deepEqual(
+      r.refused.map((f) => [f.target, f.rule]),
+      [
+        ['192.0.2.1', 'it is the gateway'],
+        ['2001:db8::1', 'it is this host'],
+      ],
+    );
+    assert.deepEqual(l.calls.flatMap((c) => c.added.map(([t]) => t)).sort(), ['198.51.100.0/24', '2001:db8:1::/48']);
+    assert.equal(l.held.has('192.0.2.1'), false);
+  } finally {
+    l.close();
+  }
+});
+
+test('a startup answer lifts journaled remote bans it no longer names; a broken one lifts nothing', async () => {
+  const l = lab();
+  try {
+    appendRecords(l.dir, [
+      { op: 'ban', target: '192.0.2.50', family: 4, at: l.now - 1000, until: l.now + 60_000, origin: 'crowdsec' },
+      { op: 'ban', target: '192.0.2.51', family: 4, at: l.now - 1000, until: l.now + 60_000, origin: 'manual' },
+    ]);
+    const body = { new: Array.from({ length: 50 }, (_, i) => decision(i + 1, address(i))) };
+    const text = JSON.stringify(body);
+    const broken = await l.apply(text, { startup: true, breakAt: Math.floor(text.length / 2), chunk: 64 });
+    assert.ok(broken.added > 0 && broken.added < 50);
+    assert.equal(broken.removed, 0);
+    let state = foldJournal(readJournal(l.dir).records, l.now);
+    assert.equal(state.isActive('192.0.2.50'), true);
+    assert.equal(state.recordOf(address(0))?.origin, 'crowdsec', 'what reached the kernel is journaled');
+    l.calls.length = 0;
+    const r = await l.apply(body, { startup: true });
+    assert.equal(r.removed, 1);
+    assert.deepEqual(
+      l.calls.flatMap((c) => c.removed),
+      ['192.0.2.50'],
+    );
+    state = foldJournal(readJournal(l.dir).records, l.now);
+    assert.equal(state.isActive('192.0.2.50'), false);
+    assert.equal(state.isActive('192.0.2.51'), true, 'a local ban is not for the Local API to lift');
+  } finally {
+    l.close();
+  }
+});
