@@ -24,7 +24,6 @@ export async function dumpSetConsistently(
   request: () => Buffer,
   repeats: (messages: NetlinkMessage[]) => boolean,
   set: string,
-  pauseMs = FIRST_PAUSE_MS,
 ): Promise<NetlinkMessage[]> {
   for (let attempt = 1; ; attempt++) {
     const { messages, interrupted } = await conn.dump(request());
@@ -38,18 +37,18 @@ export async function dumpSetConsistently(
         nftType(NFT_MSG_GETSETELEM),
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, pauseMs << (attempt - 1)));
+    await new Promise((resolve) => setTimeout(resolve, FIRST_PAUSE_MS << (attempt - 1)));
   }
 }
 
-/** Whether a number (a 4-byte key, with the interval-end flag folded in for interval sets) occurs twice. */
+/** Whether a number (a 4-byte key as a u32) occurs twice; sorts `values` in place. */
 export function repeatsNumber(values: Float64Array): boolean {
   values.sort();
   for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) return true;
   return false;
 }
 
-/** Whether a string (a longer key, flag folded in) occurs twice. */
+/** Whether a string (a longer key, one char per byte) occurs twice. */
 export function repeatsString(values: Iterable<string>): boolean {
   const seen = new Set<string>();
   for (const v of values) {
