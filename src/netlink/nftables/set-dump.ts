@@ -41,10 +41,10 @@ export async function dumpSetConsistently(
   }
 }
 
-/** Whether a number (a 4-byte key as a u32) occurs twice; sorts `values` in place. */
-export function repeatsNumber(values: Float64Array): boolean {
-  values.sort();
-  for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) return true;
+/** Whether a 4-byte key (as a u32) occurs twice; sorts `keys` in place. */
+export function repeatsWord(keys: Uint32Array): boolean {
+  keys.sort();
+  for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1]) return true;
   return false;
 }
 

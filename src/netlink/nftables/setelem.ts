@@ -31,7 +31,7 @@ import { ENOENT, isNetlinkError } from '../errors.js';
 import { encodeMessage, type NetlinkMessage } from '../message.js';
 import { nfgenmsg, nftType, type NftMessage } from '../nfnetlink.js';
 import type { NetlinkConnection } from '../connection.js';
-import { dumpSetConsistently, repeatsNumber, repeatsString } from './set-dump.js';
+import { dumpSetConsistently, repeatsString, repeatsWord } from './set-dump.js';
 
 export interface SetRef {
   /** Table family: NFPROTO_INET, NFPROTO_IPV4, ... */
@@ -476,13 +476,17 @@ export async function walkAllSetElements(
 
 /** Whether a hash set's dump holds a key twice, which a hash set never does. */
 function repeatsKey(messages: NetlinkMessage[]): boolean {
-  const words: number[] = [];
+  let bytes = 0;
+  for (const m of messages) bytes += m.payload.length;
+  // An element with a 4-byte key takes at least 16 bytes of a reply: room for all of them, in one typed array.
+  const words = new Uint32Array(bytes >>> 4);
+  let count = 0;
   const longer: string[] = [];
   walkSetElements(messages, (buf, at, len) => {
-    if (len === 4) words.push(buf.readUInt32BE(at));
+    if (len === 4) words[count++] = buf.readUInt32BE(at);
     else longer.push(buf.toString('latin1', at, at + len));
   });
-  return repeatsNumber(Float64Array.from(words)) || repeatsString(longer);
+  return repeatsWord(words.subarray(0, count)) || repeatsString(longer);
 }
 
 /** NFT_MSG_GETSETELEM, a dump of the set or (with `element`) one lookup; the connection gives it its seq. */
