@@ -21,6 +21,7 @@ export const ERANGE = constants.errno.ERANGE;
 export const EAFNOSUPPORT = constants.errno.EAFNOSUPPORT;
 export const EPROTONOSUPPORT = constants.errno.EPROTONOSUPPORT;
 export const ETIMEDOUT = constants.errno.ETIMEDOUT;
+export const EAGAIN = constants.errno.EAGAIN;
 /** Not in node's table on every build; value from include/uapi/asm-generic/errno.h. */
 export const ERESTART = 85;
 errnoNames.set(ERESTART, 'ERESTART');

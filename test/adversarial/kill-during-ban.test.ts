@@ -1,6 +1,6 @@
 // Write-ahead: a 250,000-address `ban --file` killed with SIGKILL at many instants never leaves a kernel ban the
-// journal does not know, and after the kernel loses everything (a reboot, here the table deleted) `setup --restore`
-// brings back every ban the kernel held.
+// journal does not know (and one that exited 0 before the kill left all of them in the kernel); after the kernel
+// loses everything (a reboot, here the table deleted) `setup --restore` brings back every ban the kernel held.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
@@ -74,6 +74,9 @@ test(`kill -9 of a ${COUNT}-address ban --file leaves the journal knowing every 
       0,
       `killed ${ms}, the kernel held bans the journal did not know: ${unknown.slice(0, 3)}`,
     );
+    // A ban that finished before the kill said it had banned everything: the kernel must hold all of it.
+    if (code === 0)
+      assert.equal(kernel.size, COUNT, `the ban exited 0 before the kill (${ms}) but the kernel lacks bans`);
     if (kernel.size > 0 && kernel.size < COUNT) sawPartial = true;
     // A reboot: the kernel forgets, the journal stays; the restore brings back all the kernel had.
     lab.ns.run('nft', ['delete', 'table', 'inet', 'portsentinel']);

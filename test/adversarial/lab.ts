@@ -71,21 +71,32 @@ export function makeLab(backend?: 'nftables' | 'route', configText = ''): Lab {
   };
 }
 
-/** The addresses and prefixes in portsentinel's nftables sets in the namespace. */
+/**
+ * The addresses and prefixes in portsentinel's nftables sets in the namespace. A listing that names an element
+ * twice was walked across a resize of the set's hash table (which follows a large add), and lacks as many others:
+ * it is read again until it names each once.
+ */
 export function kernelTargets(lab: Lab): Set<string> {
-  const out = new Set<string>();
-  let doc: { nftables: Array<Record<string, { name?: string; table?: string; elem?: unknown[] }>> };
-  try {
-    doc = JSON.parse(lab.nft('-j', 'list', 'table', 'inet', 'portsentinel'));
-  } catch {
-    return out;
+  for (let attempt = 1; ; attempt++) {
+    const out = new Set<string>();
+    let repeated = 0;
+    let doc: { nftables: Array<Record<string, { name?: string; table?: string; elem?: unknown[] }>> };
+    try {
+      doc = JSON.parse(lab.nft('-j', 'list', 'table', 'inet', 'portsentinel'));
+    } catch {
+      return out;
+    }
+    for (const item of doc.nftables) {
+      const set = item.set;
+      if (!set?.elem) continue;
+      const texts = set.elem.map(elemText);
+      repeated += texts.length - new Set(texts).size;
+      for (const text of texts) out.add(text);
+    }
+    if (repeated === 0) return out;
+    if (attempt >= 10) throw new Error(`nft listed ${repeated} set elements twice, ${attempt} times in a row`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
   }
-  for (const item of doc.nftables) {
-    const set = item.set;
-    if (!set?.elem) continue;
-    for (const e of set.elem) out.add(elemText(e));
-  }
-  return out;
 }
 
 function elemText(e: unknown): string {

@@ -31,6 +31,7 @@ import { ENOENT, isNetlinkError } from '../errors.js';
 import { encodeMessage, type NetlinkMessage } from '../message.js';
 import { nfgenmsg, nftType, type NftMessage } from '../nfnetlink.js';
 import type { NetlinkConnection } from '../connection.js';
+import { dumpSetConsistently, repeatsString, repeatsWord } from './set-dump.js';
 
 export interface SetRef {
   /** Table family: NFPROTO_INET, NFPROTO_IPV4, ... */
@@ -580,16 +581,32 @@ export function walkSetElements(
   }
 }
 
-/** Dumps a set and walks its elements (see walkSetElements); retried when the kernel flags DUMP_INTR. */
+/**
+ * Dumps a hash set and walks its elements (see walkSetElements); read again while the kernel flags DUMP_INTR or a
+ * key comes back twice (the hash table was resized under the dump: see set-dump.ts).
+ */
 export async function walkAllSetElements(
   conn: NetlinkConnection,
   ref: SetRef,
   each: Parameters<typeof walkSetElements>[1],
 ): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const { messages, interrupted } = await conn.dump(encodeGetSetElements(ref));
-    if (!interrupted || attempt >= 4) return walkSetElements(messages, each);
-  }
+  const messages = await dumpSetConsistently(conn, () => encodeGetSetElements(ref), repeatsKey, ref.set);
+  walkSetElements(messages, each);
+}
+
+/** Whether a hash set's dump holds a key twice, which a hash set never does. */
+function repeatsKey(messages: NetlinkMessage[]): boolean {
+  let bytes = 0;
+  for (const m of messages) bytes += m.payload.length;
+  // An element with a 4-byte key takes at least 16 bytes of a reply: room for all of them, in one typed array.
+  const words = new Uint32Array(bytes >>> 4);
+  let count = 0;
+  const longer: string[] = [];
+  walkSetElements(messages, (buf, at, len) => {
+    if (len === 4) words[count++] = buf.readUInt32BE(at);
+    else longer.push(buf.toString('latin1', at, at + len));
+  });
+  return repeatsWord(words.subarray(0, count)) || repeatsString(longer);
 }
 
 /** NFT_MSG_GETSETELEM, a dump of the set or (with `element`) one lookup; the connection gives it its seq. */
