@@ -35,6 +35,7 @@ import {
   type SetRef,
 } from '../../netlink/nftables/setelem.js';
 import { getSet } from '../../netlink/nftables/set.js';
+import type { CounterValues } from '../../netlink/nftables/counter.js';
 import { deleteTable } from '../../netlink/nftables/table.js';
 import { getGen } from '../../netlink/nftables/gen.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
@@ -161,7 +162,20 @@ export class NftablesBanSet implements BanSet {
     // Without an explicit group, keep the one the chain's log rules already use (a `watch --nflog-group N` may be
     // listening on it); else the default. Either way the rebuilt chain has the log rules `watch` reads.
     const log = this.opts.logGroup === undefined ? findLogRule(await listNftChain(this.table, 'input')) : undefined;
-    await applyNftDocument(buildSetupDocument({ ...this.opts, ...log, table: this.table }));
+    const uncountedSets = await this.uncountedSets();
+    await applyNftDocument(buildSetupDocument({ ...this.opts, ...log, uncountedSets, table: this.table }));
+  }
+
+  /** Sets that exist without element counters (an older setup made them): kept as they are, bans and all. */
+  async uncountedSets(): Promise<SetName[]> {
+    const out: SetName[] = [];
+    for (const name of Object.keys(SETS) as SetName[]) {
+      const info = await this.guard('Reading the nftables sets', () =>
+        getSet(this.conn, NFPROTO_INET, this.table, name),
+      );
+      if (info && !info.counter) out.push(name);
+    }
+    return out;
   }
 
   async teardown(): Promise<void> {
@@ -361,7 +375,7 @@ export class NftablesBanSet implements BanSet {
           continue;
         }
         // Hash sets hold the bulk: text straight from the reply bytes, one object per ban.
-        const each: Parameters<typeof walkAllSetElements>[2] = (buf, at, len, timeoutMs, expirationMs) => {
+        const each: Parameters<typeof walkAllSetElements>[2] = (buf, at, len, timeoutMs, expirationMs, counter) => {
           const target =
             len === 4
               ? `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
@@ -369,6 +383,7 @@ export class NftablesBanSet implements BanSet {
           const ban: KernelBan = { target, family };
           if (expirationMs >= 0) ban.expiresIn = Math.ceil(expirationMs / 1000);
           if (timeoutMs >= 0) ban.timeout = Math.round(timeoutMs / 1000);
+          if (counter) withCounter(ban, counter);
           out.push(ban);
         };
         await this.dumped(walkAllSetElements(this.conn, this.ref(set), each));
@@ -512,7 +527,13 @@ function toBan(target: string, family: Family, e: DecodedElement): KernelBan {
   const ban: KernelBan = { target, family };
   if (e.expirationMs !== undefined) ban.expiresIn = Math.ceil(e.expirationMs / 1000);
   if (e.timeoutMs !== undefined) ban.timeout = Math.round(e.timeoutMs / 1000);
+  if (e.counter) withCounter(ban, e.counter);
   return ban;
+}
+
+function withCounter(ban: KernelBan, c: CounterValues): void {
+  ban.packets = c.packets;
+  ban.bytes = c.bytes;
 }
 
 /** Pairs interval starts with their end keys; the all-zero end marker nft itself adds is skipped. */
