@@ -31,8 +31,8 @@ const setOf = (messages: NetlinkMessage[]) => {
 /** Key (hex) → counter, through the per-element walk the hash-set listing uses. */
 function walked(messages: NetlinkMessage[]): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  walkSetElements(messages, (buf, at, len, _t, _e, counter) => {
-    out.set(buf.subarray(at, at + len).toString('hex'), counter);
+  walkSetElements(messages, (buf, at, len, _t, _e, packets, bytes) => {
+    out.set(buf.subarray(at, at + len).toString('hex'), packets < 0 ? undefined : { packets, bytes });
   });
   return out;
 }

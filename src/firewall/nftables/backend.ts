@@ -35,7 +35,6 @@ import {
   type SetRef,
 } from '../../netlink/nftables/setelem.js';
 import { getSet } from '../../netlink/nftables/set.js';
-import type { CounterValues } from '../../netlink/nftables/counter.js';
 import { deleteTable } from '../../netlink/nftables/table.js';
 import { getGen } from '../../netlink/nftables/gen.js';
 import { SocketTransport, type NetlinkTransport } from '../../netlink/transport.js';
@@ -375,7 +374,15 @@ export class NftablesBanSet implements BanSet {
           continue;
         }
         // Hash sets hold the bulk: text straight from the reply bytes, one object per ban.
-        const each: Parameters<typeof walkAllSetElements>[2] = (buf, at, len, timeoutMs, expirationMs, counter) => {
+        const each: Parameters<typeof walkAllSetElements>[2] = (
+          buf,
+          at,
+          len,
+          timeoutMs,
+          expirationMs,
+          packets,
+          bytes,
+        ) => {
           const target =
             len === 4
               ? `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
@@ -383,7 +390,10 @@ export class NftablesBanSet implements BanSet {
           const ban: KernelBan = { target, family };
           if (expirationMs >= 0) ban.expiresIn = Math.ceil(expirationMs / 1000);
           if (timeoutMs >= 0) ban.timeout = Math.round(timeoutMs / 1000);
-          if (counter) withCounter(ban, counter);
+          if (packets >= 0) {
+            ban.packets = packets;
+            ban.bytes = bytes;
+          }
           out.push(ban);
         };
         await this.dumped(walkAllSetElements(this.conn, this.ref(set), each));
@@ -527,13 +537,11 @@ function toBan(target: string, family: Family, e: DecodedElement): KernelBan {
   const ban: KernelBan = { target, family };
   if (e.expirationMs !== undefined) ban.expiresIn = Math.ceil(e.expirationMs / 1000);
   if (e.timeoutMs !== undefined) ban.timeout = Math.round(e.timeoutMs / 1000);
-  if (e.counter) withCounter(ban, e.counter);
+  if (e.counter) {
+    ban.packets = e.counter.packets;
+    ban.bytes = e.counter.bytes;
+  }
   return ban;
-}
-
-function withCounter(ban: KernelBan, c: CounterValues): void {
-  ban.packets = c.packets;
-  ban.bytes = c.bytes;
 }
 
 /** Pairs interval starts with their end keys; the all-zero end marker nft itself adds is skipped. */

@@ -21,7 +21,9 @@ export interface CounterValues {
   bytes: number;
 }
 
-const COUNTER_NAME = Buffer.from('counter\0', 'latin1');
+/** "counter\0" as the two big-endian words an NFTA_EXPR_NAME payload holds: compared without a native call. */
+const NAME_HI = 0x636f756e;
+const NAME_LO = 0x74657200;
 
 /** Start of the first attribute of `type` in buf[from, end), or -1. Malformed lengths end the search. */
 function findAttribute(buf: Buffer, from: number, end: number, type: number): number {
@@ -43,44 +45,51 @@ function u64At(buf: Buffer, at: number): number {
 /** True when buf[from, end), the body of an nft_expr_attributes nest, names the counter expression. */
 function namesCounter(buf: Buffer, from: number, end: number): boolean {
   const name = findAttribute(buf, from, end, NFTA_EXPR_NAME);
-  if (name < 0 || buf.readUInt16LE(name) !== NLA_HDRLEN + COUNTER_NAME.length) return false;
-  return buf.compare(COUNTER_NAME, 0, COUNTER_NAME.length, name + NLA_HDRLEN, name + buf.readUInt16LE(name)) === 0;
+  return (
+    name >= 0 &&
+    buf.readUInt16LE(name) === NLA_HDRLEN + 8 &&
+    buf.readUInt32BE(name + 4) === NAME_HI &&
+    buf.readUInt32BE(name + 8) === NAME_LO
+  );
 }
 
-/** Packets and bytes of a counter expression nest body buf[from, end); undefined for any other expression. */
-function counterIn(buf: Buffer, from: number, end: number): CounterValues | undefined {
-  if (!namesCounter(buf, from, end)) return undefined;
+/** Into `out`, packets and bytes of a counter expression nest body buf[from, end); false for any other one. */
+function counterIn(buf: Buffer, from: number, end: number, out: CounterValues): boolean {
+  if (!namesCounter(buf, from, end)) return false;
   const data = findAttribute(buf, from, end, NFTA_EXPR_DATA);
-  if (data < 0) return undefined;
+  if (data < 0) return false;
   const body = data + NLA_HDRLEN;
   const dataEnd = data + buf.readUInt16LE(data);
   const packets = u64At(buf, findAttribute(buf, body, dataEnd, NFTA_COUNTER_PACKETS));
   const bytes = u64At(buf, findAttribute(buf, body, dataEnd, NFTA_COUNTER_BYTES));
-  return packets < 0 || bytes < 0 ? undefined : { packets, bytes };
+  if (packets < 0 || bytes < 0) return false;
+  out.packets = packets;
+  out.bytes = bytes;
+  return true;
 }
 
 /** The first counter among the expressions of a list nest body (nft_list_attributes, each an expression). */
-function counterInList(buf: Buffer, from: number, end: number): CounterValues | undefined {
+function counterInList(buf: Buffer, from: number, end: number, out: CounterValues): boolean {
   for (let at = from; at + NLA_HDRLEN <= end;) {
     const len = buf.readUInt16LE(at);
-    if (len < NLA_HDRLEN || at + len > end) return undefined;
-    const c = counterIn(buf, at + NLA_HDRLEN, at + len);
-    if (c) return c;
+    if (len < NLA_HDRLEN || at + len > end) return false;
+    if (counterIn(buf, at + NLA_HDRLEN, at + len, out)) return true;
     at += (len + 3) & ~3;
   }
-  return undefined;
+  return false;
 }
 
 /**
- * The counter of a set element attribute starting at buf[at]: NFTA_SET_ELEM_EXPR or NFTA_SET_ELEM_EXPRESSIONS.
- * Undefined for any other attribute, or when the element's expressions hold no counter.
+ * Into `out`, the counter of a set element attribute starting at buf[at]: NFTA_SET_ELEM_EXPR or
+ * NFTA_SET_ELEM_EXPRESSIONS. False (out untouched) for any other attribute, or expressions without a counter.
+ * The caller's `out` is reused from element to element: a 100k-element dump makes no object for it.
  */
-export function elementCounter(buf: Buffer, at: number): CounterValues | undefined {
+export function readElementCounter(buf: Buffer, at: number, out: CounterValues): boolean {
   const type = buf.readUInt16LE(at + 2) & NLA_TYPE_MASK;
   const end = at + buf.readUInt16LE(at);
-  if (type === NFTA_SET_ELEM_EXPR) return counterIn(buf, at + NLA_HDRLEN, end);
-  if (type === NFTA_SET_ELEM_EXPRESSIONS) return counterInList(buf, at + NLA_HDRLEN, end);
-  return undefined;
+  if (type === NFTA_SET_ELEM_EXPR) return counterIn(buf, at + NLA_HDRLEN, end, out);
+  if (type === NFTA_SET_ELEM_EXPRESSIONS) return counterInList(buf, at + NLA_HDRLEN, end, out);
+  return false;
 }
 
 /** True when a set's attributes (a NEWSET reply's, after the nfgenmsg) declare a counter for its elements. */
