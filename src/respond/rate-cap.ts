@@ -92,13 +92,6 @@ export class BanWindow {
     if (i >= 0) this.bans.splice(i, 1);
   }
 
-  /** Puts back a ban released to make room for one that then failed (it keeps its time in the window). */
-  reinstate(b: WindowBan): void {
-    if (this.perMinute <= 0 || this.bans.includes(b)) return;
-    const i = this.bans.findIndex((x) => x.at > b.at);
-    this.bans.splice(i < 0 ? this.bans.length : i, 0, b);
-  }
-
   /** Bans standing in the current window. */
   get used(): number {
     this.prune();

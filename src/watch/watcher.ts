@@ -207,7 +207,8 @@ export class Watcher {
     const weakest = this.window.weakest();
     if (weakest !== undefined && e.evidence.ports > weakest.evidence.ports) {
       this.window.release(weakest);
-      // The stronger one is banned first; the weaker ban is lifted once that ban stands (and logged after it).
+      // The weaker ban leaves the kernel before the stronger one enters it, so the kernel never holds more bans from
+      // one window than the cap; the lift is logged after the stronger ban's lines.
       this.ban(e, ev, this.window.take(e.address, e.evidence), weakest);
       return;
     }
@@ -229,14 +230,51 @@ export class Watcher {
   private ban(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan, replacing?: WindowBan): void {
     e.standing = 'pending';
     e.slot = slot;
-    const job = this.respond(e, { ...ev, verdict: 'banned', detection: { ...ev.detection } }, slot, replacing).finally(
-      () => this.inflight.delete(job),
+    const lifting = replacing && this.unbanWeaker(replacing);
+    const hit = { ...ev, verdict: 'banned' as const, detection: { ...ev.detection } };
+    const job = this.respond(e, hit, slot, replacing && { ban: replacing, removed: lifting! }).finally(() =>
+      this.inflight.delete(job),
     );
     this.inflight.add(job);
   }
 
-  private async respond(e: LedgerEntry, ev: DetectorEvent, slot: WindowBan, replacing?: WindowBan): Promise<void> {
+  /**
+   * Takes a weaker ban of the window out of the kernel to make room for a stronger source. Its source is
+   * remembered as refused from now on: if it keeps probing it is a candidate again. Resolves to the removal's error
+   * message, or undefined once the kernel no longer holds it.
+   */
+  private unbanWeaker(weakest: WindowBan): Promise<string | undefined> {
+    const entry = this.ledger.get(weakest.address);
+    if (entry) {
+      entry.standing = 'refused';
+      if (entry.slot === weakest) entry.slot = undefined;
+    }
+    this.checkedAt.delete(weakest.address);
+    const banSet = this.deps.banSet;
+    if (!banSet) return Promise.resolve(undefined);
+    return banSet.remove([weakest.address]).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+  }
+
+  private async respond(
+    e: LedgerEntry,
+    ev: DetectorEvent,
+    slot: WindowBan,
+    replacing?: { ban: WindowBan; removed: Promise<string | undefined> },
+  ): Promise<void> {
     const d = ev.detection;
+    // Lifted or not, the stronger source is banned: a weaker ban the kernel would not let go of only means the
+    // window briefly holds one more.
+    const liftFailure = replacing && (await replacing.removed);
+    let lifted = false;
+    /** The lift's log line and journal record, once: after the stronger ban's lines, whatever became of that ban. */
+    const recordLift = () => {
+      if (!replacing || lifted) return;
+      lifted = true;
+      this.lift(replacing.ban, e, liftFailure);
+    };
     // The response starts before anything is logged: when its plan starts with the kernel ban, that ban is sent
     // first and the detection line (and its JSON event) written in `announce`, still before any response line.
     let announced = false;
@@ -251,8 +289,8 @@ export class Watcher {
     const giveBack = () => {
       this.window.release(slot);
       if (e.slot === slot) e.slot = undefined;
-      // The ban it was to replace stays, and keeps its place in the window.
-      if (replacing) this.window.reinstate(replacing);
+      // The weaker ban is already out of the kernel: its slot stays free for the strongest refused source.
+      recordLift();
     };
     let report: ResponseReport;
     try {
@@ -271,7 +309,7 @@ export class Watcher {
     if (report.dryRun || this.deps.trial || report.actions.length === 0) {
       e.standing = 'done';
       if (report.actions.length === 0) giveBack();
-      else if (replacing) this.window.reinstate(replacing);
+      else recordLift();
       return;
     }
     const banned = report.outcomes.some((o) => o.kind === 'ban-set' && o.ok);
@@ -289,7 +327,7 @@ export class Watcher {
     }
     e.standing = banned ? 'kernel' : 'blocked';
     if (report.blocked || banned) this.banCount++;
-    if (replacing) this.lift(replacing, e);
+    recordLift();
     const banSet = this.deps.banSet;
     try {
       const recorded = await recordBan({
@@ -316,34 +354,28 @@ export class Watcher {
   }
 
   /**
-   * Lifts a weaker ban of the window (kernel and journal) for a stronger source. The lifted source is remembered
-   * as refused: if it keeps probing it is a candidate again.
+   * Logs and journals the lift of a weaker ban of the window (out of the kernel already, see unbanWeaker) made for
+   * a stronger source; a removal the kernel refused is logged as that step's failure, and not journaled.
    */
-  private lift(weakest: WindowBan, stronger: LedgerEntry): void {
-    const banSet = this.deps.banSet;
+  private lift(weakest: WindowBan, stronger: LedgerEntry, failure: string | undefined): void {
     const address = weakest.address;
-    const entry = this.ledger.get(address);
-    if (entry) {
-      entry.standing = 'refused';
-      if (entry.slot === weakest) entry.slot = undefined;
+    if (failure !== undefined) {
+      this.deps.alerts.line(responseLines.stepFailedLine(address, 'lifting the ban', failure));
+      return;
     }
-    this.checkedAt.delete(address);
     const ports = weakest.evidence.ports;
     const forPorts = stronger.evidence.ports;
     this.deps.alerts.line(responseLines.liftedLine(address, ports, stronger.address, forPorts));
     if (this.deps.opts.json) this.deps.emit({ event: 'lifted', address, for: stronger.address, ports, forPorts });
-    if (!banSet) return;
+    if (!this.deps.banSet) return;
     const family = parseAddress(address)?.family ?? 4;
-    const job = (async () => {
-      try {
-        await banSet.remove([address]);
-        await withLock(this.ctx.stateDir, () =>
-          appendRecords(this.ctx.stateDir, [{ op: 'unban', target: address, family, at: Date.now(), origin: 'watch' }]),
-        );
-      } catch (err) {
-        this.deps.alerts.line(responseLines.stepFailedLine(address, 'lifting the ban', (err as Error).message));
-      }
-    })().finally(() => this.inflight.delete(job));
+    const job = withLock(this.ctx.stateDir, () =>
+      appendRecords(this.ctx.stateDir, [{ op: 'unban', target: address, family, at: Date.now(), origin: 'watch' }]),
+    )
+      .catch((err: Error) =>
+        this.deps.alerts.line(responseLines.stepFailedLine(address, 'recording the lift', err.message)),
+      )
+      .finally(() => this.inflight.delete(job));
     this.inflight.add(job);
   }
 

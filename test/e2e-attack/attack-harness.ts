@@ -11,9 +11,15 @@ export interface Flood {
 
 /**
  * `hping3 -S --rand-source -p PORT -i uINTERVAL` against the victim: about 1e6/interval packets a second, each from
- * a random source. Bounded by `count` so a test that dies cannot leave it running for long.
+ * a random source. `port: 'sweep'` gives each packet the next destination port (`-p ++1`), so the kernel's
+ * per-port share of the log rate does not thin the flood out. Bounded by `count` so a test that dies cannot leave
+ * it running for long.
  */
-export function startFlood(lab: Lab, target: string, opts: { port: number; intervalUs: number; count: number }): Flood {
+export function startFlood(
+  lab: Lab,
+  target: string,
+  opts: { port: number | 'sweep'; intervalUs: number; count: number },
+): Flood {
   const child = spawn(
     'ip',
     [
@@ -25,7 +31,7 @@ export function startFlood(lab: Lab, target: string, opts: { port: number; inter
       '-S',
       '--rand-source',
       '-p',
-      String(opts.port),
+      opts.port === 'sweep' ? '++1' : String(opts.port),
       '-i',
       `u${opts.intervalUs}`,
       '-c',

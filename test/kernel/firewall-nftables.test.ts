@@ -125,7 +125,11 @@ describe('nftables ban set (kernel)', { skip }, () => {
         assert.equal(rules.length, 6);
         const tail = rules.slice(4).map((r) => JSON.stringify(r.expr));
         assert.ok(tail[0].includes('"flags"') && tail[0].includes('"ack"') && tail[0].includes('"rst"'));
-        assert.ok(tail[1].includes('"l4proto"') && tail[1].includes('"new"'));
+        // New UDP flows; nft lists the `meta l4proto udp` match as implied by the meter's `udp dport` key.
+        assert.ok(tail[1].includes('"new"') && tail[1].includes('{"protocol":"udp","field":"dport"}'), tail[1]);
+        // Each destination port has its own share of the log rate (a one-port flood cannot spend it all).
+        assert.ok(tail[0].includes('"meter"') && tail[0].includes('{"protocol":"tcp","field":"dport"}'), tail[0]);
+        assert.ok(tail[1].includes('"meter"'), tail[1]);
         for (const t of tail) {
           assert.ok(t.includes('{"limit":{"rate":50,') && t.includes('"per":"second"'), t);
           assert.ok(t.includes('{"log":{"group":7}}'), t);

@@ -25,8 +25,8 @@ function config(over: Partial<PortSentryConfig> = {}): PortSentryConfig {
   });
 }
 
-/** An in-memory ban set: `held` is what the "kernel" holds now. */
-function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[] } {
+/** An in-memory ban set: `held` is what the "kernel" holds now, `peak` the most it ever held at once. */
+function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[]; peak: number } {
   const held = new Set<string>();
   const adds: BanEntry[] = [];
   const noop = async () => undefined;
@@ -34,6 +34,7 @@ function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[] } {
     kind: 'nftables',
     held,
     adds,
+    peak: 0,
     setup: noop,
     teardown: noop,
     status: async () => ({ kind: 'nftables', ready: true, problems: [] }),
@@ -42,6 +43,7 @@ function memoryBanSet(): BanSet & { held: Set<string>; adds: BanEntry[] } {
         adds.push(e);
         held.add(e.target);
       }
+      this.peak = Math.max(this.peak, held.size);
     },
     async remove(targets: string[]) {
       return targets.filter((t) => held.delete(t));
@@ -278,6 +280,7 @@ test('rate cap: a multi-port scanner outranks a one-probe ban of the full window
     await w.watcher.drain(false);
     assert.ok(w.banSet.held.has('203.0.113.5'), w.lines.join('\n'));
     assert.equal(w.banSet.held.size, 2, 'the window never holds more bans than the cap');
+    assert.equal(w.banSet.peak, 2, 'the weaker ban left the kernel before the stronger one entered it');
     assert.deepEqual([...w.banSet.held].sort(), ['198.51.100.2', '203.0.113.5'], 'the oldest one-probe ban went');
     const log = w.lines.join('\n');
     assert.match(log, /Host 198\.51\.100\.1 ban lifted to make room for 203\.0\.113\.5/);

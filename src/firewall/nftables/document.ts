@@ -38,6 +38,19 @@ export interface SetupOptions {
 
 export const DEFAULT_PRIORITY = -10;
 export const DEFAULT_LOG_RATE = 1000;
+/**
+ * Each destination port gets at most this share of the log rate. A flood aimed at one port (the usual SYN flood,
+ * from random sources) then spends only that port's share, and a scanner sweeping many ports during it is still
+ * seen on each: without it the flood drains the one token bucket and the scanner's probes are mostly not logged.
+ */
+export const PORT_SHARE_OF_LOG_RATE = 1 / 20;
+/**
+ * Seconds of the log rate the kernel lets through at once (nft's own default burst is 5 packets): a fast scanner
+ * sends its probes in a burst of a few milliseconds, faster than any steady rate would let them through.
+ */
+export const LOG_BURST_SECONDS = 0.2;
+/** Kernel-side meters (dynamic sets) of the log rules, one per protocol, keyed on the destination port. */
+export const PORT_METERS = { tcp: 'logports_tcp', udp: 'logports_udp' } as const;
 /** `watch --nflog-group`'s default. */
 export const DEFAULT_LOG_GROUP = 4711;
 
@@ -72,7 +85,19 @@ export function buildSetupDocument(opts: SetupOptions = {}): { nftables: Json[] 
     cmds.push(drop('ip', 'banned4'), drop('ip', 'bannednet4'), drop('ip6', 'banned6'), drop('ip6', 'bannednet6'));
   }
   {
-    const rate = { limit: { rate: opts.logRate ?? DEFAULT_LOG_RATE, per: 'second' } };
+    const logRate = opts.logRate ?? DEFAULT_LOG_RATE;
+    const rate = {
+      limit: { rate: logRate, per: 'second', burst: Math.max(5, Math.round(logRate * LOG_BURST_SECONDS)) },
+    };
+    const portRate = Math.max(1, Math.round(logRate * PORT_SHARE_OF_LOG_RATE));
+    const perPort = (protocol: 'tcp' | 'udp'): Json => ({
+      meter: {
+        name: PORT_METERS[protocol],
+        size: 65536,
+        key: { payload: { protocol, field: 'dport' } },
+        stmt: { limit: { rate: portRate, per: 'second', burst: Math.max(5, portRate) } },
+      },
+    });
     const log = { log: { group: opts.logGroup ?? DEFAULT_LOG_GROUP } };
     // Only the input chain: candidates are packets addressed to this host.
     const rule = (expr: Json[]): Json => ({ add: { rule: { family, table, chain: 'input', expr } } });
@@ -86,6 +111,7 @@ export function buildSetupDocument(opts: SetupOptions = {}): { nftables: Json[] 
             right: 0,
           },
         },
+        perPort('tcp'),
         rate,
         log,
       ]),
@@ -93,6 +119,7 @@ export function buildSetupDocument(opts: SetupOptions = {}): { nftables: Json[] 
       rule([
         { match: { op: '==', left: { meta: { key: 'l4proto' } }, right: 'udp' } },
         { match: { op: 'in', left: { ct: { key: 'state' } }, right: 'new' } },
+        perPort('udp'),
         rate,
         log,
       ]),
