@@ -51,11 +51,11 @@ node -e '
   sed 's/$/ timeout 1h,/' "$work/prefixes.txt"
   echo "}"
 } >"$work/prefixes.nft"
-# Same shapes as portsentinel's banned4 and bannednet4 (docs/kernel-objects.md).
+# Same shapes as portsentinel's banned4 and bannednet4 (docs/kernel-objects.md), element counters included.
 cat >"$work/table.nft" <<'NFT'
 table inet bench {
-  set banned4 { type ipv4_addr; flags timeout; }
-  set bannednet4 { type ipv4_addr; flags interval, timeout; }
+  set banned4 { type ipv4_addr; flags timeout; counter; }
+  set bannednet4 { type ipv4_addr; flags interval, timeout; counter; }
   chain input { type filter hook input priority -10; policy accept; ip saddr @banned4 drop; ip saddr @bannednet4 drop; }
 }
 NFT

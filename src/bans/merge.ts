@@ -20,6 +20,9 @@ export interface BanRow {
   /** Seconds left (kernel's figure when it has the ban); null = permanent. */
   expiresIn: number | null;
   expiresAt: string | null;
+  /** Dropped by this ban since it was added (the kernel element's counter); absent where the kernel keeps none. */
+  packets?: number;
+  bytes?: number;
   reason: string | null;
   trigger: Trigger | null;
   bannedAt: string | null;
@@ -114,6 +117,7 @@ export function mergeBans(
         prefix: k.target.includes('/'),
         expiresIn: k.expiresIn ?? null,
         expiresAt: k.expiresIn === undefined ? null : iso(nowSec + k.expiresIn * 1000),
+        ...(k.packets === undefined ? {} : { packets: k.packets, bytes: k.bytes ?? 0 }),
         reason: j?.reason ?? null,
         trigger: j?.trigger ?? null,
         bannedAt: j ? iso(j.at) : null,
@@ -251,6 +255,7 @@ export function renderBansJson(
       out.ascii(k.target);
       out.bytes(mid(k.family, k.target));
       out.bytes(expiry(k.expiresIn));
+      if (k.packets !== undefined) out.ascii(`      "packets": ${k.packets},\n      "bytes": ${k.bytes ?? 0},\n`);
       out.bytes(i < 0 ? NULL_STORY : story(i, false));
       open = NEXT_ROW;
     },

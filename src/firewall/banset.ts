@@ -48,6 +48,12 @@ export interface KernelBan {
   expiresIn?: number;
   /** The timeout the element was added with, when the kernel reports it. */
   timeout?: number;
+  /**
+   * Packets and bytes the ban has dropped since it was added, from the element's own kernel counter; absent (not
+   * zero) where there is none: route and file backends, sets made without counters.
+   */
+  packets?: number;
+  bytes?: number;
 }
 
 export interface BanSetStatus {

@@ -65,6 +65,8 @@ export const NFTA_SET_FLAGS = 3;
 export const NFTA_SET_KEY_TYPE = 4;
 export const NFTA_SET_KEY_LEN = 5;
 export const NFTA_SET_TIMEOUT = 11;
+export const NFTA_SET_EXPR = 17;
+export const NFTA_SET_EXPRESSIONS = 18;
 // enum nft_set_flags
 export const NFT_SET_ANONYMOUS = 0x1;
 export const NFT_SET_CONSTANT = 0x2;
@@ -86,11 +88,19 @@ export const NFTA_SET_ELEM_FLAGS = 3;
 export const NFTA_SET_ELEM_TIMEOUT = 4;
 export const NFTA_SET_ELEM_EXPIRATION = 5;
 export const NFTA_SET_ELEM_USERDATA = 6;
+export const NFTA_SET_ELEM_EXPR = 7;
 export const NFTA_SET_ELEM_PAD = 8;
+export const NFTA_SET_ELEM_EXPRESSIONS = 11;
 // enum nft_set_elem_flags
 export const NFT_SET_ELEM_INTERVAL_END = 0x1;
 // enum nft_data_attributes
 export const NFTA_DATA_VALUE = 1;
+// enum nft_expr_attributes
+export const NFTA_EXPR_NAME = 1;
+export const NFTA_EXPR_DATA = 2;
+// enum nft_counter_attributes
+export const NFTA_COUNTER_BYTES = 1;
+export const NFTA_COUNTER_PACKETS = 2;
 // enum nft_gen_attributes
 export const NFTA_GEN_ID = 1;
 

@@ -24,15 +24,25 @@ export function alignColumns(rows: string[][]): string {
   return lines.join('\n');
 }
 
+/** A ban's kernel counter; '-' where it has none (so it never reads as "dropped nothing"). */
+function droppedText(r: BanRow): string {
+  return r.packets === undefined ? '-' : `${r.packets} pkts, ${r.bytes ?? 0} B`;
+}
+
 export function formatBanTable(merged: MergedBans): string {
   const lines: string[] = [];
   if (merged.bans.length === 0) lines.push('no bans');
   else {
-    const rows = [['ADDRESS', 'EXPIRES IN', 'REASON', 'TRIGGER', 'BANNED AT', 'ORIGIN', 'DRIFT']];
+    // The DROPPED column only when the kernel counts for some ban (never for routes or the file backend).
+    const counted = merged.bans.some((r) => r.packets !== undefined);
+    const rows = [
+      ['ADDRESS', 'EXPIRES IN', ...(counted ? ['DROPPED'] : []), 'REASON', 'TRIGGER', 'BANNED AT', 'ORIGIN', 'DRIFT'],
+    ];
     for (const r of merged.bans) {
       rows.push([
         r.address,
         r.expiresIn === null ? 'permanent' : formatDuration(r.expiresIn) || '0s',
+        ...(counted ? [droppedText(r)] : []),
         r.reason === null ? '-' : escapeText(r.reason),
         triggerText(r),
         r.bannedAt ? r.bannedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-',

@@ -164,7 +164,20 @@ export class NftablesBanSet implements BanSet {
     // Without an explicit group, keep the one the chain's log rules already use (a `watch --nflog-group N` may be
     // listening on it); else the default. Either way the rebuilt chain has the log rules `watch` reads.
     const log = this.opts.logGroup === undefined ? findLogRule(await listNftChain(this.table, 'input')) : undefined;
-    await applyNftDocument(buildSetupDocument({ ...this.opts, ...log, table: this.table }));
+    const uncountedSets = await this.uncountedSets();
+    await applyNftDocument(buildSetupDocument({ ...this.opts, ...log, uncountedSets, table: this.table }));
+  }
+
+  /** Sets that exist without element counters (an older setup made them): kept as they are, bans and all. */
+  async uncountedSets(): Promise<SetName[]> {
+    const out: SetName[] = [];
+    for (const name of Object.keys(SETS) as SetName[]) {
+      const info = await this.guard('Reading the nftables sets', () =>
+        getSet(this.conn, NFPROTO_INET, this.table, name),
+      );
+      if (info && !info.counter) out.push(name);
+    }
+    return out;
   }
 
   async teardown(): Promise<void> {
@@ -368,7 +381,15 @@ export class NftablesBanSet implements BanSet {
           continue;
         }
         // Hash sets hold the bulk: text straight from the reply bytes, one object per ban.
-        const each: Parameters<typeof walkAllSetElements>[2] = (buf, at, len, timeoutMs, expirationMs) => {
+        const each: Parameters<typeof walkAllSetElements>[2] = (
+          buf,
+          at,
+          len,
+          timeoutMs,
+          expirationMs,
+          packets,
+          bytes,
+        ) => {
           const target =
             len === 4
               ? `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`
@@ -376,6 +397,10 @@ export class NftablesBanSet implements BanSet {
           const ban: KernelBan = { target, family };
           if (expirationMs >= 0) ban.expiresIn = Math.ceil(expirationMs / 1000);
           if (timeoutMs >= 0) ban.timeout = Math.round(timeoutMs / 1000);
+          if (packets >= 0) {
+            ban.packets = packets;
+            ban.bytes = bytes;
+          }
           out.push(ban);
         };
         await this.dumped(walkAllSetElements(this.conn, this.ref(set), each));
@@ -576,6 +601,10 @@ function toBan(target: string, family: Family, e: DecodedElement): KernelBan {
   const ban: KernelBan = { target, family };
   if (e.expirationMs !== undefined) ban.expiresIn = Math.ceil(e.expirationMs / 1000);
   if (e.timeoutMs !== undefined) ban.timeout = Math.round(e.timeoutMs / 1000);
+  if (e.counter) {
+    ban.packets = e.counter.packets;
+    ban.bytes = e.counter.bytes;
+  }
   return ban;
 }
 

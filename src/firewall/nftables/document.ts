@@ -26,6 +26,12 @@ export interface SetupOptions {
   logGroup?: number;
   /** Per-rule kernel rate limit for the log rules, packets per second (default 1000). */
   logRate?: number;
+  /**
+   * Sets that already exist without element counters (made by an older `setup`): declared as they are, without
+   * `counter`, because the kernel refuses (EEXIST) an `add` whose declaration differs from the existing set's.
+   * Their bans keep working and are listed without counters; docs/kernel-objects.md says how to convert them.
+   */
+  uncountedSets?: readonly SetName[];
   /** Table name override, for tests only. */
   table?: string;
 }
@@ -64,8 +70,11 @@ export function buildSetupDocument(opts: SetupOptions = {}): { nftables: Json[] 
   const family = FAMILY;
   const prio = opts.priority ?? DEFAULT_PRIORITY;
   const cmds: Json[] = [{ add: { table: { family, name: table } } }];
-  for (const [name, def] of Object.entries(SETS)) {
-    cmds.push({ add: { set: { family, table, name, type: def.type, flags: [...def.flags] } } });
+  for (const [name, def] of Object.entries(SETS) as Array<[SetName, (typeof SETS)[SetName]]>) {
+    const set: Json = { family, table, name, type: def.type, flags: [...def.flags] };
+    // A counter on every element (nft: `counter` in the set's declaration): what each ban has dropped.
+    if (!opts.uncountedSets?.includes(name)) set.stmt = [{ counter: null }];
+    cmds.push({ add: { set } });
   }
   for (const chain of chainsFor(opts)) {
     cmds.push({ add: { chain: { family, table, name: chain, type: 'filter', hook: chain, prio, policy: 'accept' } } });

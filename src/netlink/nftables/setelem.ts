@@ -5,6 +5,8 @@ import {
   NFTA_DATA_VALUE,
   NFTA_LIST_ELEM,
   NFTA_SET_ELEM_EXPIRATION,
+  NFTA_SET_ELEM_EXPR,
+  NFTA_SET_ELEM_EXPRESSIONS,
   NFTA_SET_ELEM_FLAGS,
   NFTA_SET_ELEM_KEY,
   NFTA_SET_ELEM_LIST_ELEMENTS,
@@ -32,6 +34,7 @@ import { encodeMessage, type NetlinkMessage } from '../message.js';
 import { nfgenmsg, nftType, type NftMessage } from '../nfnetlink.js';
 import type { NetlinkConnection } from '../connection.js';
 import { dumpSetConsistently, repeatsString, repeatsWord } from './set-dump.js';
+import { readElementCounter, type CounterValues } from './counter.js';
 
 export interface SetRef {
   /** Table family: NFPROTO_INET, NFPROTO_IPV4, ... */
@@ -57,6 +60,8 @@ export interface DecodedElement {
   timeoutMs?: number;
   /** Milliseconds left before the kernel removes it. */
   expirationMs?: number;
+  /** Its counter, when the set gives its elements one (a set declared with `counter`). */
+  counter?: CounterValues;
 }
 
 /** Leaves room under the 65,535-byte nla_len of NFTA_SET_ELEM_LIST_ELEMENTS. */
@@ -505,12 +510,27 @@ export function decodeElement(data: Buffer): DecodedElement {
   const flags = a.get(NFTA_SET_ELEM_FLAGS);
   const timeout = a.get(NFTA_SET_ELEM_TIMEOUT);
   const expiration = a.get(NFTA_SET_ELEM_EXPIRATION);
-  return {
+  const decoded: DecodedElement = {
     key: Buffer.from(key),
     flags: flags ? flags.readUInt32BE(0) : 0,
     timeoutMs: timeout ? Number(timeout.readBigUInt64BE(0)) : undefined,
     expirationMs: expiration ? Number(expiration.readBigUInt64BE(0)) : undefined,
   };
+  const counter = countersOf(data);
+  if (counter) decoded.counter = counter;
+  return decoded;
+}
+
+/** The counter among an element's attributes (NFTA_SET_ELEM_EXPR or NFTA_SET_ELEM_EXPRESSIONS), if any. */
+function countersOf(data: Buffer): CounterValues | undefined {
+  const out = { packets: 0, bytes: 0 };
+  for (let at = 0; at + NLA_HDRLEN <= data.length;) {
+    const len = data.readUInt16LE(at);
+    if (len < NLA_HDRLEN || at + len > data.length) return undefined;
+    if (readElementCounter(data, at, out)) return out;
+    at += (len + 3) & ~3;
+  }
+  return undefined;
 }
 
 /** Elements of NEWSETELEM replies (dump or get): skips the nfgenmsg, walks ELEMENTS > LIST_ELEM. */
@@ -528,14 +548,24 @@ export function decodeSetElements(messages: NetlinkMessage[]): DecodedElement[] 
 
 /**
  * Single-key elements of NEWSETELEM replies, handed to `each` without building an object or Buffer per element:
- * `key` is a view into the reply, valid only during the call; timeout and expiration in ms, -1 when absent.
+ * `key` is a view into the reply, valid only during the call; timeout and expiration in ms, the element's counter
+ * in packets and bytes, each -1 when absent.
  * For the hash sets, where 100k elements came back as 100k decoded objects and 300k attribute slices.
  */
 export function walkSetElements(
   messages: NetlinkMessage[],
-  each: (reply: Buffer, keyAt: number, keyLen: number, timeoutMs: number, expirationMs: number) => void,
+  each: (
+    reply: Buffer,
+    keyAt: number,
+    keyLen: number,
+    timeoutMs: number,
+    expirationMs: number,
+    packets: number,
+    bytes: number,
+  ) => void,
 ): void {
   const type = nftType(NFT_MSG_NEWSETELEM);
+  const counter: CounterValues = { packets: 0, bytes: 0 };
   for (const msg of messages) {
     if (msg.type !== type) continue;
     const buf = msg.payload;
@@ -560,6 +590,7 @@ export function walkSetElements(
       let keyLen = 0;
       let timeout = -1;
       let expiration = -1;
+      let counted = false;
       for (let a = el + 4; a + 4 <= end;) {
         const len = buf.readUInt16LE(a);
         if (len < 4 || a + len > end) throw new RangeError(`malformed set element attribute at offset ${a}`);
@@ -571,11 +602,13 @@ export function walkSetElements(
           timeout = buf.readUInt32BE(a + 4) * 0x1_0000_0000 + buf.readUInt32BE(a + 8);
         } else if (t === NFTA_SET_ELEM_EXPIRATION && len >= 12) {
           expiration = buf.readUInt32BE(a + 4) * 0x1_0000_0000 + buf.readUInt32BE(a + 8);
+        } else if (t === NFTA_SET_ELEM_EXPR || t === NFTA_SET_ELEM_EXPRESSIONS) {
+          counted ||= readElementCounter(buf, a, counter);
         }
         a += (len + 3) & ~3;
       }
       if (keyAt < 0 || keyLen <= 0) throw new RangeError('set element without NFTA_SET_ELEM_KEY');
-      each(buf, keyAt, keyLen, timeout, expiration);
+      each(buf, keyAt, keyLen, timeout, expiration, counted ? counter.packets : -1, counted ? counter.bytes : -1);
       el += (elLen + 3) & ~3;
     }
   }
