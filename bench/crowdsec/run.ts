@@ -1,6 +1,6 @@
 // Bouncer benchmark: portsentinel `crowdsec pull` against Debian's crowdsec-firewall-bouncer (nftables mode), same
 // Local API, same 1 s poll, each in its own network namespace. Kernel arrival is timed from nf_tables change
-// notifications (`nft monitor` in the bouncer's namespace), never by listing the sets.
+// notifications (listen.ts, a light `nft monitor elements`, in the bouncer's namespace), never by listing the sets.
 //   1. COUNT startup decisions: start → all in the kernel; vs curl fetching the same startup stream
 //   2. one new decision (cscli decisions add) → in the kernel, ROUNDS times: median and max
 //   3. peak RSS (VmHWM) of each bouncer
@@ -10,7 +10,7 @@
 //   BENCH_REFERENCE=0 leaves the reference bouncer out (its startup alone takes minutes at 100,000).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { makeLapi } from '../../test/e2e-fleet/lapi.js';
 import { cliIn, openFleet, startIn, writeMemberConfig, type Running } from '../../test/e2e-fleet/fleet-lab.js';
 import type { Netns } from '../../test/helpers/netns.js';
@@ -21,27 +21,36 @@ const ROUNDS = Number(process.argv[3] ?? 10);
 const STARTS = Number(process.argv[4] ?? 1);
 const REFERENCE = process.env.BENCH_REFERENCE !== '0';
 
-/** `nft monitor` in a namespace: when each address was first seen added to any set. */
-function monitor(ns: Netns): { seen: Map<string, number>; stop(): void; child: ChildProcess } {
-  const child = spawn('ip', ['netns', 'exec', ns.name, 'nft', 'monitor', 'elements'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+const LISTENER = join(dirname(fileURLToPath(import.meta.url)), 'listen.js');
+
+/**
+ * listen.ts in a namespace: when each IPv4 address was first seen added to any set, on this process's
+ * performance.now() clock (the listener stamps each notification as it reads it, in epoch milliseconds).
+ */
+function monitor(ns: Netns): { seen: Map<string, number>; ready: Promise<void>; stop(): void; child: ChildProcess } {
+  const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, LISTENER], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const seen = new Map<string, number>();
   let rest = '';
+  let isReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (isReady = r));
   child.stdout!.on('data', (b: Buffer) => {
-    const now = performance.now();
     const text = rest + b.toString('latin1');
+    if (text.includes('READY')) isReady();
     const cut = text.lastIndexOf('\n');
     rest = text.slice(cut + 1);
     for (const line of text.slice(0, cut + 1).split('\n')) {
-      if (!line.startsWith('add element')) continue;
-      for (const m of line.matchAll(/(\d+\.\d+\.\d+\.\d+)(\/\d+)?/g)) {
-        const key = m[0];
-        if (!seen.has(key)) seen.set(key, now);
-      }
+      const parts = line.split(' ');
+      const at = Number(parts[0]) - performance.timeOrigin;
+      if (!Number.isFinite(at)) continue;
+      for (let i = 1; i < parts.length; i++) if (!seen.has(parts[i])) seen.set(parts[i], at);
     }
   });
-  return { seen, child, stop: () => void child.kill('SIGKILL') };
+  child.stderr!.on('data', (b: Buffer) => {
+    if (b.toString().includes('LOST')) console.error('the notification listener lost notifications: counts are low');
+  });
+  return { seen, ready, child, stop: () => void child.kill('SIGTERM') };
 }
 
 async function until(what: string, ms: number, check: () => boolean): Promise<void> {
@@ -146,12 +155,11 @@ async function main(): Promise<void> {
       if (cliIn(p.ns, ['setup', '--config', conf, '--state-dir', state]).status !== 0) throw new Error('setup failed');
       monP.stop();
       monP = monitor(p.ns);
-      await new Promise((r) => setTimeout(r, 300));
+      await monP.ready;
       t = performance.now();
       const started = startIn(p.ns, ['crowdsec', 'pull', '--config', conf, '--state-dir', state]);
       ps = started;
-      // Its own word that the startup list is applied (kernel and journal), beside what `nft monitor` saw: the
-      // monitor formats every element and may lag behind on busy cores.
+      // Its own word that the startup list is applied (kernel and journal), beside what the listener saw.
       const t0 = t;
       const logged = started.waitFor(/\d+ ban\(s\) enforced/, 600_000).then(() => (performance.now() - t0) / 1000);
       const seen = monP.seen;
@@ -230,7 +238,7 @@ async function main(): Promise<void> {
     );
     const monR = monitor(r.ns);
     stops.push(monR.stop);
-    await new Promise((r) => setTimeout(r, 300));
+    await monR.ready;
     t = performance.now();
     const ref = spawn('ip', ['netns', 'exec', r.ns.name, 'crowdsec-firewall-bouncer', '-c', refConf], {
       stdio: 'ignore',
