@@ -5,15 +5,7 @@
 import { uint32ToIPv4 } from '../net/address.js';
 import { checkLabel, type Decision } from './decisions.js';
 import { parseGoDuration } from './go-duration.js';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+import { QUOTE, BACKSLASH, COMMA, COLON, LBRACE, RBRACE, isSpace } from './json-bytes.js';
 
 const F_ID = 0;
 const F_VALUE = 1;

@@ -5,6 +5,7 @@
 // in place (read-decision.ts) and anything else with JSON.parse (parseElement), so that an answer is judged exactly
 // as JSON.parse of the whole body would judge it. Pure.
 import { StreamFormatError } from './decisions.js';
+import { QUOTE, BACKSLASH, COMMA, COLON, LBRACE, RBRACE, LBRACKET, RBRACKET, isSpace } from './json-bytes.js';
 
 export type StreamList = 'new' | 'deleted';
 
@@ -33,22 +34,11 @@ const enum S {
   Done,
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-
 /** Where `byte` next occurs in `chunk` from `from`, or the chunk's length. */
 function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
   const at = chunk.indexOf(byte, from);
   return at < 0 ? chunk.length : at;
 }
-
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 const DECODER = new TextDecoder('utf-8', { fatal: false });
 

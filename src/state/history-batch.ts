@@ -3,15 +3,10 @@
 // written digit by digit from their uint32s, never becoming strings. Same text as formatHistoryLine for each target.
 import { formatHistoryLine } from './history.js';
 import type { PackedTargets } from './record.js';
+import { putIPv4, putPrefixLength } from './ipv4-digits.js';
 
-/** Per octet value: its digit count, then up to three ASCII digits. */
-const OCTETS = new Uint8Array(256 * 4);
-for (let o = 0; o < 256; o++) {
-  const text = String(o);
-  OCTETS[o * 4] = text.length;
-  for (let k = 0; k < text.length; k++) OCTETS[o * 4 + 1 + k] = text.charCodeAt(k);
-}
 const SLASH = 0x2f;
+
 /** "255.255.255.255" */
 const MAX_V4 = 15;
 
@@ -73,48 +68,12 @@ function putLine(out: Buffer, p: number, v: number, len: number, head: Uint8Arra
   out.set(head, p);
   p += head.length;
   const start = p;
-  p = putAddress(out, p, v);
-  if (len !== 32) p = putLength(out, p, len);
+  p = putIPv4(out, p, v);
+  if (len !== 32) p = putPrefixLength(out, p, len);
   const end = p;
   out[p++] = SLASH;
   out.copyWithin(p, start, end);
   p += end - start;
   out.set(tail, p);
   return p + tail.length;
-}
-
-/** "/len" at `p` (one byte past it is scratch). */
-function putLength(out: Buffer, p: number, len: number): number {
-  const k = len << 2;
-  out[p] = SLASH;
-  out[p + 1] = OCTETS[k + 1];
-  out[p + 2] = OCTETS[k + 2];
-  return p + 1 + OCTETS[k];
-}
-
-/** a.b.c.d at `p`; three digits are written for every octet and `p` moves by its own count (two bytes scratch). */
-function putAddress(out: Buffer, p: number, v: number): number {
-  let k = (v >>> 24) << 2;
-  out[p] = OCTETS[k + 1];
-  out[p + 1] = OCTETS[k + 2];
-  out[p + 2] = OCTETS[k + 3];
-  p += OCTETS[k];
-  out[p++] = 0x2e;
-  k = ((v >>> 16) & 0xff) << 2;
-  out[p] = OCTETS[k + 1];
-  out[p + 1] = OCTETS[k + 2];
-  out[p + 2] = OCTETS[k + 3];
-  p += OCTETS[k];
-  out[p++] = 0x2e;
-  k = ((v >>> 8) & 0xff) << 2;
-  out[p] = OCTETS[k + 1];
-  out[p + 1] = OCTETS[k + 2];
-  out[p + 2] = OCTETS[k + 3];
-  p += OCTETS[k];
-  out[p++] = 0x2e;
-  k = (v & 0xff) << 2;
-  out[p] = OCTETS[k + 1];
-  out[p + 1] = OCTETS[k + 2];
-  out[p + 2] = OCTETS[k + 3];
-  return p + OCTETS[k];
 }

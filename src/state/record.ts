@@ -3,6 +3,7 @@
 // `ban --file`, `unban --all`, restores and compaction write it): 100k bans are one line with the shared fields once.
 import { uint32ToIPv4, type Family } from '../net/address.js';
 import type { Mode } from '../config/types.js';
+import { putIPv4, putPrefixLength } from './ipv4-digits.js';
 
 /**
  * Who asked: a person (`ban`), the live detector (`watch`), `setup --restore` re-applying a journal ban, or a
@@ -211,14 +212,6 @@ function put(
     : putAddresses(out, p, values, from, to, comma);
 }
 
-/** Per octet value: its digit count, then up to three ASCII digits. */
-const OCTETS = new Uint8Array(256 * 4);
-for (let o = 0; o < 256; o++) {
-  const text = String(o);
-  OCTETS[o * 4] = text.length;
-  for (let k = 0; k < text.length; k++) OCTETS[o * 4 + 1 + k] = text.charCodeAt(k);
-}
-
 /**
  * `"a.b.c.d"` for each of values[from, to) at `p`, comma-separated (and after a comma when `comma`); returns the
  * position after them. Three digits are written for every octet and the position moves by its own count, so up to
@@ -229,30 +222,7 @@ function putAddresses(out: Buffer, p: number, values: Uint32Array, from: number,
   for (let i = from; i < to; i++) {
     if (comma || i > from) out[p++] = 0x2c;
     out[p++] = 0x22;
-    const v = values[i];
-    let k = (v >>> 24) << 2;
-    out[p] = OCTETS[k + 1];
-    out[p + 1] = OCTETS[k + 2];
-    out[p + 2] = OCTETS[k + 3];
-    p += OCTETS[k];
-    out[p++] = 0x2e;
-    k = ((v >>> 16) & 0xff) << 2;
-    out[p] = OCTETS[k + 1];
-    out[p + 1] = OCTETS[k + 2];
-    out[p + 2] = OCTETS[k + 3];
-    p += OCTETS[k];
-    out[p++] = 0x2e;
-    k = ((v >>> 8) & 0xff) << 2;
-    out[p] = OCTETS[k + 1];
-    out[p + 1] = OCTETS[k + 2];
-    out[p + 2] = OCTETS[k + 3];
-    p += OCTETS[k];
-    out[p++] = 0x2e;
-    k = (v & 0xff) << 2;
-    out[p] = OCTETS[k + 1];
-    out[p + 1] = OCTETS[k + 2];
-    out[p + 2] = OCTETS[k + 3];
-    p += OCTETS[k];
+    p = putIPv4(out, p, values[i]);
     out[p++] = 0x22;
   }
   return p;
@@ -274,29 +244,9 @@ function putNetworks(
   for (let i = from; i < to; i++) {
     if (comma || i > from) out[p++] = 0x2c;
     out[p++] = 0x22;
-    p = putQuad(out, p, values[i]);
-    const len = lengths[i];
-    if (len !== 32) {
-      out[p++] = 0x2f;
-      const k = len << 2;
-      out[p] = OCTETS[k + 1];
-      out[p + 1] = OCTETS[k + 2];
-      p += OCTETS[k];
-    }
+    p = putIPv4(out, p, values[i]);
+    if (lengths[i] !== 32) p = putPrefixLength(out, p, lengths[i]);
     out[p++] = 0x22;
-  }
-  return p;
-}
-
-/** a.b.c.d at `p` (two bytes past it are scratch); returns the position after it. */
-function putQuad(out: Buffer, p: number, v: number): number {
-  for (let shift = 24; shift >= 0; shift -= 8) {
-    const k = ((v >>> shift) & 0xff) << 2;
-    out[p] = OCTETS[k + 1];
-    out[p + 1] = OCTETS[k + 2];
-    out[p + 2] = OCTETS[k + 3];
-    p += OCTETS[k];
-    if (shift > 0) out[p++] = 0x2e;
   }
   return p;
 }
