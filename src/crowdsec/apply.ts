@@ -115,6 +115,8 @@ export class AnswerApplier {
   private readonly journal = new Map<string, JournalGroup>();
   private added = 0;
   private added4 = 0;
+  /** The batch the kernel is applying (see flush). */
+  private inFlight: Promise<void> | undefined;
   /** The last reason made, and the journal group last used: a list has a handful of each. */
   private lastReason = { origin: '', scenario: '', reason: '' };
   private lastGroup: JournalGroup | undefined;
@@ -231,14 +233,34 @@ export class AnswerApplier {
     return this.adds.length + this.removes.size >= KERNEL_BATCH;
   }
 
-  /** What is pending into the kernel (deletes before adds), then counted for the journal. */
+  /**
+   * Hands what is pending to the kernel (deletes before adds) once the batch before it is done, without waiting
+   * for this one: with the kernel's socket on a thread of its own, the next decisions are read while the kernel
+   * applies these. A batch's failure is thrown by the next flush() or by finish().
+   */
   async flush(): Promise<void> {
+    await this.settle();
     const adds = this.adds;
     const removes = [...this.removes];
     this.adds = [];
     this.removes = new Set();
     this.batch = this.opts.held.newBatchTag();
     if (adds.length === 0 && removes.length === 0) return;
+    const applying = this.applyBatch(removes, adds);
+    // Handled here so that a failure waits for the next flush() instead of being an unhandled rejection.
+    applying.catch(() => undefined);
+    this.inFlight = applying;
+  }
+
+  /** Waits for the batch in the kernel's hands, if any; throws its failure. */
+  private async settle(): Promise<void> {
+    const batch = this.inFlight;
+    this.inFlight = undefined;
+    if (batch) await batch;
+  }
+
+  /** One batch into the kernel, then counted for the journal. */
+  private async applyBatch(removes: string[], adds: PendingAdd[]): Promise<void> {
     const failed = await applyKernel(this.banSet, removes, adds);
     this.removed.push(...removes);
     for (const a of adds) {
@@ -291,6 +313,7 @@ export class AnswerApplier {
       }
     }
     await this.flush();
+    await this.settle();
     // Lifts are journaled only for what the journal holds as running: a decision never enforced here (refused,
     // or filtered out) leaves no trace.
     const lifted = this.removed.length > 0 ? this.removed.filter((t) => this.state.isActive(t)) : [];

@@ -12,7 +12,8 @@ export interface NetlinkTransport {
   receive(): Promise<Buffer>;
   /** Largest datagram send() accepts (netlink refuses len > sk_sndbuf - 32 with EMSGSIZE). */
   readonly maxSendBytes: number;
-  close(): void;
+  /** Closes the socket; a transport whose socket lives elsewhere resolves once it is closed there. */
+  close(): void | Promise<void>;
 }
 
 type RawModule = typeof import('netlink/dist/raw.js');
@@ -157,7 +158,8 @@ export class SocketTransport implements NetlinkTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.close();
+    // The receive waiting is failed first: it holds a reference on the socket, which is not touched once closed.
     this.fail(new NetlinkError(0, 'netlink socket closed'));
+    this.socket.close();
   }
 }

@@ -231,3 +231,128 @@ test('a startup answer lifts journaled remote bans it no longer names; a broken 
     l.close();
   }
 });
+
+/** A kernel that applies a batch only when the test says so, and records how many it held at once. */
+function gatedBanSet() {
+  const gates: Array<() => void> = [];
+  let holding = 0;
+  let most = 0;
+  const batches: number[] = [];
+  let refuse: Error | undefined;
+  const banSet = {
+    kind: 'nftables',
+    replace(_targets: string[], list: TargetList) {
+      holding++;
+      most = Math.max(most, holding);
+      return new Promise<boolean>((resolve, reject) =>
+        gates.push(() => {
+          holding--;
+          if (refuse) reject(refuse);
+          else {
+            batches.push(list.texts().length);
+            resolve(true);
+          }
+        }),
+      );
+    },
+  } as unknown as BanSet;
+  return {
+    banSet,
+    gates,
+    batches,
+    most: () => most,
+    refuseWith(e: Error) {
+      refuse = e;
+    },
+  };
+}
+
+function gatedApplier(dir: string, banSet: BanSet, startup = true) {
+  const now = 1_700_000_000_000;
+  const session = {
+    ctx: { stateDir: dir },
+    banSet,
+    now,
+    journal: () => readJournal(dir),
+    state: () => foldJournal(readJournal(dir).records, now),
+    journalChanged: () => undefined,
+  } as unknown as Session;
+  const applier = new AnswerApplier({ session, held: new HeldDecisions(), matcher: noRule, startup });
+  const scanner = new StreamScanner((list, buf, from, to) => applier.take(list, buf, from, to));
+  return { applier, scanner, now };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test(
+  'the next batch is read while the kernel applies the last one, and batches reach it one at a time',
+  { timeout: 20_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-cs-apply-'));
+    try {
+      const k = gatedBanSet();
+      const { applier, scanner, now } = gatedApplier(dir, k.banSet);
+      const n = 2 * KERNEL_BATCH + 10;
+      const items = Array.from({ length: n }, (_, i) => JSON.stringify(decision(i + 1, address(i))));
+      const half = (from: number, to: number) => Buffer.from(items.slice(from, to).join(',') + (to < n ? ',' : ''));
+      scanner.push(Buffer.from('{"deleted":null,"new":['));
+      scanner.push(half(0, KERNEL_BATCH));
+      assert.equal(applier.due(), true);
+      // The first batch is handed over; flush() returns while the kernel still holds it.
+      await applier.flush();
+      assert.equal(k.gates.length, 1);
+      scanner.push(half(KERNEL_BATCH, 2 * KERNEL_BATCH));
+      assert.equal(applier.due(), true, 'the second batch was read meanwhile');
+      // The second waits for the first.
+      let second = false;
+      const flushing = applier.flush().then(() => (second = true));
+      await tick();
+      assert.equal(second, false);
+      assert.equal(k.gates.length, 1);
+      k.gates.shift()!();
+      await flushing;
+      assert.equal(k.gates.length, 1, 'the second batch is in the kernel');
+      scanner.push(half(2 * KERNEL_BATCH, n));
+      scanner.push(Buffer.from(']}'));
+      scanner.end();
+      let done = false;
+      const finishing = applier.finish().then((r) => ((done = true), r));
+      // finish() waits for every batch before the journal.
+      while (!done) {
+        await tick();
+        k.gates.shift()?.();
+      }
+      const r = await finishing;
+      assert.equal(k.most(), 1, 'never two batches in the kernel at once');
+      assert.deepEqual(k.batches, [KERNEL_BATCH, KERNEL_BATCH, 10]);
+      assert.equal(r.added, n);
+      assert.equal(foldJournal(readJournal(dir).records, now).activeCount, n);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'a batch the kernel refuses is thrown by the next step, never lost as an unhandled rejection',
+  { timeout: 20_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-cs-apply-'));
+    try {
+      const k = gatedBanSet();
+      const { applier, scanner } = gatedApplier(dir, k.banSet);
+      const gone = Object.assign(new Error('the ban sets are missing'), { code: 'E_NFT_NOT_SET_UP' });
+      k.refuseWith(gone);
+      const items = Array.from({ length: KERNEL_BATCH }, (_, i) => JSON.stringify(decision(i + 1, address(i))));
+      scanner.push(Buffer.from(`{"deleted":null,"new":[${items.join(',')}]}`));
+      scanner.end();
+      await applier.flush();
+      // Refused while nothing awaits it.
+      k.gates.shift()!();
+      await tick();
+      await assert.rejects(applier.finish(), (e: Error & { code?: string }) => e.code === 'E_NFT_NOT_SET_UP');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -422,7 +422,7 @@ export class NftablesBanSet implements BanSet {
   }
 
   async close(): Promise<void> {
-    this.conn.close();
+    await this.conn.close();
   }
 
   /** nft binary present and nf_tables answering (used by backend selection). */
