@@ -75,9 +75,13 @@ export class ThreadTransport implements NetlinkTransport {
     // None of this process's flags: some are refused in a worker (--input-type), and the thread needs none.
     const worker = new Worker(THREAD_URL, { workerData: data, execArgv: [] });
     return new Promise((resolve, reject) => {
-      const onMessage = (m: FromSocketThread) => {
+      const settle = () => {
         worker.off('error', onError);
+        worker.off('exit', onExit);
         worker.off('message', onMessage);
+      };
+      const onMessage = (m: FromSocketThread) => {
+        settle();
         if ('ready' in m) resolve(new ThreadTransport(worker, m.maxSendBytes));
         else {
           void worker.terminate();
@@ -86,11 +90,17 @@ export class ThreadTransport implements NetlinkTransport {
         }
       };
       const onError = (err: Error) => {
-        worker.off('message', onMessage);
+        settle();
         reject(new NetlinkError(0, 'netlink socket thread', undefined, undefined, err));
       };
+      // Ended without a word (killed, out of memory).
+      const onExit = (code: number) => {
+        settle();
+        reject(new NetlinkError(0, `netlink socket thread (exit ${code})`));
+      };
       worker.on('message', onMessage);
-      worker.once('error', onError);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
   }
 
