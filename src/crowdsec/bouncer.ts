@@ -11,6 +11,7 @@ import type { LapiClient } from './lapi-client.js';
 import type { StreamAnswer } from './stream-request.js';
 import { LapiError } from './lapi-errors.js';
 import { StreamScanner } from './stream-scanner.js';
+import { warmDecisionReader } from './warm-up.js';
 
 export interface PullEvents {
   /** After each answer applied. */
@@ -80,6 +81,8 @@ export class Bouncer {
     const t0 = performance.now();
     const first = this.opts.first;
     this.opts.first = undefined;
+    // The Local API is gathering the startup list asked for at start: the reader is compiled meanwhile.
+    if (first) warmDecisionReader();
     try {
       const answer = await (first ?? this.opts.client.openStream(startup));
       const result = await withSession(this.opts.ctx, async (session) => {
