@@ -2,7 +2,7 @@
 // The owner and mode rules are every root-read file's (config/secret-files.ts), checked again at the moment of
 // reading.
 import { readFileSync, statSync } from 'node:fs';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { SECRET_FILES, secretFileProblem } from '../config/secret-files.js';
 import { trustChecksApply } from '../util/root-only.js';
@@ -41,11 +41,22 @@ function readSecret(path: string, key: keyof typeof SECRET_FILES): string {
   }
 }
 
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+
+/**
+ * The yaml package, loaded with the first machine file read: a bouncer given only a key never needs it, and
+ * loading it costs a start-up about 80 ms (a few dozen files to find and compile).
+ */
+function loadYaml(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
+
 export function readMachineCredentials(path: string): MachineCredentials {
   const text = readSecret(path, 'CROWDSEC_MACHINE_CREDENTIALS');
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 0 });
+    doc = loadYaml().parse(text, { maxAliasCount: 0 });
   } catch (err) {
     const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
     throw new InputError(

@@ -3,7 +3,7 @@
 // memory and a compile at start). Same bounds as every Local API answer: a size limit, a deadline for the whole
 // request, one LapiError sentence for whatever goes wrong.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import { LapiError } from './lapi-errors.js';
 
 /** A decision stream answer whose headers said 200: its body, chunk by chunk, within the size bound. */
@@ -58,7 +58,11 @@ export function openStreamRequest(
 ): Promise<StreamAnswer> {
   const target = new URL(req.url);
   const shown = req.url.split('?')[0];
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  // node:https (and TLS with it) is loaded only for an https URL: a few milliseconds of every start otherwise.
+  const request =
+    target.protocol === 'https:'
+      ? (createRequire(import.meta.url)('node:https') as typeof import('node:https')).request
+      : httpRequest;
   let timedOut = false;
   return new Promise((resolve, reject) => {
     const r = request(target, { method: 'GET', headers: req.headers });
