@@ -81,15 +81,20 @@ export class Bouncer {
     const t0 = performance.now();
     const first = this.opts.first;
     this.opts.first = undefined;
-    // The Local API is gathering the startup list asked for at start: the reader is compiled meanwhile.
-    if (first) warmDecisionReader();
     try {
-      const answer = await (first ?? this.opts.client.openStream(startup));
+      const answering = first ?? this.opts.client.openStream(startup);
+      // Awaited below; marked handled so that a failure before then is not an unhandled rejection.
+      answering.catch(() => undefined);
+      // While the Local API gathers the list: the never-ban rules (the host's addresses and routes, read again at
+      // most every 30 s), and at start the reader compiled on a made-up answer.
+      const matcher = this.opts.matcher();
+      if (first) warmDecisionReader();
+      const answer = await answering;
       const result = await withSession(this.opts.ctx, async (session) => {
         const applier = new AnswerApplier({
           session,
           held: this.held,
-          matcher: this.opts.matcher(),
+          matcher,
           startup,
           origins: this.opts.origins,
         });
