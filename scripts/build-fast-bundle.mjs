@@ -1,6 +1,5 @@
 // Bundles the fast path (dist/src/cli/fast-path.js and everything its commands load) into one CommonJS file,
-// dist/fast/fast-path.cjs, and writes the V8 code cache bin/run.js compiles it with (dist/fast/fast-path.cache),
-// and the netlink socket thread beside it (dist/fast/socket-thread.js).
+// dist/fast/fast-path.cjs, and writes the V8 code cache bin/run.js compiles it with (dist/fast/fast-path.cache).
 // A hot command then reads two files instead of resolving, reading and compiling a few dozen modules.
 //
 // The cache holds what V8 had compiled when it was written, so the build first runs a one-address `ban` through
@@ -122,24 +121,6 @@ if (/\bimport\(/.test(code)) throw new Error('the fast path bundle has a dynamic
 const buildId = createHash('sha256').update(head).update(code).digest('hex').slice(0, 16);
 writeFileSync(join(out, BUNDLE), `// portsentinel fast path, build ${buildId}\n${head}\n${code}`);
 copyFileSync(join(root, 'dist/src/cli/fast-path.json'), join(out, 'fast-path.json'));
-
-// The netlink socket thread (netlink/thread-transport.ts) is started from a file beside the module that starts it:
-// beside the bundle, one ES module with the netlink package loaded from node_modules, as the unbundled one does.
-await build({
-  entryPoints: [join(root, 'dist/src/netlink/socket-thread.js')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  outfile: join(out, 'socket-thread.js'),
-  external: ['netlink'],
-  // The package is CommonJS: loaded with a require of the module's own, which an ES module has to make.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  minifyWhitespace: true,
-  logLevel: 'warning',
-});
 
 // ---- the code cache ----
 

@@ -28,13 +28,13 @@ export async function openBackend(
   decision: BackendDecision,
   config: PortSentryConfig,
   stateDir: string,
-  socketThread = false,
+  sendFromThreadPool = false,
 ): Promise<OpenedBanSet> {
   const { openBanSet } = await import('../firewall/select.js');
   return openBanSet(decision.choice, {
     hooks: config.nftHooks,
     priority: config.nftPriority,
     file: join(stateDir, 'file-banset.json'),
-    socketThread,
+    sendFromThreadPool,
   });
 }

@@ -12,8 +12,8 @@ export interface ContextOptions {
   config?: string;
   stateDir?: string;
   backend?: BanSetChoice;
-  /** nftables' socket on a thread of its own, for a caller that reads the next batch while the kernel applies one. */
-  socketThread?: boolean;
+  /** nftables' batches sent from libuv's thread pool, for a caller that reads the next batch meanwhile. */
+  sendFromThreadPool?: boolean;
 }
 
 export interface BanContext {
@@ -43,7 +43,7 @@ export async function openContext(opts: ContextOptions): Promise<BanContext> {
   const historyFile = near(loaded.config.historyFile);
   const blockedFile = near(loaded.config.blockedFile);
   let opened: Promise<OpenedBanSet> | undefined;
-  const open = () => (opened ??= openBackend(backend, loaded.config, stateDir, opts.socketThread));
+  const open = () => (opened ??= openBackend(backend, loaded.config, stateDir, opts.sendFromThreadPool));
   return {
     stateDir,
     config: loaded.config,

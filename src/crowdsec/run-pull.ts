@@ -35,8 +35,9 @@ function cachedMatcher(ignore: Parameters<typeof gatherNeverBanLists>[0]): () =>
 }
 
 export async function runPull(opts: ContextOptions, hooks: PullHooks): Promise<PullSummary> {
-  // The startup list's batches go to the kernel from a thread of their own while the next ones are read.
-  return withContext({ ...opts, socketThread: true }, async (ctx) => {
+  // The startup list's batches are sent from libuv's thread pool, where the kernel applies them, while this thread
+  // reads the next ones.
+  return withContext({ ...opts, sendFromThreadPool: true }, async (ctx) => {
     const fleet = openFleet(ctx.config, { pull: true })!;
     // The startup list is asked for first: the Local API takes a while to gather a large one (a second for 100k
     // decisions), time this process spends opening the ban set. Failures are the first pull's to report.

@@ -6,7 +6,7 @@ import type { BanSet } from './banset.js';
 import { EnvironmentError } from '../errors.js';
 import { NETLINK_NETFILTER } from '../netlink/constants.js';
 import { isPermissionError, NetlinkError } from '../netlink/errors.js';
-import { ThreadTransport } from '../netlink/thread-transport.js';
+import { SocketTransport } from '../netlink/transport.js';
 import { toPortsentinelError } from './netlink-failure.js';
 import { NftablesBanSet, type NftablesOptions } from './nftables/backend.js';
 import { findNft } from './nftables/find-nft.js';
@@ -31,10 +31,10 @@ export interface OpenOptions extends Omit<NftablesOptions, 'transport'> {
   /** The JSON file of the `file` ban set (required when it is chosen). */
   file?: string;
   /**
-   * nftables' socket on a thread of its own (netlink/thread-transport.ts): for a caller that reads and encodes the
-   * next batch while the kernel applies the last one.
+   * nftables' batches sent from libuv's thread pool (SocketTransportOptions.sendFromThreadPool): for a caller that
+   * reads and encodes the next batch while the kernel applies the last one.
    */
-  socketThread?: boolean;
+  sendFromThreadPool?: boolean;
 }
 
 function opened(banSet: BanSet, requested: BanSetChoice, reason: string): OpenedBanSet {
@@ -48,7 +48,10 @@ export async function openNftablesBanSet(opts: OpenOptions = {}): Promise<Nftabl
   }
   let set: NftablesBanSet;
   try {
-    set = new NftablesBanSet({ ...opts, transport: opts.socketThread ? await openSocketThread() : undefined });
+    const transport = opts.sendFromThreadPool
+      ? new SocketTransport(NETLINK_NETFILTER, { sendFromThreadPool: true })
+      : undefined;
+    set = new NftablesBanSet({ ...opts, transport });
   } catch (e) {
     throw unavailable(e);
   }
@@ -59,19 +62,6 @@ export async function openNftablesBanSet(opts: OpenOptions = {}): Promise<Nftabl
     throw unavailable(e);
   }
   return set;
-}
-
-/**
- * nftables' socket on a thread of its own; undefined (the socket on this thread) when no thread can be started, so
- * that a thread failing never changes which backend bans. A socket the kernel refuses is thrown, as without one.
- */
-async function openSocketThread(): Promise<ThreadTransport | undefined> {
-  try {
-    return await ThreadTransport.open(NETLINK_NETFILTER);
-  } catch (e) {
-    if (e instanceof NetlinkError && e.errno !== 0) throw e;
-    return undefined;
-  }
 }
 
 function unavailable(e: unknown): unknown {

@@ -159,7 +159,7 @@ export class NetlinkConnection {
     });
   }
 
-  close(): void | Promise<void> {
-    return this.transport.close();
+  close(): void {
+    this.transport.close();
   }
 }

@@ -1,9 +1,11 @@
 // The byte-level boundary: a transport sends one datagram made of several buffers (one sendmsg, iovec) and
 // yields received datagrams. The socket transport wraps the `netlink` package's RawNetlinkSocket; tests put a
 // recording transport in its place (test/helpers/nltest.ts).
+import { writev } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RawNetlinkSocket as RawSocketType } from 'netlink/dist/raw.js';
 import { NetlinkError, ENOBUFS } from './errors.js';
+import { findNetlinkSocketFd } from './socket-fd.js';
 
 export interface NetlinkTransport {
   /** Sends all buffers as one datagram (one sendmsg); rejects with NetlinkError on a socket error. */
@@ -12,8 +14,7 @@ export interface NetlinkTransport {
   receive(): Promise<Buffer>;
   /** Largest datagram send() accepts (netlink refuses len > sk_sndbuf - 32 with EMSGSIZE). */
   readonly maxSendBytes: number;
-  /** Closes the socket; a transport whose socket lives elsewhere resolves once it is closed there. */
-  close(): void | Promise<void>;
+  close(): void;
 }
 
 type RawModule = typeof import('netlink/dist/raw.js');
@@ -59,6 +60,12 @@ export interface SocketTransportOptions {
   /** Requested SO_SNDBUF; the kernel caps it at net.core.wmem_max and doubles it. */
   sendBufferSize?: number;
   recvBufferSize?: number;
+  /**
+   * Sends with write(2) from libuv's thread pool instead of sendmsg on this thread. The kernel applies a request
+   * inside the call that sends it, on the sending thread: an nf_tables batch of thousands of set elements is
+   * milliseconds of kernel time per thousand, during which this thread could be reading the next batch.
+   */
+  sendFromThreadPool?: boolean;
 }
 
 export class SocketTransport implements NetlinkTransport {
@@ -68,6 +75,10 @@ export class SocketTransport implements NetlinkTransport {
   private failure?: NetlinkError;
   private closed = false;
   readonly maxSendBytes: number;
+  /** The socket's descriptor, when sends go through the thread pool. */
+  private readonly fd: number | undefined;
+  /** Writes handed to the pool and not yet done. */
+  private writing = 0;
 
   constructor(protocol: number, opts: SocketTransportOptions = {}) {
     // The package is CommonJS with a native binding; load it lazily so pure modules never touch it, and load only
@@ -95,6 +106,8 @@ export class SocketTransport implements NetlinkTransport {
       );
     }
     this.socket.unref();
+    // The package does not hand out its descriptor; without it, sends stay on this thread.
+    this.fd = opts.sendFromThreadPool ? findNetlinkSocketFd(protocol, this.socket.address().port) : undefined;
     // A refused batch is answered with every refused message echoed whole (an ENOENT for each message when the
     // table is gone): a batch no larger than half the receive buffer leaves room for all of its echoes, so the
     // socket never overruns (an overrun is an error the binding cannot survive, whatever the batch was).
@@ -131,6 +144,20 @@ export class SocketTransport implements NetlinkTransport {
   }
 
   send(buffers: Uint8Array[]): Promise<void> {
+    const fd = this.fd;
+    if (fd !== undefined) {
+      if (this.closed) return Promise.reject(new NetlinkError(0, 'netlink socket closed'));
+      // One writev is one datagram, as one sendmsg with these buffers as its iovec; replies still arrive through
+      // the package's socket, which reads the same descriptor.
+      this.writing++;
+      return new Promise((resolve, reject) => {
+        writev(fd, buffers, (err) => {
+          if (--this.writing === 0 && this.closed) this.socket.close();
+          if (err) reject(new NetlinkError(Math.abs(err.errno ?? 0), 'netlink send', undefined, undefined, err));
+          else resolve();
+        });
+      });
+    }
     return new Promise((resolve, reject) => {
       this.socket.send(buffers, {}, (err) =>
         setImmediate(() =>
@@ -160,6 +187,12 @@ export class SocketTransport implements NetlinkTransport {
     this.closed = true;
     // The receive waiting is failed first: it holds a reference on the socket, which is not touched once closed.
     this.fail(new NetlinkError(0, 'netlink socket closed'));
-    this.socket.close();
+    // Not while a write is still to run in the pool: the descriptor's number could by then name another file.
+    if (this.writing === 0) this.socket.close();
+  }
+
+  /** Whether sends go through the thread pool (the descriptor was found). */
+  get sendsFromThreadPool(): boolean {
+    return this.fd !== undefined;
   }
 }

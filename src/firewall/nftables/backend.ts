@@ -422,7 +422,7 @@ export class NftablesBanSet implements BanSet {
   }
 
   async close(): Promise<void> {
-    await this.conn.close();
+    this.conn.close();
   }
 
   /** nft binary present and nf_tables answering (used by backend selection). */
