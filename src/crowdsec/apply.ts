@@ -342,7 +342,7 @@ export class AnswerApplier {
       if (!compacted) {
         const lines: Buffer[] = unbans.map((r) => Buffer.from(formatRecord(r)));
         for (const g of groups) lines.push(formatPackedBanLines(g.targets, g.shared));
-        appendLines(dir, Buffer.concat(lines));
+        appendLines(dir, lines.length === 1 ? lines[0] : Buffer.concat(lines));
       }
       session.journalChanged();
     }
