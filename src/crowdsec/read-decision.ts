@@ -4,7 +4,7 @@
 // field) is undefined here and left to JSON.parse and checkDecision, whose verdict this one always equals. Pure.
 import { uint32ToIPv4 } from '../net/address.js';
 import { checkLabel, type Decision } from './decisions.js';
-import { parseGoDuration } from './go-duration.js';
+import { readGoDuration } from './go-duration.js';
 import { QUOTE, BACKSLASH, COMMA, COLON, LBRACE, RBRACE, isSpace } from './json-bytes.js';
 
 const F_ID = 0;
@@ -225,7 +225,7 @@ export function readCommonDecision(
     f[F_SCENARIO * 3] === STRING ? (scenarios.get(b, f[F_SCENARIO * 3 + 1], f[F_SCENARIO * 3 + 2]) ?? '') : '';
   const v4 = dottedQuad(b, f[F_VALUE * 3 + 1], f[F_VALUE * 3 + 2]);
   if (v4 < 0) return undefined;
-  const remainingMs = parseGoDuration(latin1(b, f[F_DURATION * 3 + 1], f[F_DURATION * 3 + 2]));
+  const remainingMs = readGoDuration(b, f[F_DURATION * 3 + 1], f[F_DURATION * 3 + 2]);
   if (remainingMs === undefined) return undefined;
   let id = 0;
   if (f[F_ID * 3] === NUMBER) {
