@@ -80,25 +80,21 @@ export function readGoDuration(b: Uint8Array, from: number, to: number): number 
     let digits = 0;
     let fraction = 0;
     let m = 0;
-    let c = b[i];
-    while (i < to && c >= 0x30 && c <= 0x39) {
+    for (let c = b[i]; c >= 0x30 && c <= 0x39; c = ++i < to ? b[i] : -1) {
       m = m * 10 + (c - 0x30);
       digits++;
-      c = b[++i];
     }
     const whole = digits;
-    if (i < to && c === 0x2e) {
-      c = b[++i];
-      while (i < to && c >= 0x30 && c <= 0x39) {
+    if (i < to && b[i] === 0x2e) {
+      for (let c = ++i < to ? b[i] : -1; c >= 0x30 && c <= 0x39; c = ++i < to ? b[i] : -1) {
         m = m * 10 + (c - 0x30);
         digits++;
         fraction++;
-        c = b[++i];
       }
       if (whole === 0 && fraction === 0) return undefined;
     } else if (whole === 0) return undefined;
     if (i >= to) return undefined;
-    const unit = unitMsAt(c, i + 1 < to ? b[i + 1] : -1);
+    const unit = unitMsAt(b[i], i + 1 < to ? b[i + 1] : -1);
     if (unit === 0) return undefined;
     const value = digits <= 15 ? m / POW10[fraction] : Number(latin1Of(b, start, i));
     ms += value * unit;

@@ -172,6 +172,33 @@ test('mutated and truncated answers: a StreamFormatError exactly when JSON.parse
   }
 });
 
+test('an answer cut once or twice at every offset, or byte by byte: the same as JSON.parse of the whole body', () => {
+  // Escapes (a quote, a backslash before the closing quote), braces and brackets inside strings, nesting, scalars
+  // and blank space, each of which a cut may split.
+  const body = Buffer.from(
+    '{ "extra": {"a": ["}", "\\\\", {"b": "]\\""}]}, "n": -12.5e3 ,\n' +
+      '"new": [{"duration":"23h58m35.432856216s","id":1,"origin":"lists","scenario":"a/b","scope":"Ip",' +
+      '"type":"ban","value":"100.64.0.1"}, 7 ,"x\\"}", null, [1,[2]], ' +
+      '{"duration":"1h","id":2,"origin":"cs\\u0063li","scope":"Ip","type":"ban","value":"192.0.2.9"},\t' +
+      '{"duration":"-1.5s","id":3,"origin":"lists","scope":"Range","type":"ban","value":"198.51.100.0/24"}],' +
+      '"deleted": [ {"duration":"1m","id":4,"origin":"lists","scope":"Ip","type":"ban","value":"10.0.0.1"} ] }',
+  );
+  const ref = whole(body);
+  assert.equal(ref.new.length, 3);
+  for (let a = 0; a <= body.length; a++) {
+    assert.deepEqual(scan(body, [a]), ref, `cut at ${a}`);
+    for (let b = a + 1; b <= Math.min(body.length, a + 9); b++)
+      assert.deepEqual(scan(body, [a, b]), ref, `cut at ${a}, ${b}`);
+  }
+  assert.deepEqual(
+    scan(
+      body,
+      Array.from({ length: body.length }, (_, i) => i),
+    ),
+    ref,
+  );
+});
+
 test('bounded: a value longer than the limit, or nested too deep, is one StreamFormatError', () => {
   const long = Buffer.from(`{"new":[{"value":"${'1'.repeat(MAX_VALUE_BYTES)}"}],"deleted":null}`);
   assert.throws(() => scan(long, [10, 40_000]), StreamFormatError);

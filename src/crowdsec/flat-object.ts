@@ -1,0 +1,167 @@
+// The fields of a flat JSON object of plain ASCII strings, numbers and literals, found in its bytes: where each
+// field a decision has begins and ends, in one table reused by every call. The scanner (stream-scanner.ts) finds a
+// list element's end this way, and the reader (read-decision.ts) takes the fields it left: one walk over the bytes
+// of a common decision instead of two. Anything else is refused here and read the general way. Pure.
+import { QUOTE, BACKSLASH, COMMA, COLON, LBRACE, RBRACE, isSpace } from './json-bytes.js';
+
+export const F_ID = 0;
+export const F_VALUE = 1;
+export const F_DURATION = 2;
+export const F_ORIGIN = 3;
+export const F_SCENARIO = 4;
+export const F_SCOPE = 5;
+export const F_TYPE = 6;
+const FIELD_COUNT = 7;
+
+/** A field's value kinds (0: absent). */
+export const STRING = 1;
+export const NUMBER = 2;
+export const OTHER = 3;
+
+/** Per field: kind, start, end (of a string's content, or of a number's text); reused by every call. */
+export const found = new Int32Array(FIELD_COUNT * 3);
+
+/** The bytes `found` was last filled from by scanFlatObject, until anything else fills it. */
+let scannedBytes: Uint8Array | undefined;
+let scannedFrom = -1;
+let scannedTo = -1;
+
+function fieldOf(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  const c = b[from];
+  if (n === 2 && c === 0x69 && b[from + 1] === 0x64) return F_ID;
+  if (n === 4 && c === 0x74 && b[from + 1] === 0x79 && b[from + 2] === 0x70 && b[from + 3] === 0x65) return F_TYPE;
+  if (n === 5) {
+    if (same(b, from, 'value')) return F_VALUE;
+    if (same(b, from, 'scope')) return F_SCOPE;
+  } else if (n === 6 && same(b, from, 'origin')) return F_ORIGIN;
+  else if (n === 8) {
+    if (same(b, from, 'duration')) return F_DURATION;
+    if (same(b, from, 'scenario')) return F_SCENARIO;
+  }
+  return -1;
+}
+
+function same(b: Uint8Array, from: number, text: string): boolean {
+  for (let k = 0; k < text.length; k++) if (b[from + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+/** A JSON number's end from `i`, strictly by the grammar; -1 when it is not one (or runs into `end`). */
+function numberEnd(b: Uint8Array, i: number, end: number): number {
+  if (b[i] === 0x2d && ++i >= end) return -1;
+  if (b[i] === 0x30) i++;
+  else if (b[i] >= 0x31 && b[i] <= 0x39) while (i < end && b[i] >= 0x30 && b[i] <= 0x39) i++;
+  else return -1;
+  if (i < end && b[i] === 0x2e) {
+    const from = ++i;
+    while (i < end && b[i] >= 0x30 && b[i] <= 0x39) i++;
+    if (i === from) return -1;
+  }
+  if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
+    if (++i < end && (b[i] === 0x2b || b[i] === 0x2d)) i++;
+    const from = i;
+    while (i < end && b[i] >= 0x30 && b[i] <= 0x39) i++;
+    if (i === from) return -1;
+  }
+  return i;
+}
+
+/** Whether `text` is at `b[i]`, wholly before `end`. */
+function literalAt(b: Uint8Array, i: number, end: number, text: string): boolean {
+  return i + text.length <= end && same(b, i, text);
+}
+
+/**
+ * The flat object whose opening brace is at `b[start]`: its fields into `found`, and where it ends (after its
+ * closing brace); -1 when the bytes before `limit` are not all of one (nested, escaped, non-ASCII, malformed, or
+ * cut short). Nothing at or past `limit` is read: a typed array read out of its bounds costs optimised code.
+ */
+function scanFields(b: Uint8Array, start: number, limit: number): number {
+  found.fill(0);
+  let i = start;
+  if (i >= limit || b[i++] !== LBRACE) return -1;
+  while (i < limit && isSpace(b[i])) i++;
+  if (i >= limit || b[i] === RBRACE) return -1; // {} is malformed: left to the general reader, which says so
+  for (;;) {
+    if (b[i++] !== QUOTE) return -1;
+    const k0 = i;
+    while (i < limit && b[i] !== QUOTE) {
+      if (b[i] === BACKSLASH || b[i] < 0x20 || b[i] > 0x7e) return -1;
+      i++;
+    }
+    if (i >= limit) return -1;
+    const field = fieldOf(b, k0, i++);
+    while (i < limit && isSpace(b[i])) i++;
+    if (i >= limit || b[i++] !== COLON) return -1;
+    while (i < limit && isSpace(b[i])) i++;
+    if (i >= limit) return -1;
+    const c = b[i];
+    let kind: number;
+    let v0: number;
+    let v1: number;
+    if (c === QUOTE) {
+      v0 = ++i;
+      while (i < limit && b[i] !== QUOTE) {
+        if (b[i] === BACKSLASH || b[i] < 0x20 || b[i] > 0x7e) return -1;
+        i++;
+      }
+      if (i >= limit) return -1;
+      v1 = i++;
+      kind = STRING;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      v0 = i;
+      v1 = i = numberEnd(b, i, limit);
+      if (i < 0) return -1;
+      kind = NUMBER;
+    } else {
+      v0 = v1 = i;
+      if (literalAt(b, i, limit, 'true') || literalAt(b, i, limit, 'null')) i += 4;
+      else if (literalAt(b, i, limit, 'false')) i += 5;
+      else return -1;
+      kind = OTHER;
+    }
+    // A repeated key keeps its last value, as JSON.parse does.
+    if (field >= 0) {
+      found[field * 3] = kind;
+      found[field * 3 + 1] = v0;
+      found[field * 3 + 2] = v1;
+    }
+    while (i < limit && isSpace(b[i])) i++;
+    if (i >= limit) return -1;
+    const sep = b[i++];
+    if (sep === RBRACE) return i;
+    if (sep !== COMMA) return -1;
+    while (i < limit && isSpace(b[i])) i++;
+    if (i >= limit) return -1;
+  }
+}
+
+/**
+ * Where the flat object opening at `b[start]` ends, at most `limit` (-1: not one, or not all before `limit`),
+ * leaving its fields in `found` for readFlatObject of exactly these bytes.
+ */
+export function scanFlatObject(b: Uint8Array, start: number, limit: number): number {
+  const end = scanFields(b, start, limit);
+  scannedBytes = end < 0 ? undefined : b;
+  scannedFrom = start;
+  scannedTo = end;
+  return end;
+}
+
+/**
+ * The fields of the flat object that is all of `b` from `start` to `end` (blank space around it allowed) into
+ * `found`: false when it is not one. Bytes scanFlatObject has just read are not read again.
+ */
+export function readFlatObject(b: Uint8Array, start: number, end: number): boolean {
+  if (b === scannedBytes && start === scannedFrom && end === scannedTo) {
+    scannedBytes = undefined;
+    return true;
+  }
+  scannedBytes = undefined;
+  while (start < end && isSpace(b[start])) start++;
+  let i = scanFields(b, start, end);
+  if (i < 0) return false;
+  while (i < end && isSpace(b[i])) i++;
+  return i === end;
+}
