@@ -26,20 +26,33 @@ let scannedBytes: Uint8Array | undefined;
 let scannedFrom = -1;
 let scannedTo = -1;
 
-function fieldOf(b: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  const c = b[from];
-  if (n === 2 && c === 0x69 && b[from + 1] === 0x64) return F_ID;
-  if (n === 4 && c === 0x74 && b[from + 1] === 0x79 && b[from + 2] === 0x70 && b[from + 3] === 0x65) return F_TYPE;
-  if (n === 5) {
-    if (same(b, from, 'value')) return F_VALUE;
-    if (same(b, from, 'scope')) return F_SCOPE;
-  } else if (n === 6 && same(b, from, 'origin')) return F_ORIGIN;
-  else if (n === 8) {
-    if (same(b, from, 'duration')) return F_DURATION;
-    if (same(b, from, 'scenario')) return F_SCENARIO;
-  }
-  return -1;
+/** Bytes that may stand in a plain string as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+
+/** Where the plain string text from `i` ends (at its closing quote); -1 at anything else first. */
+function plainEnd(b: Uint8Array, i: number, limit: number): number {
+  while (i < limit && PLAIN[b[i]] === 1) i++;
+  return i < limit && b[i] === QUOTE ? i : -1;
+}
+
+const KEYS = ['id', 'value', 'duration', 'origin', 'scenario', 'scope', 'type'];
+
+/** The field whose name, and closing quote, are at `b[i]`; -1 for any other key (read as plain text). */
+function knownKey(b: Uint8Array, i: number, limit: number): number {
+  if (i + 2 >= limit) return -1; // the shortest, "id", and its quote
+  const c = b[i];
+  let field = -1;
+  if (c === 0x69) field = F_ID;
+  else if (c === 0x76) field = F_VALUE;
+  else if (c === 0x64) field = F_DURATION;
+  else if (c === 0x6f) field = F_ORIGIN;
+  else if (c === 0x74) field = F_TYPE;
+  else if (c === 0x73) field = b[i + 1] === 0x63 && b[i + 2] === 0x6f ? F_SCOPE : F_SCENARIO;
+  if (field < 0) return -1;
+  const name = KEYS[field];
+  const end = i + name.length;
+  return end < limit && b[end] === QUOTE && same(b, i, name) ? field : -1;
 }
 
 function same(b: Uint8Array, from: number, text: string): boolean {
@@ -85,13 +98,11 @@ function scanFields(b: Uint8Array, start: number, limit: number): number {
   if (i >= limit || b[i] === RBRACE) return -1; // {} is malformed: left to the general reader, which says so
   for (;;) {
     if (b[i++] !== QUOTE) return -1;
-    const k0 = i;
-    while (i < limit && b[i] !== QUOTE) {
-      if (b[i] === BACKSLASH || b[i] < 0x20 || b[i] > 0x7e) return -1;
-      i++;
-    }
-    if (i >= limit) return -1;
-    const field = fieldOf(b, k0, i++);
+    // A decision's own keys are matched whole; any other is walked to its closing quote.
+    const field = knownKey(b, i, limit);
+    i = field >= 0 ? i + KEYS[field].length : plainEnd(b, i, limit);
+    if (i < 0) return -1;
+    i++;
     while (i < limit && isSpace(b[i])) i++;
     if (i >= limit || b[i++] !== COLON) return -1;
     while (i < limit && isSpace(b[i])) i++;
@@ -102,11 +113,8 @@ function scanFields(b: Uint8Array, start: number, limit: number): number {
     let v1: number;
     if (c === QUOTE) {
       v0 = ++i;
-      while (i < limit && b[i] !== QUOTE) {
-        if (b[i] === BACKSLASH || b[i] < 0x20 || b[i] > 0x7e) return -1;
-        i++;
-      }
-      if (i >= limit) return -1;
+      i = plainEnd(b, i, limit);
+      if (i < 0) return -1;
       v1 = i++;
       kind = STRING;
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
