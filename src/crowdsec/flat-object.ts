@@ -91,7 +91,8 @@ function literalAt(b: Uint8Array, i: number, end: number, text: string): boolean
  * cut short). Nothing at or past `limit` is read: a typed array read out of its bounds costs optimised code.
  */
 function scanFields(b: Uint8Array, start: number, limit: number): number {
-  found.fill(0);
+  // Only the kinds say what was found: seven stores, not a call to fill the table.
+  for (let k = 0; k < FIELD_COUNT * 3; k += 3) found[k] = 0;
   let i = start;
   if (i >= limit || b[i++] !== LBRACE) return -1;
   while (i < limit && isSpace(b[i])) i++;
