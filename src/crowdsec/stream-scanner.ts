@@ -210,8 +210,9 @@ export class StreamScanner {
             break;
           }
           // A flat object wholly in this chunk (nearly every decision) ends where its fields end: found with them,
-          // and not walked again here or by the reader.
-          const end = c === LBRACE ? scanFlatObject(chunk, i, n) : -1;
+          // and not walked again here or by the reader. Asked of every element, so that what the reader is left
+          // is always this element's fields or nothing, even in a chunk whose memory is used again.
+          const end = scanFlatObject(chunk, i, n);
           if (end >= 0) {
             this.complete(chunk, i, end);
             i = end;

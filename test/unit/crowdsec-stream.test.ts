@@ -279,6 +279,24 @@ test('flat objects at the edges of the fast reader: the verdict of JSON.parse an
   assert.ok(read > ITERATIONS / 4, `${read} read in place`);
 });
 
+test('a chunk whose memory is used again: the reader never takes fields left from its earlier contents', () => {
+  const flat = '{"duration":"1h","id":1,"origin":"lists","scope":"Ip","type":"ban","value":"192.0.2.1"}';
+  const chunk = Buffer.from(`{"new":[${flat}, `);
+  const seen: unknown[] = [];
+  let calls = 0;
+  const scanner = new StreamScanner((_list, buf, from, to) => {
+    // The first element is left unread; the second, at the same place of the same memory, is read.
+    if (calls++ === 0) return;
+    seen.push(readCommonDecision(buf, from, to, undefined));
+  });
+  scanner.push(chunk);
+  // The same bytes at the same place, but in brackets: not an object, and not JSON.
+  chunk.write(`        [${flat.slice(1, -1)}]]}`, 'latin1');
+  scanner.push(chunk);
+  scanner.end();
+  assert.deepEqual(seen, [undefined]);
+});
+
 test('bounded: a value longer than the limit, or nested too deep, is one StreamFormatError', () => {
   const long = Buffer.from(`{"new":[{"value":"${'1'.repeat(MAX_VALUE_BYTES)}"}],"deleted":null}`);
   assert.throws(() => scan(long, [10, 40_000]), StreamFormatError);
