@@ -161,14 +161,14 @@ export class AnswerApplier {
       this.ignored.expired = (this.ignored.expired ?? 0) + 1;
       return;
     }
-    // A single IPv4 address goes by its uint32: its text is made only when something needs it.
+    // A single IPv4 address goes by its uint32: its text is made only when something needs it (no closure for
+    // that: one per decision of a 100k list).
     const v4 = d.v4;
     let text = v4 === undefined ? d.target : undefined;
-    const target = () => (text ??= d.target);
     // Several decisions on one target: the kernel keeps the longest.
     const until = held.added(text ?? '', v4 ?? -1, d.id, this.now + d.remainingMs);
     // An add wins over a delete of the same answer (deletes go first).
-    if (this.removes.size > 0) this.removes.delete(target());
+    if (this.removes.size > 0) this.removes.delete((text ??= d.target));
     if (until < 0) return;
     const again = held.addedBefore;
     // This host's own ban coming back from the Local API (pushed by watch, so with its origin): the kernel already
@@ -176,28 +176,27 @@ export class AnswerApplier {
     // journal read: a poll bringing one cscli decision does not fold 100k journaled bans.
     const state = d.origin === PUSH_ORIGIN ? this.state : undefined;
     if (state && state.live.size > 0) {
-      const own = state.recordOf(target());
-      if (
-        own?.origin === 'watch' &&
-        state.isActive(target()) &&
-        (own.until === undefined || own.until >= until - 1000)
-      ) {
+      const own = state.recordOf((text ??= d.target));
+      if (own?.origin === 'watch' && state.isActive(text) && (own.until === undefined || own.until >= until - 1000)) {
         if (!again) this.ignored.own = (this.ignored.own ?? 0) + 1;
         return;
       }
     }
     const rule =
-      v4 !== undefined && matcher.refusal4 ? matcher.refusal4(v4) : matcher.refusal(toPrefix(target()), target());
+      v4 !== undefined && matcher.refusal4
+        ? matcher.refusal4(v4)
+        : matcher.refusal(toPrefix((text ??= d.target)), text);
     if (rule) {
-      this.refused.push({ target: target(), origin: d.origin, rule });
-      held.drop(target(), v4 ?? -1);
+      text ??= d.target;
+      this.refused.push({ target: text, origin: d.origin, rule });
+      held.drop(text, v4 ?? -1);
       return;
     }
     let parsed: Target | undefined;
     if (v4 === undefined) {
-      const p = parseTarget(target(), 'decision');
+      const p = parseTarget((text ??= d.target), 'decision');
       if (typeof p === 'string') {
-        this.failed.push(target());
+        this.failed.push(text);
         return;
       }
       parsed = p;

@@ -26,9 +26,9 @@ export class HeldDecisions {
   // Per chain head: the kernel batch (tag) and position its target is pending at in this answer.
   private pendTag = new Int32Array(256);
   private pendAt = new Int32Array(256);
-  // IPv4 addresses: key, and head slot + 1 (0: empty).
-  private keys4 = new Uint32Array(1024);
-  private heads4 = new Int32Array(1024);
+  // IPv4 addresses, open addressing: per position the key (its uint32's bits) and its head slot + 1 (0: empty),
+  // side by side, so that a lookup of a table larger than the caches misses once, not twice.
+  private table4 = new Int32Array(2 * 1024);
   private count4 = 0;
   private readonly others = new Map<string, number>();
   private answer = 0;
@@ -42,8 +42,7 @@ export class HeldDecisions {
   startAnswer(startup: boolean): void {
     if (startup) {
       this.others.clear();
-      this.keys4 = new Uint32Array(1024);
-      this.heads4 = new Int32Array(1024);
+      this.table4 = new Int32Array(2 * 1024);
       this.count4 = 0;
       this.slots = 0;
       this.free = NONE;
@@ -99,11 +98,14 @@ export class HeldDecisions {
    * hold. Sets addedBefore, and returns -1 when this answer already asked the kernel for that end or a later one.
    */
   added(text: string, v4: number, id: number, until: number): number {
-    const head = this.head(v4, text);
+    // One probe of the table finds the target or where it goes.
+    const p = v4 < 0 ? 0 : this.find4(v4);
+    const head = v4 < 0 ? (this.others.get(text) ?? NONE) : p >= 0 ? this.table4[2 * p + 1] - 1 : NONE;
     if (head === NONE) {
       const s = this.take(id, until);
       this.pendTag[s] = 0;
-      this.setHead(v4, text, s);
+      if (v4 < 0) this.others.set(text, s);
+      else this.insert4(v4, ~p, s);
       this.lastHead = s;
       this.addedBefore = false;
       return until;
@@ -197,7 +199,7 @@ export class HeldDecisions {
   private head(v4: number, text: string): number {
     if (v4 < 0) return this.others.get(text) ?? NONE;
     const p = this.find4(v4);
-    return p >= 0 ? this.heads4[p] - 1 : NONE;
+    return p >= 0 ? this.table4[2 * p + 1] - 1 : NONE;
   }
 
   private setHead(v4: number, text: string, s: number): void {
@@ -205,17 +207,24 @@ export class HeldDecisions {
       this.others.set(text, s);
       return;
     }
-    let p = this.find4(v4);
-    if (p < 0) {
-      if ((this.count4 + 1) * 2 > this.keys4.length) {
-        this.rehash(this.keys4.length * 2);
-        p = this.find4(v4);
-      }
-      p = ~p;
-      this.keys4[p] = v4;
-      this.count4++;
+    const p = this.find4(v4);
+    if (p < 0) this.insert4(v4, ~p, s);
+    else this.table4[2 * p + 1] = s + 1;
+  }
+
+  /**
+   * A new key at empty position `p` (as find4 gave it), the table grown first when half full: fourfold, since a
+   * startup list of 100k addresses arrives in one go, and each growth moves every key (a third of the moves of
+   * doubling, for at most twice the table).
+   */
+  private insert4(v4: number, p: number, s: number): void {
+    if ((this.count4 + 1) * 4 > this.table4.length) {
+      this.rehash(this.table4.length * 2);
+      p = ~this.find4(v4);
     }
-    this.heads4[p] = s + 1;
+    this.table4[2 * p] = v4;
+    this.table4[2 * p + 1] = s + 1;
+    this.count4++;
   }
 
   private unsetHead(v4: number, text: string): void {
@@ -227,41 +236,43 @@ export class HeldDecisions {
     if (p < 0) return;
     this.count4--;
     // Linear probing: later entries of the run move back into the hole, so lookups never stop early.
-    const mask = this.keys4.length - 1;
+    const t = this.table4;
+    const mask = (t.length >> 1) - 1;
     let hole = p;
-    this.heads4[hole] = 0;
-    for (let j = (hole + 1) & mask; this.heads4[j] !== 0; j = (j + 1) & mask) {
-      const home = mix(this.keys4[j]) & mask;
+    t[2 * hole + 1] = 0;
+    for (let j = (hole + 1) & mask; t[2 * j + 1] !== 0; j = (j + 1) & mask) {
+      const home = mix(t[2 * j]) & mask;
       const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (stays) continue;
-      this.keys4[hole] = this.keys4[j];
-      this.heads4[hole] = this.heads4[j];
-      this.heads4[j] = 0;
+      t[2 * hole] = t[2 * j];
+      t[2 * hole + 1] = t[2 * j + 1];
+      t[2 * j + 1] = 0;
       hole = j;
     }
   }
 
   /** The table position of `v4`, or ~(the empty position where it would go). */
   private find4(v4: number): number {
-    const mask = this.keys4.length - 1;
-    for (let p = mix(v4) & mask; ; p = (p + 1) & mask) {
-      if (this.heads4[p] === 0) return ~p;
-      if (this.keys4[p] === v4) return p;
+    const t = this.table4;
+    const mask = (t.length >> 1) - 1;
+    const key = v4 | 0;
+    for (let p = mix(key) & mask; ; p = (p + 1) & mask) {
+      if (t[2 * p + 1] === 0) return ~p;
+      if (t[2 * p] === key) return p;
     }
   }
 
+  /** The table at `size` positions, every key moved to its place there. */
   private rehash(size: number): void {
-    const keys = this.keys4;
-    const heads = this.heads4;
-    this.keys4 = new Uint32Array(size);
-    this.heads4 = new Int32Array(size);
+    const old = this.table4;
+    const t = (this.table4 = new Int32Array(2 * size));
     const mask = size - 1;
-    for (let i = 0; i < keys.length; i++) {
-      if (heads[i] === 0) continue;
-      let p = mix(keys[i]) & mask;
-      while (this.heads4[p] !== 0) p = (p + 1) & mask;
-      this.keys4[p] = keys[i];
-      this.heads4[p] = heads[i];
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let p = mix(old[i]) & mask;
+      while (t[2 * p + 1] !== 0) p = (p + 1) & mask;
+      t[2 * p] = old[i];
+      t[2 * p + 1] = old[i + 1];
     }
   }
 }

@@ -4,133 +4,24 @@
 // field) is undefined here and left to JSON.parse and checkDecision, whose verdict this one always equals. Pure.
 import { uint32ToIPv4 } from '../net/address.js';
 import { checkLabel, type Decision } from './decisions.js';
-import { parseGoDuration } from './go-duration.js';
-import { QUOTE, BACKSLASH, COMMA, COLON, LBRACE, RBRACE, isSpace } from './json-bytes.js';
-
-const F_ID = 0;
-const F_VALUE = 1;
-const F_DURATION = 2;
-const F_ORIGIN = 3;
-const F_SCENARIO = 4;
-const F_SCOPE = 5;
-const F_TYPE = 6;
-const FIELD_COUNT = 7;
-
-/** A field's value kinds (0: absent). */
-const STRING = 1;
-const NUMBER = 2;
-const OTHER = 3;
-
-/** Per field: kind, start, end (of a string's content, or of a number's text); reused by every call. */
-const found = new Int32Array(FIELD_COUNT * 3);
-
-function fieldOf(b: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  const c = b[from];
-  if (n === 2 && c === 0x69 && b[from + 1] === 0x64) return F_ID;
-  if (n === 4 && c === 0x74 && b[from + 1] === 0x79 && b[from + 2] === 0x70 && b[from + 3] === 0x65) return F_TYPE;
-  if (n === 5) {
-    if (same(b, from, 'value')) return F_VALUE;
-    if (same(b, from, 'scope')) return F_SCOPE;
-  } else if (n === 6 && same(b, from, 'origin')) return F_ORIGIN;
-  else if (n === 8) {
-    if (same(b, from, 'duration')) return F_DURATION;
-    if (same(b, from, 'scenario')) return F_SCENARIO;
-  }
-  return -1;
-}
-
-function same(b: Uint8Array, from: number, text: string): boolean {
-  for (let k = 0; k < text.length; k++) if (b[from + k] !== text.charCodeAt(k)) return false;
-  return true;
-}
+import { readGoDuration } from './go-duration.js';
+import {
+  found,
+  readFlatObject,
+  F_DURATION,
+  F_ID,
+  F_ORIGIN,
+  F_SCENARIO,
+  F_SCOPE,
+  F_TYPE,
+  F_VALUE,
+  NUMBER,
+  STRING,
+} from './flat-object.js';
 
 /** ASCII text from the bytes, in one allocation. */
 function latin1(b: Buffer, from: number, to: number): string {
   return b.toString('latin1', from, to);
-}
-
-/** A JSON number's end from `i`, strictly by the grammar; -1 when it is not one. */
-function numberEnd(b: Uint8Array, i: number, end: number): number {
-  if (b[i] === 0x2d) i++;
-  if (b[i] === 0x30) i++;
-  else if (b[i] >= 0x31 && b[i] <= 0x39) while (i < end && b[i] >= 0x30 && b[i] <= 0x39) i++;
-  else return -1;
-  if (b[i] === 0x2e) {
-    const from = ++i;
-    while (i < end && b[i] >= 0x30 && b[i] <= 0x39) i++;
-    if (i === from) return -1;
-  }
-  if (b[i] === 0x65 || b[i] === 0x45) {
-    i++;
-    if (b[i] === 0x2b || b[i] === 0x2d) i++;
-    const from = i;
-    while (i < end && b[i] >= 0x30 && b[i] <= 0x39) i++;
-    if (i === from) return -1;
-  }
-  return i;
-}
-
-/** Finds the fields of a flat object into `found`; false for anything that is not one (or not plain ASCII). */
-function scanObject(b: Uint8Array, start: number, end: number): boolean {
-  found.fill(0);
-  let i = start;
-  while (i < end && isSpace(b[i])) i++;
-  if (b[i++] !== LBRACE) return false;
-  while (i < end && isSpace(b[i])) i++;
-  if (b[i] === RBRACE) return false; // {} is malformed: left to the general reader, which says so
-  for (;;) {
-    if (b[i++] !== QUOTE) return false;
-    const k0 = i;
-    while (i < end && b[i] !== QUOTE) {
-      if (b[i] === BACKSLASH || b[i] < 0x20 || b[i] > 0x7e) return false;
-      i++;
-    }
-    if (i >= end) return false;
-    const field = fieldOf(b, k0, i++);
-    while (i < end && isSpace(b[i])) i++;
-    if (b[i++] !== COLON) return false;
-    while (i < end && isSpace(b[i])) i++;
-    const c = b[i];
-    let kind: number;
-    let v0: number;
-    let v1: number;
-    if (c === QUOTE) {
-      v0 = ++i;
-      while (i < end && b[i] !== QUOTE) {
-        if (b[i] === BACKSLASH || b[i] < 0x20 || b[i] > 0x7e) return false;
-        i++;
-      }
-      if (i >= end) return false;
-      v1 = i++;
-      kind = STRING;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      v0 = i;
-      v1 = i = numberEnd(b, i, end);
-      if (i < 0) return false;
-      kind = NUMBER;
-    } else {
-      v0 = v1 = i;
-      if (c === 0x74 && b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65) i += 4;
-      else if (c === 0x66 && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65) i += 5;
-      else if (c === 0x6e && b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c) i += 4;
-      else return false;
-      kind = OTHER;
-    }
-    // A repeated key keeps its last value, as JSON.parse does.
-    if (field >= 0) {
-      found[field * 3] = kind;
-      found[field * 3 + 1] = v0;
-      found[field * 3 + 2] = v1;
-    }
-    while (i < end && isSpace(b[i])) i++;
-    const sep = b[i++];
-    if (sep === RBRACE) break;
-    if (sep !== COMMA) return false;
-    while (i < end && isSpace(b[i])) i++;
-  }
-  while (i < end && isSpace(b[i])) i++;
-  return i === end;
 }
 
 /** A canonical dotted quad's uint32 (no leading zeros, as parseDottedQuad); -1 otherwise. */
@@ -209,7 +100,7 @@ export function readCommonDecision(
   end: number,
   wanted: ReadonlySet<string> | undefined,
 ): Decision | undefined {
-  if (!scanObject(b, start, end)) return undefined;
+  if (!readFlatObject(b, start, end)) return undefined;
   const f = found;
   // Strings where checkDecision wants strings; "Ip" and "ban" as the server writes them.
   if (f[F_VALUE * 3] !== STRING || f[F_DURATION * 3] !== STRING || f[F_ORIGIN * 3] !== STRING) return undefined;
@@ -225,7 +116,7 @@ export function readCommonDecision(
     f[F_SCENARIO * 3] === STRING ? (scenarios.get(b, f[F_SCENARIO * 3 + 1], f[F_SCENARIO * 3 + 2]) ?? '') : '';
   const v4 = dottedQuad(b, f[F_VALUE * 3 + 1], f[F_VALUE * 3 + 2]);
   if (v4 < 0) return undefined;
-  const remainingMs = parseGoDuration(latin1(b, f[F_DURATION * 3 + 1], f[F_DURATION * 3 + 2]));
+  const remainingMs = readGoDuration(b, f[F_DURATION * 3 + 1], f[F_DURATION * 3 + 2]);
   if (remainingMs === undefined) return undefined;
   let id = 0;
   if (f[F_ID * 3] === NUMBER) {

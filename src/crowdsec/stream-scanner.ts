@@ -5,6 +5,7 @@
 // in place (read-decision.ts) and anything else with JSON.parse (parseElement), so that an answer is judged exactly
 // as JSON.parse of the whole body would judge it. Pure.
 import { StreamFormatError } from './decisions.js';
+import { scanFlatObject } from './flat-object.js';
 import { QUOTE, BACKSLASH, COMMA, COLON, LBRACE, RBRACE, LBRACKET, RBRACKET, isSpace } from './json-bytes.js';
 
 export type StreamList = 'new' | 'deleted';
@@ -203,15 +204,25 @@ export class StreamScanner {
           else if (c === RBRACE) this.state = S.Done;
           else throw this.bad('"," or "}" expected', i);
           break;
-        case S.ElementOrEnd:
+        case S.ElementOrEnd: {
           if (c === RBRACKET) {
             this.state = S.CommaOrEnd;
             break;
+          }
+          // A flat object wholly in this chunk (nearly every decision) ends where its fields end: found with them,
+          // and not walked again here or by the reader. Asked of every element, so that what the reader is left
+          // is always this element's fields or nothing, even in a chunk whose memory is used again.
+          const end = scanFlatObject(chunk, i, n);
+          if (end >= 0) {
+            this.complete(chunk, i, end);
+            i = end;
+            continue;
           }
           this.state = S.Element;
           this.beginValue(c);
           from = i;
           continue;
+        }
         case S.ElementCommaOrEnd:
           if (c === COMMA) this.state = S.ElementOrEnd;
           else if (c === RBRACKET) this.state = S.CommaOrEnd;

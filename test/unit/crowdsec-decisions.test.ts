@@ -1,9 +1,10 @@
 // Reading Local API answers: Go durations, and each decision of a stream answer checked, kept or counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGoDuration } from '../../src/crowdsec/go-duration.js';
+import { parseGoDuration, readGoDuration } from '../../src/crowdsec/go-duration.js';
 import { readStream, StreamFormatError } from '../../src/crowdsec/decisions.js';
 import { HeldDecisions } from '../../src/crowdsec/held.js';
+import { prng } from '../helpers/prng.js';
 
 test('Go durations as the Local API writes them', () => {
   assert.equal(parseGoDuration('3h59m58.5s'), (3 * 3600 + 59 * 60 + 58.5) * 1000);
@@ -14,6 +15,68 @@ test('Go durations as the Local API writes them', () => {
   for (const bad of ['', '1d', 'forever', '1h-2m', 'h', '1'.repeat(80) + 's', '1.2.3s']) {
     assert.equal(parseGoDuration(bad), undefined, bad);
   }
+});
+
+/** Durations as the Local API writes them. */
+const DURATIONS_SEEN = [
+  '23h58m35.432856216s',
+  '3h59m58.5s',
+  '-1.5s',
+  '500ms',
+  '59m58.46634061s',
+  '1h0m0s',
+  '2562047h47m16.854775807s',
+];
+
+/** A random Go duration, well formed or nearly: parts of random digits, fractions, units, signs and stray bytes. */
+function randomDuration(rand: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const digits = (max: number) =>
+    Array.from({ length: Math.floor(rand() * max) }, () => pick([...'0123456789'])).join('');
+  if (rand() < 0.15) {
+    return Array.from({ length: Math.floor(rand() * 12) }, () => pick([...'0123456789.+-hmsun\u00b5x '])).join('');
+  }
+  let text = rand() < 0.2 ? pick(['-', '+', '--']) : '';
+  for (let parts = 1 + Math.floor(rand() * 4); parts > 0; parts--) {
+    text += digits(rand() < 0.1 ? 25 : 8);
+    if (rand() < 0.4) text += `.${digits(rand() < 0.1 ? 25 : 12)}`;
+    text += pick(['h', 'm', 's', 'ms', 'us', '\u00b5s', 'ns', 'n', 'u', 'x', '', 'd']);
+  }
+  return rand() < 0.05 ? text.repeat(6) : text;
+}
+
+test('Go durations from bytes: the same value, to the bit, as from the text, wherever the bytes sit', () => {
+  const rand = prng(0x60d0);
+  const fixed = [
+    '0',
+    '-0s',
+    '+0s',
+    '1.s',
+    '.5s',
+    '.s',
+    '1e3s',
+    '0x10s',
+    '1h1',
+    '1m',
+    '1ms',
+    '1mss',
+    '999999999999999.9s',
+  ];
+  const texts = [...fixed, ...DURATIONS_SEEN, ...Array.from({ length: 20_000 }, () => randomDuration(rand))];
+  let valid = 0;
+  for (const text of texts) {
+    const bytes = Buffer.from(text, 'latin1');
+    // Bytes around it that would read as a unit or digit if the reader strayed past either end.
+    const before = Buffer.from(rand() < 0.5 ? '9' : '');
+    const after = Buffer.from(rand() < 0.5 ? 's' : rand() < 0.5 ? '5s' : '');
+    const b = Buffer.concat([before, bytes, after]);
+    const got = readGoDuration(b, before.length, before.length + bytes.length);
+    const want = parseGoDuration(bytes.toString('latin1'));
+    assert.ok(Object.is(got, want), `${JSON.stringify(text)}: ${got} from bytes, ${want} from text`);
+    if (want !== undefined) valid++;
+  }
+  // Most are durations: the values compared, not only the refusals.
+  assert.ok(valid > texts.length / 8, `${valid} of ${texts.length} valid`);
 });
 
 const d = (over: Record<string, unknown>) => ({

@@ -172,6 +172,131 @@ test('mutated and truncated answers: a StreamFormatError exactly when JSON.parse
   }
 });
 
+test('an answer cut once or twice at every offset, or byte by byte: the same as JSON.parse of the whole body', () => {
+  // Escapes (a quote, a backslash before the closing quote), braces and brackets inside strings, nesting, scalars
+  // and blank space, each of which a cut may split.
+  const body = Buffer.from(
+    '{ "extra": {"a": ["}", "\\\\", {"b": "]\\""}]}, "n": -12.5e3 ,\n' +
+      '"new": [{"duration":"23h58m35.432856216s","id":1,"origin":"lists","scenario":"a/b","scope":"Ip",' +
+      '"type":"ban","value":"100.64.0.1"}, 7 ,"x\\"}", null, [1,[2]], ' +
+      '{"duration":"1h","id":2,"origin":"cs\\u0063li","scope":"Ip","type":"ban","value":"192.0.2.9"},\t' +
+      '{"duration":"-1.5s","id":3,"origin":"lists","scope":"Range","type":"ban","value":"198.51.100.0/24"}],' +
+      '"deleted": [ {"duration":"1m","id":4,"origin":"lists","scope":"Ip","type":"ban","value":"10.0.0.1"} ] }',
+  );
+  const ref = whole(body);
+  assert.equal(ref.new.length, 3);
+  for (let a = 0; a <= body.length; a++) {
+    assert.deepEqual(scan(body, [a]), ref, `cut at ${a}`);
+    for (let b = a + 1; b <= Math.min(body.length, a + 9); b++)
+      assert.deepEqual(scan(body, [a, b]), ref, `cut at ${a}, ${b}`);
+  }
+  assert.deepEqual(
+    scan(
+      body,
+      Array.from({ length: body.length }, (_, i) => i),
+    ),
+    ref,
+  );
+});
+
+/** A flat object near the edges of the fast reader: its keys, near-misses of them, odd numbers and literals. */
+function randomFlat(rand: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const keys = ['id', 'value', 'duration', 'origin', 'scenario', 'scope', 'type'];
+  const nearKeys = ['ids', 'i', 'scop', 'scopes', 'scenari', '', 'Type', 'valu\\u0065', 'origin ', 'durations', 's'];
+  // Mostly the common decision, each field sometimes off.
+  const often = <T>(xs: readonly T[]): T => (rand() < 0.75 ? xs[0] : pick(xs));
+  const good: Record<string, string> = {
+    id: pick(['1', '0', '-0', '42', '1.5', '1e3', '1E+2', '9007199254740993', '123456789012345678']),
+    value: `"${often(['192.0.2.1', '10.0.0.255', '1.2.3.04', '255.255.255.256', '2001:db8::1', '1.2.3.4/32'])}"`,
+    duration: `"${often(['1h', '23h58m35.432856216s', '-1.5s', '0', '.5s', '1.s', '1d', '1h1'])}"`,
+    origin: `"${often(['lists', 'cscli', 'CAPI', '', 'é', 'a\\"b', 'tab\there'])}"`,
+    scenario: `"${often(['a/b', '', 'crowdsecurity/ssh-bf'])}"`,
+    scope: `"${often(['Ip', 'ip', 'IP', 'Range', 'Ipx', 'I'])}"`,
+    type: `"${often(['ban', 'Ban', 'captcha', 'ba', 'bann'])}"`,
+  };
+  const odd = [
+    '-',
+    '-01',
+    '01',
+    '1.',
+    '.5',
+    '1e',
+    '1e+',
+    'tru',
+    'true',
+    'nul',
+    'null',
+    'false',
+    'fals',
+    '""',
+    '"x',
+    '{}',
+    '[1]',
+    'NaN',
+  ];
+  const ws = () => pick(['', '', ' ', '\n', '\t ']);
+  const fields = keys.filter(() => rand() < 0.97).map((k) => [k, rand() < 0.95 ? good[k] : pick(odd)]);
+  if (rand() < 0.3) fields.push([pick(nearKeys), pick([...Object.values(good), ...odd])]);
+  if (rand() < 0.1) fields.push([pick(keys), pick([...Object.values(good), ...odd])]);
+  for (let k = fields.length - 1; k > 0; k--) {
+    const j = Math.floor(rand() * (k + 1));
+    [fields[k], fields[j]] = [fields[j], fields[k]];
+  }
+  const text = fields.map(([k, v]) => `${ws()}"${k}"${ws()}:${ws()}${v}${ws()}`).join(',');
+  return pick(['{', ' {']) + text + (rand() < 0.8 ? pick(['}', '} ']) : pick(['', '}}', '},']));
+}
+
+test('flat objects at the edges of the fast reader: the verdict of JSON.parse and checkDecision, alone or in a list cut anywhere', () => {
+  const rand = prng(SEED + 3);
+  let read = 0;
+  for (let i = 0; i < ITERATIONS * 4; i++) {
+    const text = randomFlat(rand);
+    const bytes = Buffer.from(`${text}"s5`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    // Alone, with bytes after it that would read as more of it.
+    const got = readCommonDecision(bytes, 0, bytes.length - 3, undefined);
+    if (got !== undefined) {
+      read++;
+      assert.notEqual(parsed, undefined, `${text}: read, but not JSON`);
+      assert.deepEqual({ ...got }, checkDecision(parsed, undefined), text);
+    }
+    // In a list, cut at random places, against the whole body parsed.
+    if (parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed) || parsed === null) continue;
+    const body = Buffer.from(`{"new":[${text.trim()},${text.trim()}],"deleted":[${text.trim()}]}`);
+    const label = `seed ${SEED + 3} iteration ${i}: ${text}`;
+    const ref = attempt(() => whole(body));
+    const scanned = attempt(() => scan(body, randomCuts(rand, body.length)));
+    if ('ok' in ref) assert.deepEqual(scanned, ref, label);
+    else assert.ok('error' in scanned, label);
+  }
+  // The fast reader takes a good share, not only the refusals.
+  assert.ok(read > ITERATIONS / 4, `${read} read in place`);
+});
+
+test('a chunk whose memory is used again: the reader never takes fields left from its earlier contents', () => {
+  const flat = '{"duration":"1h","id":1,"origin":"lists","scope":"Ip","type":"ban","value":"192.0.2.1"}';
+  const chunk = Buffer.from(`{"new":[${flat}, `);
+  const seen: unknown[] = [];
+  let calls = 0;
+  const scanner = new StreamScanner((_list, buf, from, to) => {
+    // The first element is left unread; the second, at the same place of the same memory, is read.
+    if (calls++ === 0) return;
+    seen.push(readCommonDecision(buf, from, to, undefined));
+  });
+  scanner.push(chunk);
+  // The same bytes at the same place, but in brackets: not an object, and not JSON.
+  chunk.write(`        [${flat.slice(1, -1)}]]}`, 'latin1');
+  scanner.push(chunk);
+  scanner.end();
+  assert.deepEqual(seen, [undefined]);
+});
+
 test('bounded: a value longer than the limit, or nested too deep, is one StreamFormatError', () => {
   const long = Buffer.from(`{"new":[{"value":"${'1'.repeat(MAX_VALUE_BYTES)}"}],"deleted":null}`);
   assert.throws(() => scan(long, [10, 40_000]), StreamFormatError);
