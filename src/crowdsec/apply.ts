@@ -23,6 +23,7 @@ import { PUSH_ORIGIN } from './alert.js';
 import { checkDecision, type Decision } from './decisions.js';
 import type { HeldDecisions } from './held.js';
 import { readCommonDecision } from './read-decision.js';
+import { PendingBans, type OtherTarget } from './pending.js';
 import { parseElement, type StreamList } from './stream-scanner.js';
 
 /** Longest kernel timeout written (the nftables backend refuses more). */
@@ -57,24 +58,6 @@ function toPrefix(target: string): Prefix {
   return parsePrefix(target) as Prefix;
 }
 
-/** One ban on its way to the kernel, and then to the journal. */
-interface PendingAdd {
-  /** Undefined for a single IPv4 address (its text is made from v4 when needed). */
-  text: string | undefined;
-  /** A single IPv4 address as a uint32, else the parsed target. */
-  v4: number | undefined;
-  target: Target | undefined;
-  family: Family;
-  timeout: number;
-  /** End written to the journal (epoch ms, whole seconds from now). */
-  until: number;
-  reason: string;
-  /** A second ban of the same target in this answer (already counted). */
-  again: boolean;
-}
-
-const textOf = (a: PendingAdd): string => a.text ?? uint32ToIPv4(a.v4!);
-
 /** Journal records of one end and reason: IPv4 addresses packed, the rest as text. */
 interface JournalGroup {
   until: number;
@@ -107,7 +90,11 @@ export class AnswerApplier {
   private readonly refused: Refused[] = [];
   private readonly failed: string[] = [];
   private removes = new Set<string>();
-  private adds: PendingAdd[] = [];
+  /** Reasons of this answer's bans, each once; PendingBans refer to them by index. */
+  private readonly reasons: string[] = [];
+  /** The batch being filled, and the one the kernel may be applying (two, used in turn: see flush). */
+  private adds: PendingBans;
+  private spare: PendingBans;
   /** The pending batch's tag: HeldDecisions notes where in `adds` each target waits (a later, longer decision
    * replaces its entry). */
   private batch: number;
@@ -117,8 +104,8 @@ export class AnswerApplier {
   private added4 = 0;
   /** The batch the kernel is applying (see flush). */
   private inFlight: Promise<void> | undefined;
-  /** The last reason made, and the journal group last used: a list has a handful of each. */
-  private lastReason = { origin: '', scenario: '', reason: '' };
+  /** The last reason made (its index), and the journal group last used: a list has a handful of each. */
+  private lastReason = { origin: '', scenario: '', index: -1 };
   private lastGroup: JournalGroup | undefined;
 
   constructor(private readonly opts: ApplyOptions) {
@@ -128,6 +115,8 @@ export class AnswerApplier {
     this.origins = opts.origins && opts.origins.length > 0 ? new Set(opts.origins) : undefined;
     opts.held.startAnswer(opts.startup);
     this.batch = opts.held.newBatchTag();
+    this.adds = new PendingBans(KERNEL_BATCH, this.reasons);
+    this.spare = new PendingBans(KERNEL_BATCH, this.reasons);
   }
 
   /**
@@ -204,32 +193,23 @@ export class AnswerApplier {
     const timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, Math.ceil((until - this.now) / 1000)));
     const last = this.lastReason;
     if (last.origin !== d.origin || last.scenario !== d.scenario) {
-      this.lastReason = { origin: d.origin, scenario: d.scenario, reason: reasonOf(d) };
+      this.lastReason = { origin: d.origin, scenario: d.scenario, index: this.reasons.push(reasonOf(d)) - 1 };
     }
-    const entry: PendingAdd = {
-      text,
-      v4: parsed ? parsed.v4 : v4,
-      target: parsed,
-      family: d.family,
-      timeout,
-      until: this.now + timeout * 1000,
-      reason: this.lastReason.reason,
-      again,
-    };
+    const other: OtherTarget | undefined = parsed ? { text: text!, target: parsed, family: d.family } : undefined;
+    const adds = this.adds;
     // Twice in one kernel batch, the later add would not change the element the earlier one made.
     const at = again ? held.pendingAt(this.batch) : -1;
     if (at >= 0) {
-      entry.again = this.adds[at].again;
-      this.adds[at] = entry;
+      adds.put(at, v4 ?? 0, other, timeout, this.now + timeout * 1000, this.lastReason.index, adds.again[at] === 1);
     } else {
-      held.setPending(this.batch, this.adds.length);
-      this.adds.push(entry);
+      held.setPending(this.batch, adds.count);
+      adds.put(adds.count, v4 ?? 0, other, timeout, this.now + timeout * 1000, this.lastReason.index, again);
     }
   }
 
   /** Whether enough is pending for a kernel batch. */
   due(): boolean {
-    return this.adds.length + this.removes.size >= KERNEL_BATCH;
+    return this.adds.count + this.removes.size >= KERNEL_BATCH;
   }
 
   /**
@@ -239,12 +219,15 @@ export class AnswerApplier {
    */
   async flush(): Promise<void> {
     await this.settle();
+    // The batch the kernel last applied is done with: it takes the next bans.
     const adds = this.adds;
     const removes = [...this.removes];
-    this.adds = [];
+    this.adds = this.spare;
+    this.adds.clear();
+    this.spare = adds;
     this.removes = new Set();
     this.batch = this.opts.held.newBatchTag();
-    if (adds.length === 0 && removes.length === 0) return;
+    if (adds.count === 0 && removes.length === 0) return;
     const applying = this.applyBatch(removes, adds);
     // Handled here so that a failure waits for the next flush() instead of being an unhandled rejection.
     applying.catch(() => undefined);
@@ -259,37 +242,36 @@ export class AnswerApplier {
   }
 
   /** One batch into the kernel, then counted for the journal. */
-  private async applyBatch(removes: string[], adds: PendingAdd[]): Promise<void> {
+  private async applyBatch(removes: string[], adds: PendingBans): Promise<void> {
     const failed = await applyKernel(this.banSet, removes, adds);
     this.removed.push(...removes);
-    for (const a of adds) {
-      if (failed?.has(textOf(a))) {
-        this.failed.push(textOf(a));
+    for (let i = 0; i < adds.count; i++) {
+      const other = adds.other.size > 0 ? adds.other.get(i) : undefined;
+      if (failed?.has(other?.text ?? uint32ToIPv4(adds.v4[i]))) {
+        this.failed.push(other?.text ?? uint32ToIPv4(adds.v4[i]));
         continue;
       }
-      if (!a.again) {
+      if (adds.again[i] === 0) {
         this.added++;
-        if (a.family === 4) this.added4++;
+        if (!other || other.family === 4) this.added4++;
       }
+      const until = adds.until[i];
+      const reason = this.reasons[adds.reason[i]];
       let g = this.lastGroup;
-      if (!g || g.until !== a.until || g.reason !== a.reason) {
-        const key = `${a.until}\u0000${a.reason}`;
+      if (!g || g.until !== until || g.reason !== reason) {
+        const key = `${until}\u0000${reason}`;
         g = this.journal.get(key);
-        if (!g)
-          this.journal.set(
-            key,
-            (g = { until: a.until, reason: a.reason, v4: new Uint32Array(64), count4: 0, others: [] }),
-          );
+        if (!g) this.journal.set(key, (g = { until, reason, v4: new Uint32Array(64), count4: 0, others: [] }));
         this.lastGroup = g;
       }
-      if (a.text === undefined) {
+      if (!other) {
         if (g.count4 === g.v4.length) {
           const grown = new Uint32Array(g.v4.length * 2);
           grown.set(g.v4);
           g.v4 = grown;
         }
-        g.v4[g.count4++] = a.v4!;
-      } else g.others.push({ target: a.text, family: a.family });
+        g.v4[g.count4++] = adds.v4[i];
+      } else g.others.push({ target: other.text, family: other.family });
     }
   }
 
@@ -360,45 +342,51 @@ export class AnswerApplier {
  * Removes and adds in one call; when the kernel refuses the batch (say, overlapping ranges), one by one, keeping
  * the rest. Returns the targets the kernel refused (undefined when none).
  */
-async function applyKernel(set: BanSet, remove: string[], adds: PendingAdd[]): Promise<Set<string> | undefined> {
+async function applyKernel(set: BanSet, remove: string[], adds: PendingBans): Promise<Set<string> | undefined> {
   // Single IPv4 addresses travel packed; the rest after them, and the timeouts in that order.
-  const v4: number[] = [];
+  const n = adds.count;
+  const v4 = new Uint32Array(n);
+  const timeouts = new Uint32Array(n);
   const others: Target[] = [];
-  const timeouts = new Uint32Array(adds.length);
-  for (const a of adds) {
-    if (a.v4 !== undefined) {
-      timeouts[v4.length] = a.timeout;
-      v4.push(a.v4);
-    }
+  let count4 = 0;
+  for (let i = 0; i < n; i++) {
+    const other = adds.other.size > 0 ? adds.other.get(i) : undefined;
+    const address = other ? other.target.v4 : adds.v4[i];
+    if (address === undefined) continue;
+    timeouts[count4] = adds.timeout[i];
+    v4[count4++] = address;
   }
-  for (const a of adds) {
-    if (a.v4 === undefined) {
-      timeouts[v4.length + others.length] = a.timeout;
-      others.push(a.target!);
+  if (adds.other.size > 0) {
+    for (let i = 0; i < n; i++) {
+      const other = adds.other.get(i);
+      if (!other || other.target.v4 !== undefined) continue;
+      timeouts[count4 + others.length] = adds.timeout[i];
+      others.push(other.target);
     }
   }
   const list = new TargetList(
-    Uint32Array.from(v4),
+    v4.subarray(0, count4),
     others,
-    others.map(() => v4.length),
+    others.map(() => count4),
   );
   try {
     if (set.replace && (await set.replace(remove, list, timeouts))) return undefined;
     if (remove.length > 0) await set.remove(remove);
-    if (adds.length > 0) await set.add(list, timeouts);
+    if (n > 0) await set.add(list, timeouts);
     return undefined;
   } catch (err) {
-    if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP' || adds.length <= 1) throw err;
+    if ((err as { code?: string }).code === 'E_NFT_NOT_SET_UP' || n <= 1) throw err;
   }
   // Nothing of the batch was committed: the deletes (which never fail for what is already gone), then each add.
   if (remove.length > 0) await set.remove(remove);
   const failed = new Set<string>();
-  for (const a of adds) {
+  for (let i = 0; i < n; i++) {
+    const other = adds.other.get(i);
     try {
-      const one = a.v4 !== undefined ? new TargetList(Uint32Array.of(a.v4)) : TargetList.from([a.target!]);
-      await set.add(one, a.timeout);
+      const one = other ? TargetList.from([other.target]) : new TargetList(Uint32Array.of(adds.v4[i]));
+      await set.add(one, adds.timeout[i]);
     } catch {
-      failed.add(textOf(a));
+      failed.add(other?.text ?? uint32ToIPv4(adds.v4[i]));
     }
   }
   return failed;

@@ -356,3 +356,45 @@ test(
     }
   },
 );
+
+test('a batch the kernel refuses is retried ban by ban: the refused one is reported, the rest enforced and journaled', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-cs-apply-'));
+  try {
+    const bad = '198.51.100.0/24';
+    const added: string[] = [];
+    const banSet = {
+      kind: 'nftables',
+      async replace(_targets: string[], list: TargetList) {
+        if (list.texts().includes(bad)) throw Object.assign(new Error('refused'), { errno: 17 });
+        return true;
+      },
+      async remove() {
+        return [];
+      },
+      async add(list: TargetList) {
+        const texts = list.texts();
+        if (texts.includes(bad)) throw Object.assign(new Error('refused'), { errno: 17 });
+        added.push(...texts);
+      },
+    } as unknown as BanSet;
+    const { applier, scanner, now } = gatedApplier(dir, banSet);
+    const body = {
+      new: [decision(1, '192.0.2.1'), decision(2, bad), decision(3, '2001:db8::7'), decision(4, '192.0.2.2', '2h')],
+      deleted: null,
+    };
+    scanner.push(Buffer.from(JSON.stringify(body)));
+    scanner.end();
+    const r = await applier.finish();
+    assert.deepEqual(r.failed, [bad]);
+    assert.equal(r.added, 3);
+    assert.equal(r.added4, 2);
+    assert.deepEqual(added.sort(), ['192.0.2.1', '192.0.2.2', '2001:db8::7']);
+    const state = foldJournal(readJournal(dir).records, now);
+    assert.equal(state.isActive('192.0.2.1'), true);
+    assert.equal(state.isActive('2001:db8::7'), true);
+    assert.equal(state.isActive(bad), false);
+    assert.equal(state.recordOf('192.0.2.2')!.until, now + 2 * 3_600_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
