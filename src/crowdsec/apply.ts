@@ -33,10 +33,6 @@ const MAX_TIMEOUT_SECONDS = 2 ** 32 - 1;
  * start while the download goes on. */
 export const KERNEL_BATCH = 8192;
 
-/** The first batch of an answer: the kernel starts on it at once, and each batch after is twice the one before
- * up to KERNEL_BATCH, so that it is never left waiting for the first 8,192 decisions to be read. */
-export const FIRST_KERNEL_BATCH = 1024;
-
 export interface Refused {
   target: string;
   origin: string;
@@ -106,8 +102,6 @@ export class AnswerApplier {
   private readonly journal = new Map<string, JournalGroup>();
   private added = 0;
   private added4 = 0;
-  /** Decisions in the next kernel batch (see FIRST_KERNEL_BATCH). */
-  private batchSize = FIRST_KERNEL_BATCH;
   /** The batch the kernel is applying (see flush). */
   private inFlight: Promise<void> | undefined;
   /** The last reason made (its index), and the journal group last used: a list has a handful of each. */
@@ -215,7 +209,7 @@ export class AnswerApplier {
 
   /** Whether enough is pending for a kernel batch. */
   due(): boolean {
-    return this.adds.count + this.removes.size >= this.batchSize;
+    return this.adds.count + this.removes.size >= KERNEL_BATCH;
   }
 
   /**
@@ -234,7 +228,6 @@ export class AnswerApplier {
     this.removes = new Set();
     this.batch = this.opts.held.newBatchTag();
     if (adds.count === 0 && removes.length === 0) return;
-    this.batchSize = Math.min(KERNEL_BATCH, this.batchSize * 2);
     const applying = this.applyBatch(removes, adds);
     // Handled here so that a failure waits for the next flush() instead of being an unhandled rejection.
     applying.catch(() => undefined);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnswerApplier, FIRST_KERNEL_BATCH, KERNEL_BATCH, type ApplyResult } from '../../src/crowdsec/apply.js';
+import { AnswerApplier, KERNEL_BATCH, type ApplyResult } from '../../src/crowdsec/apply.js';
 import { HeldDecisions } from '../../src/crowdsec/held.js';
 import { StreamScanner } from '../../src/crowdsec/stream-scanner.js';
 import type { BanSet } from '../../src/firewall/banset.js';
@@ -97,14 +97,8 @@ test('a large startup answer reaches the kernel in batches while it is read, and
     const r = await l.apply(body, { startup: true });
     assert.equal(r.added, n);
     assert.equal(r.added4, n);
-    // The first batch small, so that the kernel starts at once; each twice the one before, up to KERNEL_BATCH.
-    const sizes = l.calls.map((c) => c.added.length);
-    assert.equal(sizes[0] >= FIRST_KERNEL_BATCH && sizes[0] < 2 * FIRST_KERNEL_BATCH, true, `${sizes[0]}`);
-    for (let i = 1; i < sizes.length - 1; i++) {
-      const due = Math.min(KERNEL_BATCH, FIRST_KERNEL_BATCH * 2 ** i);
-      assert.ok(sizes[i] >= due && sizes[i] < due + 4096, `batch ${i}: ${sizes[i]}, due at ${due}`);
-    }
-    assert.ok(sizes.filter((n) => n >= KERNEL_BATCH).length >= 2, sizes.join(' '));
+    assert.ok(l.calls.length >= 4, `${l.calls.length} kernel batches`);
+    assert.ok(l.calls.slice(0, -1).every((c) => c.added.length >= KERNEL_BATCH));
     assert.equal(new Set(l.calls.flatMap((c) => c.added.map(([t]) => t))).size, n);
     assert.ok(l.calls.every((c) => c.added.every(([, s]) => s === 3600)));
     const read = readJournal(l.dir);
