@@ -48,6 +48,18 @@ const decision = (id: number, value: string, duration = '1h', extra: Record<stri
   ...extra,
 });
 
+/** A session over the real journal in `dir`, with `banSet` as the kernel. */
+function sessionFor(dir: string, banSet: BanSet, now: number): Session {
+  return {
+    ctx: { stateDir: dir },
+    banSet,
+    now,
+    journal: () => readJournal(dir),
+    state: () => foldJournal(readJournal(dir).records, now),
+    journalChanged: () => undefined,
+  } as unknown as Session;
+}
+
 function lab() {
   const dir = mkdtempSync(join(tmpdir(), 'ps-cs-apply-'));
   const held = new HeldDecisions();
@@ -58,16 +70,8 @@ function lab() {
     body: unknown,
     opts: { startup?: boolean; matcher?: NeverBanMatcher; chunk?: number; breakAt?: number } = {},
   ): Promise<ApplyResult> {
-    const session = {
-      ctx: { stateDir: dir },
-      banSet,
-      now,
-      journal: () => readJournal(dir),
-      state: () => foldJournal(readJournal(dir).records, now),
-      journalChanged: () => undefined,
-    } as unknown as Session;
     const applier = new AnswerApplier({
-      session,
+      session: sessionFor(dir, banSet, now),
       held,
       matcher: opts.matcher ?? noRule,
       startup: opts.startup ?? false,
@@ -269,14 +273,7 @@ function gatedBanSet() {
 
 function gatedApplier(dir: string, banSet: BanSet, startup = true) {
   const now = 1_700_000_000_000;
-  const session = {
-    ctx: { stateDir: dir },
-    banSet,
-    now,
-    journal: () => readJournal(dir),
-    state: () => foldJournal(readJournal(dir).records, now),
-    journalChanged: () => undefined,
-  } as unknown as Session;
+  const session = sessionFor(dir, banSet, now);
   const applier = new AnswerApplier({ session, held: new HeldDecisions(), matcher: noRule, startup });
   const scanner = new StreamScanner((list, buf, from, to) => applier.take(list, buf, from, to));
   return { applier, scanner, now };
