@@ -92,6 +92,7 @@ export class AnswerApplier {
   private removes = new Set<string>();
   /** Reasons of this answer's bans, each once; PendingBans refer to them by index. */
   private readonly reasons: string[] = [];
+  private readonly reasonIndex = new Map<string, number>();
   /** The batch being filled, and the one the kernel may be applying (two, used in turn: see flush). */
   private adds: PendingBans;
   private spare: PendingBans;
@@ -115,8 +116,9 @@ export class AnswerApplier {
     this.origins = opts.origins && opts.origins.length > 0 ? new Set(opts.origins) : undefined;
     opts.held.startAnswer(opts.startup);
     this.batch = opts.held.newBatchTag();
-    this.adds = new PendingBans(KERNEL_BATCH, this.reasons);
-    this.spare = new PendingBans(KERNEL_BATCH, this.reasons);
+    // Small at first: most answers are a poll's few changes; a startup list grows them once.
+    this.adds = new PendingBans(256, this.reasons);
+    this.spare = new PendingBans(256, this.reasons);
   }
 
   /**
@@ -193,7 +195,10 @@ export class AnswerApplier {
     const timeout = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, Math.ceil((until - this.now) / 1000)));
     const last = this.lastReason;
     if (last.origin !== d.origin || last.scenario !== d.scenario) {
-      this.lastReason = { origin: d.origin, scenario: d.scenario, index: this.reasons.push(reasonOf(d)) - 1 };
+      const reason = reasonOf(d);
+      let index = this.reasonIndex.get(reason);
+      if (index === undefined) this.reasonIndex.set(reason, (index = this.reasons.push(reason) - 1));
+      this.lastReason = { origin: d.origin, scenario: d.scenario, index };
     }
     const other: OtherTarget | undefined = parsed ? { text: text!, target: parsed, family: d.family } : undefined;
     const adds = this.adds;
@@ -214,8 +219,8 @@ export class AnswerApplier {
 
   /**
    * Hands what is pending to the kernel (deletes before adds) once the batch before it is done, without waiting
-   * for this one: with the kernel's socket on a thread of its own, the next decisions are read while the kernel
-   * applies these. A batch's failure is thrown by the next flush() or by finish().
+   * for this one: with the batches written from libuv's thread pool (where the kernel applies them), the next
+   * decisions are read meanwhile. A batch's failure is thrown by the next flush() or by finish().
    */
   async flush(): Promise<void> {
     await this.settle();
