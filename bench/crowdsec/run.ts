@@ -109,6 +109,28 @@ async function main(): Promise<void> {
   const lapiDir = mkdtempSync('/dev/shm/ps-bench-lapi-');
   const lapi = makeLapi(l.ns, l.v4, lapiDir);
   const stops: Array<() => unknown> = [];
+  /**
+   * ROUNDS times, one new decision added with cscli after a random pause: how long each bouncer (one listener's
+   * view each) took to have it in the kernel, in seconds.
+   */
+  async function timeNewDecisions(views: Seen[]): Promise<number[][]> {
+    const times = views.map((): number[] => []);
+    for (let i = 0; i < ROUNDS; i++) {
+      const ip = `192.0.2.${100 + i}`;
+      await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
+      const added = await runIn(
+        l.ns,
+        'cscli',
+        ['-c', lapi.config, 'decisions', 'add', '--ip', ip, '--duration', '1h'],
+        60_000,
+      );
+      if (added.status !== 0) throw new Error(`cscli decisions add ${ip} failed: ${added.stderr}`);
+      const t0 = performance.now();
+      await until(`${ip} in the kernel`, 30_000, () => views.every((v) => v.named.has(ip)));
+      views.forEach((v, k) => times[k].push((v.named.get(ip)! - t0) / 1000));
+    }
+    return times;
+  }
   try {
     console.log('making bouncer keys');
     const psKey = lapi.addBouncer('portsentinel');
@@ -189,22 +211,7 @@ async function main(): Promise<void> {
     const psStart = median(psStarts);
     if (!REFERENCE) {
       // One new decision at a time, portsentinel alone.
-      const lat: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        const ip = `192.0.2.${100 + i}`;
-        await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
-        const added = await runIn(
-          l.ns,
-          'cscli',
-          ['-c', lapi.config, 'decisions', 'add', '--ip', ip, '--duration', '1h'],
-          60_000,
-        );
-        if (added.status !== 0) throw new Error(`cscli decisions add ${ip} failed: ${added.stderr}`);
-        const t0 = performance.now();
-        const seen = monP.seen;
-        await until(`${ip} in the kernel`, 30_000, () => seen.named.has(ip));
-        lat.push((seen.named.get(ip)! - t0) / 1000);
-      }
+      const [lat] = await timeNewDecisions([monP.seen]);
       console.log(
         `one new decision → kernel (1 s poll, ${ROUNDS} rounds): portsentinel median ${median(lat).toFixed(2)} s, ` +
           `max ${Math.max(...lat).toFixed(2)} s`,
@@ -270,23 +277,7 @@ async function main(): Promise<void> {
     console.log(`reference: ${COUNT} startup decisions in the kernel ${refStart.toFixed(2)} s after start`);
 
     // One new decision at a time, both bouncers listening.
-    const psLat: number[] = [];
-    const refLat: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const ip = `192.0.2.${100 + i}`;
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
-      const added = await runIn(
-        l.ns,
-        'cscli',
-        ['-c', lapi.config, 'decisions', 'add', '--ip', ip, '--duration', '1h'],
-        60_000,
-      );
-      if (added.status !== 0) throw new Error(`cscli decisions add ${ip} failed: ${added.stderr}`);
-      const t0 = performance.now();
-      await until(`${ip} on both`, 30_000, () => monP.seen.named.has(ip) && monR.seen.named.has(ip));
-      psLat.push((monP.seen.named.get(ip)! - t0) / 1000);
-      refLat.push((monR.seen.named.get(ip)! - t0) / 1000);
-    }
+    const [psLat, refLat] = await timeNewDecisions([monP.seen, monR.seen]);
     const fmt = (xs: number[]) => `median ${median(xs).toFixed(2)} s, max ${Math.max(...xs).toFixed(2)} s`;
     console.log(
       `one new decision → kernel (1 s poll, ${ROUNDS} rounds): portsentinel ${fmt(psLat)}; reference ${fmt(refLat)}`,
